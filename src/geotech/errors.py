@@ -1,0 +1,66 @@
+"""The error hierarchy: every error geotech raises is a ``GeotechError``."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class GeotechError(Exception):
+    """Root of every error geotech raises on purpose."""
+
+
+class InvalidValueError(GeotechError, ValueError):
+    """A value breaks a local invariant; the message names the field and the value."""
+
+
+class UnknownEntityError(GeotechError, KeyError):
+    """A look-up named an id that the world does not hold."""
+
+    def __init__(self, kind: str, key: str, known: Iterable[str]) -> None:
+        self.kind = kind
+        self.key = key
+        self.suggestions = tuple(difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.5))
+        super().__init__(key)
+
+    def __str__(self) -> str:
+        hint = (
+            f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?"
+            if (self.suggestions)
+            else ""
+        )
+        return f"unknown {self.kind} {self.key!r}{hint}"
+
+
+class ProblemsError(GeotechError):
+    """Several problems found at once; ``problems`` lists each as ``path: message``."""
+
+    headline = "problems found"
+
+    def __init__(self, problems: Iterable[str], source: str | None = None) -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = f" in {self.source}" if self.source else ""
+        n = len(self.problems)
+        lines = [f"{self.headline}{where}: {n} problem{'s' if n != 1 else ''}"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class WorldError(ProblemsError):
+    """A world's records do not fit together (duplicate ids, dangling references, cycles)."""
+
+    headline = "invalid world"
+
+
+class DocumentError(ProblemsError):
+    """A TOML/JSON document could not be loaded; every problem carries its field path."""
+
+    headline = "invalid document"
+
+
+class InvalidRequestError(GeotechError, ValueError):
+    """An access request is malformed (for example a route that does not end at the destination)."""
