@@ -413,3 +413,40 @@ class PartyList:
     def listed(self, company: str, on: dt.date) -> bool:
         """Whether ``company`` itself is on the list on ``on``."""
         return any(x.company == company and x.active(on) for x in self.listings)
+
+
+class Stage(enum.StrEnum):
+    """A stage of a material's supply chain."""
+
+    MINING = "mining"
+    REFINING = "refining"
+    MAGNETS = "magnets"
+    MANUFACTURING = "manufacturing"
+
+
+def _fraction(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        _fail(instance, attribute, f"expected a fraction between 0 and 1, got {value!r}")
+
+
+@frozen
+class SupplyShare:
+    """A state's share of world supply of a material at one stage, as measured on ``as_of``."""
+
+    material: str
+    stage: Stage = attrs.field(converter=Stage)
+    state: str = attrs.field(validator=state_code)
+    share: float = attrs.field(converter=number, validator=_fraction)
+    as_of: dt.date
+    estimated: bool = False
+    sources: tuple[str, ...] = _source_field
+
+
+@frozen
+class Dependency:
+    """An item's production needs a material; ``assumption`` when not sourced for this item."""
+
+    item: str
+    material: str
+    assumption: bool = False
+    sources: tuple[str, ...] = _source_field

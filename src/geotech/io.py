@@ -152,6 +152,7 @@ _ENUMS: tuple[type[enum.Enum], ...] = (
     entities.Role,
     entities.Status,
     entities.Confidence,
+    entities.Stage,
     policies.EffectKind,
     policies.RequirementKind,
     policies.Side,

@@ -23,12 +23,14 @@ from geotech.entities import (
     Chip,
     Company,
     CountryGroup,
+    Dependency,
     Item,
     Listing,
     Material,
     Model,
     PartyList,
     State,
+    SupplyShare,
     by_id,
 )
 from geotech.errors import UnknownEntityError, WorldError
@@ -46,6 +48,14 @@ def _index(records: Iterable[R]) -> dict[str, R]:
     return {r.id: r for r in records}  # type: ignore[attr-defined]
 
 
+def _shares(values: Iterable[SupplyShare]) -> tuple[SupplyShare, ...]:
+    return tuple(sorted(values, key=lambda x: (x.material, x.stage, x.as_of, x.state)))
+
+
+def _dependencies(values: Iterable[Dependency]) -> tuple[Dependency, ...]:
+    return tuple(sorted(values, key=lambda x: (x.item, x.material)))
+
+
 @frozen
 class World:
     """Everything geotech reasons about, validated as a whole. Records are kept sorted by id."""
@@ -59,6 +69,8 @@ class World:
     materials: tuple[Material, ...] = attrs.field(default=(), converter=by_id)
     classes: tuple[ControlClass, ...] = attrs.field(default=(), converter=by_id)
     policies: tuple[AnyPolicy, ...] = attrs.field(default=(), converter=by_id)
+    supply_shares: tuple[SupplyShare, ...] = attrs.field(default=(), converter=_shares)
+    dependencies: tuple[Dependency, ...] = attrs.field(default=(), converter=_dependencies)
 
     _ix: dict[str, dict[str, Any]] = attrs.field(init=False, eq=False, repr=False)
     _classes_by_code: dict[str, tuple[ControlClass, ...]] = attrs.field(
@@ -277,6 +289,8 @@ def _problems(world: World) -> list[str]:
         for s in sorted(mat.jurisdictions):
             ref(f"materials[{mat.id}].jurisdictions", "state", s)
 
+    _supply_problems(world, ref, add)
+
     versions: dict[tuple[str, str], list[ControlClass]] = {}
     for k in world.classes:
         ref(f"classes[{k.id}].issuer", "state", k.issuer)
@@ -301,6 +315,32 @@ def _problems(world: World) -> list[str]:
     if cycle:
         add(f"policies: supersedes cycle {' -> '.join(cycle)}; a policy cannot set itself aside")
     return problems
+
+
+def _supply_problems(world: World, ref: Any, add: Any) -> None:
+    totals: dict[tuple[str, str, dt.date], float] = {}
+    seen: Counter[tuple[str, str, dt.date, str]] = Counter()
+    for x in world.supply_shares:
+        where = f"supply_shares[{x.material}/{x.stage}/{x.state}/{x.as_of.isoformat()}]"
+        if not isinstance(world._ix["item"].get(x.material), Material):
+            ref(f"{where}.material", "item", x.material)
+        ref(f"{where}.state", "state", x.state)
+        key = (x.material, str(x.stage), x.as_of)
+        totals[key] = totals.get(key, 0.0) + x.share
+        seen[(*key, x.state)] += 1
+    for (material, stage, as_of, state), n in sorted(seen.items()):
+        if n > 1:
+            add(f"supply_shares: {state}'s {stage} share of {material} on {as_of} given {n} times")
+    for (material, stage, as_of), total in sorted(totals.items()):
+        if total > 1 + 1e-9:
+            add(
+                f"supply_shares: {stage} shares of {material} on {as_of.isoformat()} add up to "
+                f"{total:.3f} > 1; world shares cannot exceed the whole"
+            )
+    for d in world.dependencies:
+        ref(f"dependencies[{d.item}/{d.material}].item", "item", d.item)
+        if not isinstance(world._ix["item"].get(d.material), Material):
+            ref(f"dependencies[{d.item}/{d.material}].material", "item", d.material)
 
 
 def _has_parent_cycle(world: World, company: Company) -> bool:
