@@ -183,8 +183,10 @@ class World:
 
     def class_step(self, code: str, item: Item, on: dt.date) -> Step:
         """Whether ``item`` falls in class ``code`` on ``on``, with the definition's trace."""
-        key = ("class", code, item, on)
-        cached = self._memo.get(key)
+        # Memoize only the world's own items: hypothetical items would grow the memo forever.
+        own = self._ix["item"].get(item.id) is item
+        key = ("class", code, item.id, on)
+        cached = self._memo.get(key) if own else None
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         in_force = [k for k in self._classes_by_code.get(code, ()) if k.in_force(on)]
@@ -209,7 +211,8 @@ class World:
                 (inner,),
                 inner.needs,
             )
-        self._memo[key] = step
+        if own:
+            self._memo[key] = step
         return step
 
     def classify(self, item: str | Item, on: dt.date) -> tuple[str, ...]:
