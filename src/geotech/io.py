@@ -334,20 +334,53 @@ def world_from_data(doc: Any, source: str | None = None) -> World:
             f"$: unknown key {', '.join(repr(k) for k in extra)}; allowed keys are "
             f"schema_version, {', '.join(_WORLD_KEYS)}"
         )
+    deep = _depth_problems(doc)
+    if deep:
+        raise DocumentError(problems + deep, source)
     kwargs: dict[str, Any] = {}
+    failed: set[str] = set()
     for key in _WORLD_KEYS:
         if key not in doc:
             continue
-        try:
-            kwargs[key] = from_data(doc[key], _WORLD_TYPES[key])
-        except DocumentError as exc:
-            problems += [_prefix(key, p) for p in exc.problems]
-    if problems:
-        raise DocumentError(problems, source)
+        records = doc[key]
+        if not isinstance(records, list):
+            problems.append(f"{key}: expected a list of tables ([[{key}]]), got {_got(records)}")
+            continue
+        (element,) = typing.get_args(_WORLD_TYPES[key])[:1]
+        loaded = []
+        for i, record in enumerate(records):
+            try:
+                loaded.append(converter.structure(record, element))
+            except Exception as exc:
+                problems += [_prefix(f"{key}[{i}]", p) for p in _messages(exc)]
+                if isinstance(record, Mapping) and isinstance(record.get("id"), str):
+                    failed.add(record["id"])
+        kwargs[key] = loaded
     try:
-        return World(**kwargs)
+        world = World(**kwargs)
     except WorldError as exc:
-        raise DocumentError(exc.problems, source) from None
+        # References to records that failed to load are consequences, not new problems.
+        kept = [p for p in exc.problems if not any(f"'{i}'" in p for i in failed)]
+        problems += [_by_position(doc, p) for p in kept]
+    else:
+        if not problems:
+            return world
+    raise DocumentError(problems, source)
+
+
+_RECORD_PATH = re.compile(r"^(\w+)\[([^\]/]+)\]")
+
+
+def _by_position(doc: Mapping[str, Any], problem: str) -> str:
+    """``chips[x1].designer: ...`` -> ``chips[3].designer: ...`` (the record's index in the
+    document), so a problem points at the place in the file."""
+    match = _RECORD_PATH.match(problem)
+    if not match or not isinstance(doc.get(match[1]), list):
+        return problem
+    for i, record in enumerate(doc[match[1]]):
+        if isinstance(record, Mapping) and record.get("id") == match[2]:
+            return f"{match[1]}[{i}]{problem[match.end() :]}"
+    return problem
 
 
 def _prefix(key: str, problem: str) -> str:
