@@ -13,12 +13,13 @@ import datetime as dt
 import enum
 import operator
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import attrs
 from attrs import frozen
 
-from geotech.entities import Company, Item, number, state_codes
+from geotech.entities import Company, Item, boolean, member, number, state_codes, strings
+from geotech.errors import InvalidValueError
 
 if TYPE_CHECKING:
     from geotech.entities import Chip  # noqa: F401
@@ -108,9 +109,9 @@ class _InPlaces:
     """Base of criteria over a set of states and country groups (membership judged on the date)."""
 
     states: frozenset[str] = attrs.field(
-        default=frozenset(), converter=frozenset, validator=state_codes
+        default=frozenset(), converter=strings, validator=state_codes
     )
-    groups: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    groups: frozenset[str] = attrs.field(default=frozenset(), converter=strings)
 
     def _contains(self, facts: Facts, state: str) -> bool:
         return state in self.states or any(
@@ -159,12 +160,16 @@ class SpecName(enum.StrEnum):
 # Connectives
 
 
+def _parts(values: Iterable[Criterion]) -> tuple[Criterion, ...]:
+    return tuple(values)
+
+
 @frozen
 class All:
     """True when every part is true (an empty ``All`` is true)."""
 
     tag: ClassVar[str] = "all"
-    of: tuple[Criterion, ...] = attrs.field(default=(), converter=tuple)
+    of: tuple[Criterion, ...] = attrs.field(default=(), converter=_parts)
 
     def evaluate(self, facts: Facts) -> Step:
         steps = tuple(c.evaluate(facts) for c in self.of)
@@ -177,7 +182,7 @@ class AnyOf:
     """True when some part is true (an empty ``AnyOf`` is false)."""
 
     tag: ClassVar[str] = "any"
-    of: tuple[Criterion, ...] = attrs.field(default=(), converter=tuple)
+    of: tuple[Criterion, ...] = attrs.field(default=(), converter=_parts)
 
     def evaluate(self, facts: Facts) -> Step:
         steps = tuple(c.evaluate(facts) for c in self.of)
@@ -211,7 +216,7 @@ class ItemKind:
     """The item is of one of these kinds (``chip``, ``model``, ``material``)."""
 
     tag: ClassVar[str] = "item_kind"
-    kinds: frozenset[str] = attrs.field(converter=frozenset)
+    kinds: frozenset[str] = attrs.field(converter=strings)
 
     def evaluate(self, facts: Facts) -> Step:
         kind = facts.item.kind
@@ -223,7 +228,7 @@ class ItemIs:
     """The item is one of these ids."""
 
     tag: ClassVar[str] = "item_is"
-    ids: frozenset[str] = attrs.field(converter=frozenset)
+    ids: frozenset[str] = attrs.field(converter=strings)
 
     def evaluate(self, facts: Facts) -> Step:
         item = facts.item.id
@@ -235,7 +240,7 @@ class ItemClass:
     """The item falls in one of these control-class codes on the date (e.g. ``3A090.a``)."""
 
     tag: ClassVar[str] = "item_class"
-    codes: frozenset[str] = attrs.field(converter=frozenset)
+    codes: frozenset[str] = attrs.field(converter=strings)
 
     def evaluate(self, facts: Facts) -> Step:
         steps = tuple(
@@ -245,14 +250,27 @@ class ItemClass:
         return _combine(f"item {facts.item.id} in class {_names(self.codes)}", truth, steps)
 
 
+def _spec_name(value: SpecName | str) -> SpecName:
+    return member(SpecName, value, "Spec.fact")
+
+
+def _op(value: Op | str) -> Op:
+    return member(Op, value, "Spec.op")
+
+
+def _threshold(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise InvalidValueError(f"Spec.value: expected a number, got {value!r}")
+
+
 @frozen
 class Spec:
     """A numeric fact of the item compared with a threshold, e.g. ``tpp >= 4800``."""
 
     tag: ClassVar[str] = "spec"
-    fact: SpecName = attrs.field(converter=SpecName)
-    op: Op = attrs.field(converter=Op)
-    value: float = attrs.field(converter=number)
+    fact: SpecName = attrs.field(converter=_spec_name)
+    op: Op = attrs.field(converter=_op)
+    value: float = attrs.field(converter=number, validator=_threshold)
 
     def evaluate(self, facts: Facts) -> Step:
         name = str(self.fact)
@@ -276,7 +294,7 @@ class Datacenter:
     """The item is (``value=True``) or is not designed or marketed for datacenters."""
 
     tag: ClassVar[str] = "datacenter"
-    value: bool = True
+    value: bool = attrs.field(default=True, validator=boolean)
 
     def evaluate(self, facts: Facts) -> Step:
         observed = getattr(facts.item, "datacenter", _ABSENT)
@@ -297,7 +315,7 @@ class BuyerIs:
     """The buyer is one of these company ids."""
 
     tag: ClassVar[str] = "buyer_is"
-    ids: frozenset[str] = attrs.field(converter=frozenset)
+    ids: frozenset[str] = attrs.field(converter=strings)
 
     def evaluate(self, facts: Facts) -> Step:
         if facts.buyer is None:
@@ -314,8 +332,8 @@ class BuyerListed:
     """
 
     tag: ClassVar[str] = "buyer_listed"
-    lists: frozenset[str] = attrs.field(converter=frozenset)
-    affiliates: bool = False
+    lists: frozenset[str] = attrs.field(converter=strings)
+    affiliates: bool = attrs.field(default=False, validator=boolean)
 
     def evaluate(self, facts: Facts) -> Step:
         if facts.buyer is None:
@@ -413,7 +431,7 @@ class EndUse:
     """The request's declared end use is one of these; an undeclared end use is unknown."""
 
     tag: ClassVar[str] = "end_use"
-    uses: frozenset[str] = attrs.field(converter=frozenset)
+    uses: frozenset[str] = attrs.field(converter=strings)
 
     def evaluate(self, facts: Facts) -> Step:
         uses = _names(self.uses)

@@ -77,6 +77,43 @@ def optional_number(value: Any) -> Any:
     return None if value is None else number(value)
 
 
+E = TypeVar("E", bound=enum.Enum)
+
+
+def member(cls: type[E], value: object, where: str) -> E:
+    """``value`` as a member of enum ``cls`` (by value), or an error naming ``where``."""
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in cls)
+        raise InvalidValueError(f"{where}: expected one of {allowed}, got {value!r}") from None
+
+
+def strings(values: Iterable[str]) -> frozenset[str]:
+    """Converter: a set of strings; a lone string is one element, not its characters."""
+    return frozenset((values,)) if isinstance(values, str) else frozenset(values)
+
+
+def boolean(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a required true/false field."""
+    if not isinstance(value, bool):
+        _fail(instance, attribute, f"expected true or false, got {value!r}")
+
+
+def optional_boolean(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a true/false field that may be unknown (``None``)."""
+    if value is not None:
+        boolean(instance, attribute, value)
+
+
+def count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate an optional whole number >= 1."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        _fail(instance, attribute, f"expected a whole number >= 1, got {value!r}")
+
+
 def by_id(records: Iterable[Any]) -> tuple[Any, ...]:
     """Converter: store records as a tuple sorted by their ``id`` (canonical order)."""
     return tuple(sorted(records, key=lambda r: r.id))
@@ -113,6 +150,11 @@ class Status(enum.StrEnum):
 
     OFFICIAL = "official"
     REPORTED = "reported"
+
+
+def status(value: Status | str) -> Status:
+    """Converter for ``status`` fields."""
+    return member(Status, value, "status")
 
 
 class Role(enum.StrEnum):
@@ -211,6 +253,10 @@ class CountryGroup:
         return frozenset(m.state for m in self.members if m.active(on))
 
 
+def _roles(values: Iterable[Role | str]) -> frozenset[Role]:
+    return frozenset(member(Role, v, "Company.roles") for v in values)
+
+
 @frozen
 class Company:
     """A company; the ultimate parent's headquarters decides "headquartered in" rules."""
@@ -219,15 +265,19 @@ class Company:
     name: str
     hq: str = attrs.field(validator=state_code)
     parent: str | None = None
-    roles: frozenset[Role] = attrs.field(default=frozenset(), converter=frozenset)
+    roles: frozenset[Role] = attrs.field(default=frozenset(), converter=_roles)
     sources: tuple[str, ...] = _source_field
+
+
+def _precision(value: Precision | str) -> Precision:
+    return member(Precision, value, "Throughput.precision")
 
 
 @frozen
 class Throughput:
     """Dense (not sparse) peak throughput at one precision, in TOPS (= TFLOPS for floats)."""
 
-    precision: Precision = attrs.field(converter=Precision)
+    precision: Precision = attrs.field(converter=_precision)
     tops: float = attrs.field(converter=number, validator=positive)
 
 
@@ -251,7 +301,7 @@ class Chip:
     designer: str
     fab: str | None = None
     released: dt.date | None = None
-    datacenter: bool | None = None
+    datacenter: bool | None = attrs.field(default=None, validator=optional_boolean)
     throughput: tuple[Throughput, ...] = attrs.field(default=(), converter=_throughputs)
     die_area_mm2: float | None = attrs.field(
         default=None, converter=optional_number, validator=positive
@@ -267,9 +317,9 @@ class Chip:
     )
     tdp_w: float | None = attrs.field(default=None, converter=optional_number, validator=positive)
     jurisdictions: frozenset[str] = attrs.field(
-        default=frozenset(), converter=frozenset, validator=state_codes
+        default=frozenset(), converter=strings, validator=state_codes
     )
-    estimates: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    estimates: frozenset[str] = attrs.field(default=frozenset(), converter=strings)
     sources: tuple[str, ...] = _source_field
 
     def __attrs_post_init__(self) -> None:
@@ -327,6 +377,10 @@ class Confidence(enum.StrEnum):
     SPECULATIVE = "speculative"
 
 
+def _confidence(value: Confidence | str | None) -> Confidence | None:
+    return None if value is None else member(Confidence, value, "Model.training_flop_confidence")
+
+
 @frozen
 class Model:
     """An AI model; as an item its weights can be the subject of an access request."""
@@ -346,16 +400,14 @@ class Model:
     training_flop: float | None = attrs.field(
         default=None, converter=optional_number, validator=positive
     )
-    training_flop_confidence: Confidence | None = attrs.field(
-        default=None, converter=attrs.converters.optional(Confidence)
-    )
+    training_flop_confidence: Confidence | None = attrs.field(default=None, converter=_confidence)
     training_chip: str | None = None
-    training_chip_count: int | None = attrs.field(default=None, validator=positive)
-    open_weights: bool | None = None
+    training_chip_count: int | None = attrs.field(default=None, validator=count)
+    open_weights: bool | None = attrs.field(default=None, validator=optional_boolean)
     jurisdictions: frozenset[str] = attrs.field(
-        default=frozenset(), converter=frozenset, validator=state_codes
+        default=frozenset(), converter=strings, validator=state_codes
     )
-    estimates: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    estimates: frozenset[str] = attrs.field(default=frozenset(), converter=strings)
     sources: tuple[str, ...] = _source_field
 
 
@@ -369,7 +421,7 @@ class Material:
     name: str
     category: str
     jurisdictions: frozenset[str] = attrs.field(
-        default=frozenset(), converter=frozenset, validator=state_codes
+        default=frozenset(), converter=strings, validator=state_codes
     )
     sources: tuple[str, ...] = _source_field
 
@@ -386,7 +438,7 @@ class Listing:
     start: dt.date
     end: dt.date | None = None
     citation: str = ""
-    status: Status = attrs.field(default=Status.OFFICIAL, converter=Status)
+    status: Status = attrs.field(default=Status.OFFICIAL, converter=status)
     sources: tuple[str, ...] = _source_field
 
     def __attrs_post_init__(self) -> None:
@@ -429,16 +481,20 @@ def _fraction(instance: object, attribute: attrs.Attribute[Any], value: float) -
         _fail(instance, attribute, f"expected a fraction between 0 and 1, got {value!r}")
 
 
+def _stage(value: Stage | str) -> Stage:
+    return member(Stage, value, "SupplyShare.stage")
+
+
 @frozen
 class SupplyShare:
     """A state's share of world supply of a material at one stage, as measured on ``as_of``."""
 
     material: str
-    stage: Stage = attrs.field(converter=Stage)
+    stage: Stage = attrs.field(converter=_stage)
     state: str = attrs.field(validator=state_code)
     share: float = attrs.field(converter=number, validator=_fraction)
     as_of: dt.date
-    estimated: bool = False
+    estimated: bool = attrs.field(default=False, validator=boolean)
     sources: tuple[str, ...] = _source_field
 
 
@@ -448,5 +504,5 @@ class Dependency:
 
     item: str
     material: str
-    assumption: bool = False
+    assumption: bool = attrs.field(default=False, validator=boolean)
     sources: tuple[str, ...] = _source_field

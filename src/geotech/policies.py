@@ -22,10 +22,14 @@ from geotech.entities import (
     _check_period,
     _fail,
     _source_field,
+    member,
     number,
+    optional_number,
     period_contains,
     slug,
     state_code,
+    status,
+    strings,
 )
 from geotech.errors import InvalidValueError
 
@@ -100,7 +104,9 @@ class VolumeCap:
 
     tag: ClassVar[str] = "volume_cap"
     units: int | None = None
-    fraction: float | None = attrs.field(default=None, validator=attrs.validators.optional(_rate))
+    fraction: float | None = attrs.field(
+        default=None, converter=optional_number, validator=attrs.validators.optional(_rate)
+    )
     reference: str = ""
 
     def __attrs_post_init__(self) -> None:
@@ -109,7 +115,9 @@ class VolumeCap:
                 "VolumeCap: give exactly one of units (a number of items) or fraction (of a "
                 "reference volume)"
             )
-        if self.units is not None and (isinstance(self.units, bool) or self.units < 0):
+        if self.units is not None and (
+            isinstance(self.units, bool) or not isinstance(self.units, int) or self.units < 0
+        ):
             raise InvalidValueError(f"VolumeCap.units: expected a count >= 0, got {self.units!r}")
 
     def __str__(self) -> str:
@@ -135,12 +143,16 @@ class RequirementKind(enum.StrEnum):
     OTHER = "other"
 
 
+def _requirement_kind(value: RequirementKind | str) -> RequirementKind:
+    return member(RequirementKind, value, "Requirement.kind")
+
+
 @frozen
 class Requirement:
     """A non-monetary condition: KYC, third-party testing, end-use limits and the like."""
 
     tag: ClassVar[str] = "requirement"
-    kind: RequirementKind = attrs.field(converter=RequirementKind)
+    kind: RequirementKind = attrs.field(converter=_requirement_kind)
     detail: str = ""
 
     def __str__(self) -> str:
@@ -168,6 +180,10 @@ def _period(self: ControlClass | Policy) -> None:
     _check_period(self, self.effective, self.expires)
 
 
+def _effect(value: EffectKind | str) -> EffectKind:
+    return member(EffectKind, value, "Policy.effect")
+
+
 def _optional_review(value: ReviewPolicy | str | None) -> ReviewPolicy | None:
     return None if value is None else _review(value)
 
@@ -179,7 +195,7 @@ def _review(value: ReviewPolicy | str) -> ReviewPolicy:
         return ReviewPolicy[str(value).upper()]
     except KeyError:
         names = ", ".join(m.name.lower() for m in ReviewPolicy)
-        raise InvalidValueError(f"review: expected one of {names}, got {value!r}") from None
+        raise InvalidValueError(f"Policy.review: expected one of {names}, got {value!r}") from None
 
 
 @frozen
@@ -220,14 +236,14 @@ class Policy:
     issuer: str = attrs.field(validator=state_code)
     title: str
     criterion: Criterion
-    effect: EffectKind = attrs.field(converter=EffectKind)
+    effect: EffectKind = attrs.field(converter=_effect)
     effective: dt.date
     review: ReviewPolicy | None = attrs.field(default=None, converter=_optional_review)
     conditions: tuple[Condition, ...] = attrs.field(default=(), converter=_conditions)
     announced: dt.date | None = None
     expires: dt.date | None = None
-    supersedes: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    status: Status = attrs.field(default=Status.OFFICIAL, converter=Status)
+    supersedes: frozenset[str] = attrs.field(default=frozenset(), converter=strings)
+    status: Status = attrs.field(default=Status.OFFICIAL, converter=status)
     citation: str = ""
     sources: tuple[str, ...] = _source_field
 

@@ -282,10 +282,14 @@ def _problems(world: World) -> list[str]:
             ref(f"chips[{chip.id}].jurisdictions", "state", s)
     for model in world.models:
         ref(f"models[{model.id}].developer", "company", model.developer)
-        if model.training_chip is not None and not isinstance(
-            ix["item"].get(model.training_chip), Chip
-        ):
+        trained_on = ix["item"].get(model.training_chip) if model.training_chip else None
+        if model.training_chip is not None and trained_on is None:
             ref(f"models[{model.id}].training_chip", "item", model.training_chip)
+        elif trained_on is not None and not isinstance(trained_on, Chip):
+            add(
+                f"models[{model.id}].training_chip: {model.training_chip!r} is a "
+                f"{trained_on.kind}, not a chip; name a chip id"
+            )
         for s in sorted(model.jurisdictions):
             ref(f"models[{model.id}].jurisdictions", "state", s)
     for mat in world.materials:
