@@ -61,6 +61,7 @@ from geotech.errors import (
     GeotechError,
     InvalidRequestError,
     InvalidValueError,
+    MissingSpecError,
     UnknownEntityError,
     WorldError,
 )
@@ -115,6 +116,7 @@ __all__ = [
     "Listing",
     "Material",
     "Membership",
+    "MissingSpecError",
     "Model",
     "Not",
     "Op",

@@ -114,6 +114,12 @@ def count(instance: object, attribute: attrs.Attribute[Any], value: object) -> N
         _fail(instance, attribute, f"expected a whole number >= 1, got {value!r}")
 
 
+def fraction(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a fraction (a share, a rate, a probability) between 0 and 1 inclusive."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        _fail(instance, attribute, f"expected a fraction between 0 and 1, got {value!r}")
+
+
 def by_id(records: Iterable[Any]) -> tuple[Any, ...]:
     """Converter: store records as a tuple sorted by their ``id`` (canonical order)."""
     return tuple(sorted(records, key=lambda r: r.id))
@@ -476,11 +482,6 @@ class Stage(enum.StrEnum):
     MANUFACTURING = "manufacturing"
 
 
-def _fraction(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        _fail(instance, attribute, f"expected a fraction between 0 and 1, got {value!r}")
-
-
 def _stage(value: Stage | str) -> Stage:
     return member(Stage, value, "SupplyShare.stage")
 
@@ -492,7 +493,7 @@ class SupplyShare:
     material: str
     stage: Stage = attrs.field(converter=_stage)
     state: str = attrs.field(validator=state_code)
-    share: float = attrs.field(converter=number, validator=_fraction)
+    share: float = attrs.field(converter=number, validator=fraction)
     as_of: dt.date
     estimated: bool = attrs.field(default=False, validator=boolean)
     sources: tuple[str, ...] = _source_field

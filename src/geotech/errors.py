@@ -62,5 +62,10 @@ class DocumentError(ProblemsError):
     headline = "invalid document"
 
 
+class MissingSpecError(GeotechError, ValueError):
+    """A figure a computation needs (a chip's throughput, a model's training compute) is not
+    published in the world; the message says which and how to proceed."""
+
+
 class InvalidRequestError(GeotechError, ValueError):
     """An access request is malformed (for example a route that does not end at the destination)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 from attrs import frozen
@@ -20,8 +20,8 @@ from geotech.criteria import Criterion
 from geotech.entities import (
     Status,
     _check_period,
-    _fail,
     _source_field,
+    fraction,
     member,
     number,
     optional_number,
@@ -68,17 +68,12 @@ class Side(enum.StrEnum):
     IMPORT = "import"
 
 
-def _rate(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        _fail(instance, attribute, f"expected a fraction between 0 and 1, got {value!r}")
-
-
 @frozen
 class Tariff:
     """An ad valorem duty on the item, as a fraction (0.25 is 25 %)."""
 
     tag: ClassVar[str] = "tariff"
-    rate: float = attrs.field(converter=number, validator=_rate)
+    rate: float = attrs.field(converter=number, validator=fraction)
     detail: str = ""
 
     def __str__(self) -> str:
@@ -90,7 +85,7 @@ class RevenueShare:
     """A share of sales revenue paid to a government, as a fraction."""
 
     tag: ClassVar[str] = "revenue_share"
-    rate: float = attrs.field(converter=number, validator=_rate)
+    rate: float = attrs.field(converter=number, validator=fraction)
     beneficiary: str | None = attrs.field(default=None, validator=state_code)
 
     def __str__(self) -> str:
@@ -105,7 +100,7 @@ class VolumeCap:
     tag: ClassVar[str] = "volume_cap"
     units: int | None = None
     fraction: float | None = attrs.field(
-        default=None, converter=optional_number, validator=attrs.validators.optional(_rate)
+        default=None, converter=optional_number, validator=attrs.validators.optional(fraction)
     )
     reference: str = ""
 

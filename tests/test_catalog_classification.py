@@ -1,0 +1,233 @@
+"""The derived US control class of every catalogue item, checked against what the sources state.
+
+Classes are never stored with items: ``World.classify`` applies the definition in force on a
+date to the item's published specs. The expectations below are written from the research notes
+(../shared/reference/catalog.md section A and regulations.md entries 1-4) and the sources cited
+there, on both sides of each rule change:
+
+- 2022-10-07: the Oct 2022 rule creates 3A090 (TPP >= 4800 AND chip-to-chip I/O >= 600 GB/s);
+- 2023-11-17: the Oct 2023 rule replaces it with 3A090.a / 3A090.b (TPP and performance
+  density; Note 2 leaves non-datacenter parts with TPP < 4800 outside);
+- 2024-12-02: 3A090.c (high-bandwidth memory) is added;
+- 2025-01-13 to 2025-05-13: 4E091 (weights of models trained with more than 1e26 operations)
+  exists until the AI Diffusion framework's rescission.
+
+Where a spec a definition needs is unpublished, the honest answer is "unknown": the item is in
+no certain class and the definition's trace names the missing fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+from geotech import Truth, catalog
+from geotech.world import World
+
+BEFORE_2022 = dt.date(2022, 10, 6)
+RULE_2022 = dt.date(2022, 10, 7)
+LAST_DAY_2022 = dt.date(2023, 11, 16)
+RULE_2023 = dt.date(2023, 11, 17)
+BEFORE_HBM = dt.date(2024, 12, 1)
+RULE_HBM = dt.date(2024, 12, 2)
+BEFORE_4E091 = dt.date(2025, 1, 12)
+RULE_4E091 = dt.date(2025, 1, 13)
+LAST_DAY_4E091 = dt.date(2025, 5, 12)
+RESCISSION = dt.date(2025, 5, 13)
+H200_STORY = dt.date(2026, 2, 1)
+
+
+@attrs.frozen
+class Unknown:
+    """No certain class: the definition's match depends on an unpublished spec (``fact``)."""
+
+    fact: str
+
+
+Expected = str | None | Unknown
+
+
+@attrs.frozen
+class Chip:
+    """Expected class under the Oct 2022 rule (``3A090`` or None) and the Oct 2023 rule."""
+
+    y2022: Expected
+    y2023: Expected
+
+
+# Sources: catalog.md section A (its "US classification (as stated by source)" column) and the
+# URLs there; "DER" marks an expectation derived from the sourced specs and the sourced
+# thresholds where no source states the class itself.
+CHIPS: dict[str, Chip] = {
+    # "3A090 under Oct-2022 rule; 3A090.a under Oct-2023 rule; named in Nvidia 8-K of Oct 2023";
+    # TPP 4,992 sits just above 4,800 and NVLink is 600 GB/s.
+    "nvidia-a100": Chip("3A090", "3A090.a"),
+    # "China variant of the Oct-2022 rule (I/O < 600 GB/s); became 3A090.a" (NVLink 400).
+    "nvidia-a800": Chip(None, "3A090.a"),
+    # H100: USG is-informed letter of Aug 2022 and "3A090.a; named in 8-K" (NVLink 900).
+    "nvidia-h100-sxm": Chip("3A090", "3A090.a"),
+    # "3A090.a"; Oct 2022: TPP 12,104 with a 600 GB/s NVLink bridge meets both prongs (DER).
+    "nvidia-h100-pcie": Chip("3A090", "3A090.a"),
+    # "China variant of Oct-2022 rule; 3A090.a after 17 Oct 2023; named in 8-K" (NVLink 400).
+    "nvidia-h800": Chip(None, "3A090.a"),
+    # "Designed as Oct-2023 compliant China variant (TPP < 2400, PD < 3.2 -> outside 3A090)".
+    "nvidia-h20": Chip(None, None),
+    # "3A090.a"; TPP 15,832 with NVLink 900 is also above both Oct 2022 prongs (DER).
+    "nvidia-h200": Chip("3A090", "3A090.a"),
+    # "3A090.a (far above thresholds)"; NVLink 5 at 1,800 GB/s (DER for 2022).
+    "nvidia-b200": Chip("3A090", "3A090.a"),
+    "nvidia-b300": Chip("3A090", "3A090.a"),
+    "nvidia-gb300": Chip("3A090", "3A090.a"),
+    # Consumer card with PCIe only (outside the 2022 I/O prong); "3A090.a via TPP >= 4800
+    # (consumer card); licence needed for China from Oct/Nov 2023; named in 8-K".
+    "nvidia-rtx-4090": Chip(None, "3A090.a"),
+    # "Compliant China variant (TPP just under 4800)": non-datacenter, so Note 2 applies.
+    "nvidia-rtx-4090d": Chip(None, None),
+    # PCIe only, no NVLink (outside 2022); "3A090.a; named in Oct-2023 8-K".
+    "nvidia-l40s": Chip(None, "3A090.a"),
+    # "Compliant China variant (TPP < 2400, PD < 3.2)".
+    "nvidia-l20": Chip(None, None),
+    # "China variant designed after the Apr-2025 bandwidth limits": no throughput published.
+    "nvidia-rtx-pro-6000d": Chip(Unknown("tpp"), Unknown("tpp")),
+    # "Controlled under Oct-2022 rule (TPP >= 4800, I/O >= 600); 3A090.a under Oct-2023".
+    "amd-mi250x": Chip("3A090", "3A090.a"),
+    # "3A090.a"; Oct 2022: TPP 20,919 with Infinity Fabric 896 GB/s (DER).
+    "amd-mi300x": Chip("3A090", "3A090.a"),
+    # "AMD never published full specs ... treat all MI308X throughput as unknown".
+    "amd-mi308x": Chip(Unknown("tpp"), Unknown("tpp")),
+    # "3A090.a; named in the Jan-2026 rule"; Infinity Fabric 896 GB/s (DER for 2022).
+    "amd-mi325x": Chip("3A090", "3A090.a"),
+    # "3A090.a"; Infinity Fabric about 1,075 GB/s (DER for 2022).
+    "amd-mi355x": Chip("3A090", "3A090.a"),
+    # "3A090.a by TPP"; 24 x 100 GbE = 600 GB/s bidirectional, at the 2022 line (DER); its
+    # China SKU HL-225B had reduced networking.
+    "intel-gaudi2": Chip("3A090", "3A090.a"),
+    # "3A090.a by TPP"; 24 x 200 GbE = 1,200 GB/s bidirectional (DER for 2022).
+    "intel-gaudi3": Chip("3A090", "3A090.a"),
+    # "Would exceed 3A090.a thresholds" (TPP 6,016); HCCS 392 GB/s is under the 2022 I/O line.
+    "huawei-ascend-910b": Chip(None, "3A090.a"),
+    # "As 910B": TPP about 12,000 with 784 GB/s interconnect (DER for 2022).
+    "huawei-ascend-910c": Chip("3A090", "3A090.a"),
+    # TPU v4: TPP 4,400 (275 bf16 TFLOPS) is under 4,800, so outside the 2022 rule; its die
+    # area is not published, so the 2023 density tests (a.2, b) cannot be decided.
+    "google-tpu-v4": Chip(None, Unknown("performance_density")),
+}
+
+# HBM generations in production in Dec 2024: BIS stated all of them exceed the 3A090.c
+# threshold (regulations.md entry 3).
+HBM = ("hbm2e", "hbm3", "hbm3e")
+
+# Epoch AI training-compute estimates (catalog.md section B) against the 4E091 line of 1e26.
+MODELS: dict[str, Expected] = {
+    "openai-gpt-4.5": "4E091",  # 3.8e26
+    "xai-grok-3": "4E091",  # 4.64e26
+    "xai-grok-4": "4E091",  # 5e26
+    "openai-gpt-4": None,  # 2.1e25
+    "openai-gpt-4o": None,  # 3.81e25
+    "google-gemini-1.0-ultra": None,  # 5e25
+    "meta-llama-3.1-405b": None,  # 3.8e25
+    "anthropic-claude-3-opus": None,  # 1.64e25
+    "anthropic-claude-3.5-sonnet": None,  # 2.7e25
+    "anthropic-claude-3.7-sonnet": None,  # 3.35e25
+    "alibaba-qwen2.5-72b": None,  # 7.8e24
+    "alibaba-qwen3-235b-a22b": None,  # 4.752e24
+    "baidu-ernie-4.5-300b-a47b": None,  # 2.82e24
+    "bytedance-doubao-pro": None,  # 2.505e25
+    "deepseek-v3": None,  # 3.3e24
+    "deepseek-r1": None,  # 3.5e24
+    "huawei-pangu-ultra": None,  # 1.07e25
+    "moonshot-kimi-k2": None,  # 2.98e24
+    "tencent-hunyuan-large": None,  # 3.49e24
+    "zhipu-glm-4.5": None,  # 4.42e24
+    # ByteDance discloses neither parameters nor compute for these.
+    "bytedance-doubao-1.5-pro": Unknown("training_flop"),
+    "bytedance-seed-thinking-v1.5": Unknown("training_flop"),
+}
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return catalog.world()
+
+
+def _check(world: World, item: str, code: str, on: dt.date, expected: Expected) -> None:
+    """The item's classification on ``on`` as far as ``code`` is concerned is ``expected``."""
+    step = world.class_step(code, world.item(item), on)
+    if isinstance(expected, Unknown):
+        assert step.truth is Truth.UNKNOWN, "\n".join(step.lines())
+        assert f"{item}.{expected.fact}" in step.needs
+        assert code not in world.classify(item, on)
+    else:
+        assert step.truth is Truth.of(expected == code), "\n".join(step.lines())
+
+
+def test_every_catalogue_item_has_an_expectation(world: World) -> None:
+    assert set(CHIPS) == {c.id for c in world.chips}
+    assert set(MODELS) == {m.id for m in world.models}
+    assert set(HBM) <= {m.id for m in world.materials}
+
+
+@pytest.mark.parametrize("chip", sorted(CHIPS))
+def test_no_class_before_the_oct_2022_rule(world: World, chip: str) -> None:
+    assert world.classify(chip, BEFORE_2022) == ()
+
+
+@pytest.mark.parametrize("chip", sorted(CHIPS))
+@pytest.mark.parametrize("on", [RULE_2022, LAST_DAY_2022], ids=str)
+def test_oct_2022_rule(world: World, chip: str, on: dt.date) -> None:
+    expected = CHIPS[chip].y2022
+    _check(world, chip, "3A090", on, expected)
+    _check(world, chip, "3A090.a", on, None)  # the 2023 codes do not exist yet
+    _check(world, chip, "3A090.b", on, None)
+    assert world.classify(chip, on) == ((expected,) if isinstance(expected, str) else ())
+
+
+@pytest.mark.parametrize("chip", sorted(CHIPS))
+@pytest.mark.parametrize("on", [RULE_2023, BEFORE_HBM, RULE_HBM, H200_STORY], ids=str)
+def test_oct_2023_rule(world: World, chip: str, on: dt.date) -> None:
+    expected = CHIPS[chip].y2023
+    _check(world, chip, "3A090", on, None)  # the 2022 definition has ended
+    _check(world, chip, "3A090.a", on, expected)
+    if not isinstance(expected, Unknown):
+        _check(world, chip, "3A090.b", on, expected)
+    # a chip (memory co-packaged with logic) is never 3A090.c, and never 4E091
+    assert world.classify(chip, on) == ((expected,) if isinstance(expected, str) else ())
+
+
+# The China variants sit just under the lines the sources name (catalog.md section 0): the H20
+# and L20 under both .b bands (TPP < 2400, PD < 3.2), the non-datacenter RTX 4090 D under 4800.
+@pytest.mark.parametrize(
+    ("chip", "fact", "line"),
+    [
+        ("nvidia-h20", "tpp", 2400),
+        ("nvidia-h20", "performance_density", 3.2),
+        ("nvidia-l20", "tpp", 2400),
+        ("nvidia-l20", "performance_density", 3.2),
+        ("nvidia-rtx-4090d", "tpp", 4800),
+    ],
+)
+def test_china_variants_sit_under_the_oct_2023_lines(
+    world: World, chip: str, fact: str, line: float
+) -> None:
+    value = getattr(world.chip(chip), fact)
+    assert value is not None
+    assert value < line
+
+
+@pytest.mark.parametrize("memory", HBM)
+def test_hbm_is_3a090c_from_dec_2024(world: World, memory: str) -> None:
+    assert world.classify(memory, BEFORE_HBM) == ()
+    assert world.classify(memory, RULE_HBM) == ("3A090.c",)
+    assert world.classify(memory, H200_STORY) == ("3A090.c",)
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_4e091_only_while_the_ai_diffusion_framework_stood(world: World, model: str) -> None:
+    expected = MODELS[model]
+    assert world.classify(model, BEFORE_4E091) == ()
+    for on in (RULE_4E091, LAST_DAY_4E091):
+        _check(world, model, "4E091", on, expected)
+        assert world.classify(model, on) == ((expected,) if isinstance(expected, str) else ())
+    assert world.classify(model, RESCISSION) == ()
