@@ -334,12 +334,7 @@ class Chip:
             raise InvalidValueError(
                 f"Chip.throughput: precision listed twice in {[str(p) for p in seen]}"
             )
-        unknown = self.estimates - _CHIP_FIELDS
-        if unknown:
-            raise InvalidValueError(
-                f"Chip.estimates: {sorted(unknown)} are not chip fields; use names from "
-                f"{sorted(_CHIP_FIELDS)}"
-            )
+        _check_estimates(self)
 
     def dense_tops(self, precision: Precision) -> float | None:
         """Dense peak throughput at ``precision``, or ``None`` when not published."""
@@ -370,9 +365,15 @@ class Chip:
         return max(eight) / H100_DENSE_8BIT_TOPS if eight else None
 
 
-_CHIP_FIELDS = frozenset(
-    a.name for a in attrs.fields(Chip) if a.name not in {"id", "estimates", "sources"}
-)
+def _check_estimates(record: Chip | Model) -> None:
+    fields = {a.name for a in attrs.fields(type(record))} - {"id", "estimates", "sources"}
+    unknown = record.estimates - fields
+    if unknown:
+        kind = type(record).__name__
+        raise InvalidValueError(
+            f"{kind}.estimates: {sorted(unknown)} are not {kind.lower()} fields; use names "
+            f"from {sorted(fields)}"
+        )
 
 
 class Confidence(enum.StrEnum):
@@ -415,6 +416,9 @@ class Model:
     )
     estimates: frozenset[str] = attrs.field(default=frozenset(), converter=strings)
     sources: tuple[str, ...] = _source_field
+
+    def __attrs_post_init__(self) -> None:
+        _check_estimates(self)
 
 
 @frozen

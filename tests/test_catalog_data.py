@@ -1,0 +1,297 @@
+"""The embedded catalogue's data: sources everywhere, counts, and figures checked against the
+sources (expected values come from the research notes and the cited pages, not from the code).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+import attrs
+import pytest
+
+from geotech import catalog
+from geotech.entities import Chip, Precision, Status
+from geotech.world import World
+
+D = dt.date
+
+#: The kinds of records a World holds (states, groups, ..., policies).
+KINDS = tuple(a.name for a in attrs.fields(World) if a.init)
+
+
+def _records(world: World) -> list[tuple[str, Any]]:
+    """Every top-level record with a path, plus records nested in them that carry sources."""
+    out: list[tuple[str, Any]] = []
+    for kind in KINDS:
+        for index, record in enumerate(getattr(world, kind)):
+            path = f"{kind}[{getattr(record, 'id', index)}]"
+            out.append((path, record))
+            for field in attrs.fields(type(record)):
+                value = getattr(record, field.name)
+                if isinstance(value, tuple):
+                    nested = [v for v in value if attrs.has(type(v)) and hasattr(v, "sources")]
+                    out += [(f"{path}.{field.name}[{i}]", v) for i, v in enumerate(nested)]
+    return out
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return catalog.world()
+
+
+def test_world_loads_and_is_cached() -> None:
+    assert catalog.world() is catalog.world()
+    assert catalog.world(include_reported=False) is catalog.world(include_reported=False)
+
+
+def test_every_record_has_a_source_url(world: World) -> None:
+    records = _records(world)
+    assert {path.split("[")[0] for path, _ in records} >= {"states", "chips", "party_lists"}
+    missing = [path for path, record in records if not record.sources]
+    assert missing == [], f"records without a source URL: {missing}"
+    bad = [
+        (path, url)
+        for path, record in records
+        for url in record.sources
+        if not url.startswith(("https://", "http://"))
+    ]
+    assert bad == []
+
+
+def test_catalogue_sizes(world: World) -> None:
+    assert len(world.companies) >= 25
+    assert len(world.chips) >= 25
+    assert len(world.models) >= 15
+
+
+# ---------------------------------------------------------------------------------------------
+# Chips: TPP and performance density against catalog.md / regulations.md
+
+
+class Between(NamedTuple):
+    """A reference value given as a range (sources disagree, or it rests on an estimate)."""
+
+    low: float
+    high: float
+
+
+Expected = float | Between | None
+
+#: chip id -> (TPP, performance density) as the sources state them. Exact floats where the
+#: source figures are exact; ranges or approximations where they rest on estimates.
+REFERENCE: dict[str, tuple[Expected, Expected]] = {
+    "nvidia-a100": (4992.0, 4992 / 826),
+    "nvidia-a800": (4992.0, 4992 / 826),
+    "nvidia-h100-sxm": (15832.0, 15832 / 814),
+    "nvidia-h100-pcie": (12104.0, 12104 / 814),
+    # catalog.md rounds the H800's FP8 to 1,978.9 (15,831); the datasheet's dense 1,979 gives
+    # the same 15,832 as the H100 SXM.
+    "nvidia-h800": (15832.0, 15832 / 814),
+    "nvidia-h20": (2368.0, 2368 / 814),
+    "nvidia-h200": (15832.0, 15832 / 814),
+    "nvidia-b200": (36000.0, Between(22.4, 22.6)),
+    "nvidia-b300": (Between(53500, 56000), Between(33.5, 35.0)),
+    "nvidia-gb300": (60000.0, Between(37.4, 37.6)),
+    # TechPowerUp: 660.6 dense 8-bit TOPS (catalog.md rounds the TPP to 5,285).
+    "nvidia-rtx-4090": (660.6 * 8, 660.6 * 8 / 608.5),
+    "nvidia-rtx-4090d": (4707.0, 4707 / 608.5),
+    "nvidia-l40s": (5864.0, 5864 / 608.5),
+    "nvidia-l20": (Between(1911, 1914), Between(3.13, 3.15)),
+    "nvidia-rtx-pro-6000d": (None, None),
+    "amd-mi250x": (6128.0, Between(3.9, 4.25)),
+    # AMD datasheet: 2,614.9 dense FP8 TFLOPS; the density range is catalog.md's (area unknown).
+    "amd-mi300x": (2614.9 * 8, Between(8.7, 20.6)),
+    "amd-mi308x": (None, None),
+    "amd-mi325x": (2614.9 * 8, Between(8.7, 20.6)),
+    "amd-mi355x": (Between(60395, 60397), None),
+    "intel-gaudi2": (Between(6919, 6921), None),
+    "intel-gaudi3": (Between(29359, 29361), None),
+    "huawei-ascend-910b": (6016.0, 6016 / 665.61),
+    "huawei-ascend-910c": (Between(12032, 12800), Between(9.0, 9.6)),
+    # Google's Cloud TPU v4 page: 275 TFLOPS bf16; die area not published.
+    "google-tpu-v4": (4400.0, None),
+}
+
+
+def _check(observed: float | None, expected: Expected) -> bool:
+    if expected is None or observed is None:
+        return observed is expected
+    if isinstance(expected, Between):
+        return expected.low <= observed <= expected.high
+    return observed == expected
+
+
+def test_every_chip_has_reference_figures(world: World) -> None:
+    assert {c.id for c in world.chips} == set(REFERENCE)
+
+
+@pytest.mark.parametrize("chip_id", sorted(REFERENCE))
+def test_tpp_and_density_match_the_sources(world: World, chip_id: str) -> None:
+    chip = world.chip(chip_id)
+    tpp, density = REFERENCE[chip_id]
+    assert _check(chip.tpp, tpp), f"{chip_id}: TPP {chip.tpp} vs reference {tpp}"
+    assert _check(chip.performance_density, density), (
+        f"{chip_id}: density {chip.performance_density} vs reference {density}"
+    )
+
+
+@pytest.mark.parametrize(
+    "chip_id",
+    sorted(
+        c for c, (t, d) in REFERENCE.items() if isinstance(t, Between) or isinstance(d, Between)
+    ),
+)
+def test_approximate_figures_rest_on_flagged_estimates(world: World, chip_id: str) -> None:
+    flagged = world.chip(chip_id).estimates & {"throughput", "die_area_mm2"}
+    assert flagged, f"{chip_id}: an approximate reference value needs an estimated input"
+
+
+def test_brief_anchor_figures(world: World) -> None:
+    for chip_id in ("nvidia-h100-sxm", "nvidia-h200"):
+        assert world.chip(chip_id).dense_tops(Precision.FP8) == 1979.0
+        assert world.chip(chip_id).die_area_mm2 == 814.0
+    h20 = world.chip("nvidia-h20")
+    assert h20.dense_tops(Precision.FP8) == 296.0
+    assert h20.h100_equivalents == 296.0 / 1979.0
+    assert world.chip("nvidia-h200").dram_bandwidth_gbs == 4800.0
+    assert world.chip("nvidia-a800").interconnect_gbs == 400.0
+    assert world.chip("nvidia-h800").interconnect_gbs == 400.0
+
+
+def test_consumer_cards_are_not_datacenter_parts(world: World) -> None:
+    assert world.chip("nvidia-rtx-4090").datacenter is False
+    assert world.chip("nvidia-rtx-4090d").datacenter is False
+
+
+def test_unknown_specs_stay_unknown(world: World) -> None:
+    for chip in world.chips:
+        for field in ("die_area_mm2", "memory_gb", "dram_bandwidth_gbs", "interconnect_gbs"):
+            assert getattr(chip, field) != 0
+    assert world.chip("amd-mi308x").throughput == ()
+    assert world.chip("nvidia-rtx-pro-6000d").throughput == ()
+
+
+def test_multi_die_areas_are_flagged_as_estimates(world: World) -> None:
+    multi_die = (
+        "nvidia-b200",
+        "nvidia-b300",
+        "nvidia-gb300",
+        "amd-mi250x",
+        "amd-mi300x",
+        "amd-mi325x",
+        "huawei-ascend-910c",
+    )
+    unflagged = [c for c in multi_die if "die_area_mm2" not in world.chip(c).estimates]
+    assert unflagged == []
+
+
+def test_chips_reference_known_designers(world: World) -> None:
+    assert world.chip("huawei-ascend-910b").designer == "hisilicon"
+    assert world.jurisdictions(world.chip("huawei-ascend-910b")) == {"CN"}
+    assert world.jurisdictions(world.chip("nvidia-h200")) == {"US"}
+    assert isinstance(world.item("intel-gaudi3"), Chip)
+
+
+# ---------------------------------------------------------------------------------------------
+# Groups, companies, lists
+
+
+def test_d5_and_macau(world: World) -> None:
+    on = D(2023, 11, 17)
+    assert world.group_contains("us-ear-d5", "CN", on)
+    assert world.group_contains("us-ear-d5", "RU", on)
+    # Macau is in D:1 and D:4, not in D:5: the rules name it beside D:5.
+    assert not world.group_contains("us-ear-d5", "MO", on)
+    assert world.group_contains("us-ear-d1", "MO", on)
+    assert world.group_contains("us-ear-d4", "MO", on)
+    # Israel is in D:4 and in A:6, which the 2023 rule excludes.
+    assert world.group_contains("us-ear-d4", "IL", on)
+    assert world.group_contains("us-ear-a6", "IL", on)
+    assert world.group_contains("us-ear-d4", "SA", on)
+    assert world.group_contains("us-ear-d1", "VN", on)
+
+
+def test_dated_group_changes(world: World) -> None:
+    assert not world.group_contains("us-ear-d5", "KH", D(2021, 12, 8))
+    assert world.group_contains("us-ear-d5", "KH", D(2021, 12, 9))
+    assert world.group_contains("us-ear-d5", "KH", D(2025, 11, 6))
+    assert not world.group_contains("us-ear-d5", "KH", D(2025, 11, 7))
+    assert not world.group_contains("us-ear-d5", "HK", D(2020, 12, 22))
+    assert world.group_contains("us-ear-d5", "HK", D(2020, 12, 23))
+    assert world.group_contains("us-ear-a6", "HK", D(2020, 12, 22))
+    assert not world.group_contains("us-ear-a6", "HK", D(2020, 12, 23))
+    assert not world.group_contains("us-ear-d5", "NI", D(2024, 3, 14))
+    assert world.group_contains("us-ear-d5", "NI", D(2024, 3, 15))
+
+
+def test_ai_diffusion_tier1(world: World) -> None:
+    tier1 = world.group("us-aidf-tier1").states_on(D(2025, 2, 1))
+    assert len(tier1) == 19
+    assert {"US", "TW", "JP", "KR", "NL", "GB"} <= tier1
+    assert not tier1 & {"CN", "IL", "SG", "AE", "IN"}
+
+
+def test_parents(world: World) -> None:
+    assert [c.id for c in world.ancestors("hisilicon")] == ["huawei"]
+    assert [c.id for c in world.ancestors("google")] == ["alphabet"]
+    assert world.company("sk-hynix").hq == "KR"
+    assert world.company("tsmc").hq == "TW"
+
+
+LISTED = [
+    ("us-entity-list", "huawei", D(2019, 5, 16)),
+    ("us-entity-list", "smic", D(2020, 12, 18)),
+    ("us-entity-list", "cambricon", D(2022, 12, 16)),
+    ("us-entity-list", "zhipu", D(2025, 1, 16)),
+    ("us-dod-1260h", "tencent", D(2025, 1, 7)),
+]
+
+
+@pytest.mark.parametrize(("party_list", "company", "start"), LISTED)
+def test_listing_dates(world: World, party_list: str, company: str, start: dt.date) -> None:
+    assert not world.listed(party_list, company, start - dt.timedelta(days=1))
+    assert world.listed(party_list, company, start)
+    assert world.listed(party_list, company, D(2026, 2, 1))
+
+
+def test_firms_not_listed(world: World) -> None:
+    for company in ("bytedance", "alibaba", "tencent", "deepseek", "baidu"):
+        assert not world.listed("us-entity-list", company, D(2026, 2, 1))
+    assert not world.listed("us-dod-1260h", "bytedance", D(2026, 2, 1))
+
+
+def test_reported_records_are_flagged_and_can_be_left_out(world: World) -> None:
+    def reported(w: World) -> list[str]:
+        listings = [
+            f"{pl.id}:{x.company}"
+            for pl in w.party_lists
+            for x in pl.listings
+            if x.status is Status.REPORTED
+        ]
+        return listings + [p.id for p in w.policies if p.status is Status.REPORTED]
+
+    assert "us-dod-1260h:alibaba" in reported(world)
+    assert world.listed("us-dod-1260h", "alibaba", D(2026, 2, 13))
+    assert not world.listed("us-dod-1260h", "alibaba", D(2026, 2, 14))
+    official = catalog.world(include_reported=False)
+    assert reported(official) == []
+    assert not official.listed("us-dod-1260h", "alibaba", D(2026, 2, 13))
+    assert official.listed("us-dod-1260h", "tencent", D(2026, 2, 13))
+
+
+def test_models_training_figures(world: World) -> None:
+    llama = world.model("meta-llama-3.1-405b")
+    assert (llama.training_chip, llama.training_chip_count) == ("nvidia-h100-sxm", 16384)
+    assert llama.training_flop == 3.8e25
+    v3 = world.model("deepseek-v3")
+    assert (v3.training_chip, v3.training_chip_count) == ("nvidia-h800", 2048)
+    assert (v3.parameters, v3.active_parameters) == (6.71e11, 3.7e10)
+    flop_without_confidence = [
+        m.id
+        for m in world.models
+        if m.training_flop is not None
+        and "training_flop" not in m.estimates
+        and m.training_flop_confidence is None
+    ]
+    assert flop_without_confidence == []
