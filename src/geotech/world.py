@@ -454,9 +454,7 @@ def remove_policy(world: World, policy_id: str) -> World:
     """A world without the policy; other policies stop naming it in ``supersedes``."""
     world.policy(policy_id)
     kept = tuple(
-        attrs.evolve(p, supersedes=p.supersedes - {policy_id})
-        if policy_id in p.supersedes
-        else p
+        attrs.evolve(p, supersedes=p.supersedes - {policy_id}) if policy_id in p.supersedes else p
         for p in world.policies
         if p.id != policy_id
     )
