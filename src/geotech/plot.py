@@ -9,17 +9,23 @@ labels can be searched.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from geotech import criteria as c
+from geotech.access import AccessRequest, Decision
+from geotech.analysis import AccessMatrix, timeline
+from geotech.compute import ComputeGap
 from geotech.criteria import Criterion, Facts, Truth
 from geotech.entities import Chip, Precision, Throughput
 from geotech.errors import GeotechError
-from geotech.policies import AnyPolicy
+from geotech.policies import AnyPolicy, ReviewPolicy, Verdict, restriction
+from geotech.render import LEGEND, label
 from geotech.world import World
 
 if TYPE_CHECKING:
@@ -104,6 +110,54 @@ def _grid(lo: float, hi: float, n: int) -> list[float]:
     return [lo + i * step for i in range(n)]
 
 
+def _mask(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    y_axis: YAxis,
+    datacenter: bool,
+    criteria: Sequence[Criterion],
+    inside: Callable[[Chip], bool],
+) -> list[list[float]]:
+    """1.0 where ``inside`` holds for the hypothetical chip at (x, y), else 0.0.
+
+    The criteria read a grid point only through their ``spec`` comparisons, so points with
+    the same comparison outcomes get the same answer: ``inside`` runs once per outcome pattern.
+    """
+    specs = [n for crit in criteria for n in c.walk(crit) if isinstance(n, c.Spec)]
+    memo: dict[tuple[bool | None, ...], float] = {}
+    rows = []
+    for y in ys:
+        row = []
+        for x in xs:
+            values = _grid_facts(x, y_axis, y)
+            key = tuple(
+                None if values.get(n.fact) is None else n.op.holds(values[n.fact], n.value)
+                for n in specs
+            )
+            if key not in memo:
+                chip = hypothetical_chip(x, y_axis, y, datacenter=datacenter)
+                memo[key] = 1.0 if inside(chip) else 0.0
+            row.append(memo[key])
+        rows.append(row)
+    return rows
+
+
+def _grid_facts(tpp: float, y_axis: YAxis, y: float) -> dict[c.SpecName, float]:
+    """The spec values of ``hypothetical_chip(tpp, y_axis, y)``, without building it."""
+    if y_axis == "performance_density":
+        return {
+            c.SpecName.TPP: tpp,
+            c.SpecName.PERFORMANCE_DENSITY: y,
+            c.SpecName.DIE_AREA_MM2: tpp / y,
+        }
+    return {
+        c.SpecName.TPP: tpp,
+        c.SpecName.DRAM_BANDWIDTH_GBS: y,
+        c.SpecName.DIE_AREA_MM2: HYPOTHETICAL_DIE_MM2,
+        c.SpecName.PERFORMANCE_DENSITY: tpp / HYPOTHETICAL_DIE_MM2,
+    }
+
+
 def _policies_on_axis(world: World, on: dt.date, y_axis: YAxis) -> list[AnyPolicy]:
     """Policies in force whose criteria test TPP and the plotted spec: the zones to shade."""
     out = []
@@ -122,7 +176,7 @@ def chip_map(
     *,
     y_axis: YAxis = "performance_density",
     chips: Sequence[str] | None = None,
-    resolution: int = 80,
+    resolution: int = 200,
 ) -> Figure:
     """TPP against performance density (or DRAM bandwidth) with every chip labelled and the
     control regions in force on ``on``: each class (for datacenter parts, and Note 2's
@@ -139,38 +193,29 @@ def chip_map(
     xs = _grid(x_hi / resolution, x_hi, resolution)
     ys = _grid(y_hi / resolution, y_hi, resolution)
 
+    in_force = [k for k in world.classes if k.in_force(on)]
     regions: list[tuple[str, list[list[float]]]] = []
     if y_axis == "performance_density":
-        for code in sorted({k.code for k in world.classes if k.in_force(on)}):
+        for code in sorted({k.code for k in in_force}):
+            defs = [k.criterion for k in in_force if k.code == code]
             for datacenter, label in ((True, code), (False, f"{code} (non-datacenter, Note 2)")):
-                mask = [
-                    [
-                        1.0
-                        if world.class_step(
-                            code, hypothetical_chip(x, y_axis, y, datacenter=datacenter), on
-                        ).truth
-                        is Truth.TRUE
-                        else 0.0
-                        for x in xs
-                    ]
-                    for y in ys
-                ]
+
+                def inside(chip: Chip, code: str = code) -> bool:
+                    return world.class_step(code, chip, on).truth is Truth.TRUE
+
+                mask = _mask(xs, ys, y_axis, datacenter, defs, inside)
                 if any(any(row) for row in mask) and (
                     datacenter or not regions or mask != regions[-1][1]
                 ):
                     regions.append((label, mask))
     else:
         for p in _policies_on_axis(world, on, y_axis):
-            mask = [
-                [
-                    0.0
-                    if item_truth(world, p.criterion, hypothetical_chip(x, y_axis, y), on)
-                    is Truth.FALSE
-                    else 1.0
-                    for x in xs
-                ]
-                for y in ys
-            ]
+
+            def could_match(chip: Chip, p: AnyPolicy = p) -> bool:
+                return item_truth(world, p.criterion, chip, on) is not Truth.FALSE
+
+            criteria = [p.criterion, *(k.criterion for k in in_force)]
+            mask = _mask(xs, ys, y_axis, True, criteria, could_match)
             if any(any(row) for row in mask):
                 regions.append((f"{p.id} ({p.verdict.name.lower()})", mask))
 
@@ -184,9 +229,18 @@ def chip_map(
             ax.contourf(xs, ys, mask, levels=[0.5, 1.5], colors=[colour], alpha=0.18)
             ax.contour(xs, ys, mask, levels=[0.5], colors=[colour], linewidths=1.0)
             handles.append(Patch(facecolor=colour, alpha=0.35, label=label))
+        at: dict[tuple[float, float], list[str]] = {}
         for ch, x, y in points:
+            at.setdefault((round(x, 1), round(y, 3)), []).append(ch.id)
+        for (x, y), ids in sorted(at.items()):
             ax.scatter([x], [y], s=14, color="black", zorder=3)
-            ax.annotate(ch.name, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=7)
+            ax.annotate(
+                ", ".join(sorted(ids)),
+                (x, y),
+                xytext=(3, 3),
+                textcoords="offset points",
+                fontsize=6,
+            )
         missing = len(selected) - len(points)
         ylabel = (
             "performance density (TPP / mm²)"
@@ -201,6 +255,193 @@ def chip_map(
         ax.set_ylim(0, y_hi)
         if handles:
             ax.legend(handles=handles, loc="upper left", fontsize=7)
+        fig.tight_layout()
+    figure: Figure = fig
+    return figure
+
+
+# ---------------------------------------------------------------------------------------------
+# Verdicts over time, access matrices, compute gaps
+
+#: Colour of each outcome, from open (green) to closed (dark red); licences by review policy.
+_OUTCOME_COLOURS: dict[tuple[Verdict, int], str] = {
+    restriction(Verdict.ALLOWED, None): "#1a9850",
+    restriction(Verdict.CONDITIONAL, None): "#91cf60",
+    restriction(Verdict.DISCOURAGED, None): "#fee08b",
+    restriction(Verdict.LICENSE_REQUIRED, ReviewPolicy.PRESUMPTION_OF_APPROVAL): "#fdae61",
+    restriction(Verdict.LICENSE_REQUIRED, ReviewPolicy.CASE_BY_CASE): "#f46d43",
+    restriction(Verdict.LICENSE_REQUIRED, ReviewPolicy.PRESUMPTION_OF_DENIAL): "#d73027",
+    restriction(Verdict.LICENSE_REQUIRED, None): "#d73027",
+    restriction(Verdict.PROHIBITED, None): "#67001f",
+}
+
+
+def _outcome_colour(decision: Decision) -> str:
+    return _OUTCOME_COLOURS[restriction(decision.verdict, decision.review)]
+
+
+def _outcome_legend(plt: Any, decisions: Iterable[Decision]) -> list[Any]:
+    from matplotlib.patches import Patch
+
+    seen = {restriction(d.verdict, d.review): label(d).rstrip("*?") for d in decisions}
+    return [Patch(facecolor=_OUTCOME_COLOURS[k], label=seen[k]) for k in sorted(seen)]
+
+
+def _request_label(request: AccessRequest) -> str:
+    route = " -> ".join(request.route) if request.route else "default route"
+    return f"{request.buyer} x {request.item} ({route})"
+
+
+def _shorten(names: Sequence[str], width: int = 110) -> str:
+    """Names joined by commas, cut to about ``width`` characters with a count of the rest."""
+    shown: list[str] = []
+    for i, name in enumerate(names):
+        if shown and len(", ".join([*shown, name])) > width:
+            return ", ".join(shown) + f", +{len(names) - i} more"
+        shown.append(name)
+    return ", ".join(shown)
+
+
+def verdict_timeline(
+    world: World, requests: Sequence[AccessRequest], start: dt.date, end: dt.date
+) -> Figure:
+    """One bar per request over [start, end), coloured by the verdict of each period; change
+    points are numbered, and a panel below lists the policy or listing events behind each."""
+    lines = [timeline(world, r, start, end) for r in requests]
+    notes: list[str] = []
+    for line in lines:
+        for ch in line.changes:
+            causes = _shorten(sorted({e.subject for e in ch.events})) or "no recorded event"
+            notes.append(
+                f"{len(notes) + 1}. {ch.on.isoformat()} {line.request.buyer} x "
+                f"{line.request.item}: {causes}"
+            )
+    with _style() as plt:
+        import matplotlib.dates as mdates
+
+        fig, (ax, panel) = plt.subplots(
+            2,
+            1,
+            figsize=(11, 1.5 + 0.6 * len(lines) + 0.14 * len(notes)),
+            gridspec_kw={"height_ratios": [1.0 + 0.6 * len(lines), 0.2 + 0.14 * len(notes)]},
+        )
+        decisions: list[Decision] = []
+        number = 0
+        wide = (end - start).days / 10
+        for row, line in zip(range(len(lines) - 1, -1, -1), lines, strict=True):
+            bounds = [start, *(ch.on for ch in line.changes), end]
+            periods = [line.initial, *(ch.after for ch in line.changes)]
+            for (a, b), decision in zip(itertools.pairwise(bounds), periods, strict=True):
+                ax.barh(row, (b - a).days, left=a, height=0.6, color=_outcome_colour(decision))
+                if (b - a).days >= wide:
+                    ax.text(
+                        a + (b - a) / 2, row, label(decision), ha="center", va="center", fontsize=6
+                    )
+                decisions.append(decision)
+            for ch in line.changes:
+                number += 1
+                ax.plot([ch.on, ch.on], [row - 0.3, row + 0.3], color="black", linewidth=0.6)
+                ax.annotate(
+                    str(number),
+                    (ch.on, row + 0.3),
+                    xytext=(0, 1 + 6 * (number % 2)),
+                    textcoords="offset points",
+                    fontsize=5,
+                    ha="center",
+                )
+        ax.set_yticks(range(len(lines)))
+        ax.set_yticklabels([_request_label(t.request) for t in reversed(lines)], fontsize=7)
+        ax.set_xlim(start, end)
+        ax.set_ylim(-0.6, len(lines) - 0.2)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
+        ax.set_title(
+            f"Verdicts from {start.isoformat()} to {end.isoformat()} ({LEGEND})", fontsize=8
+        )
+        ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+        ax.legend(
+            handles=_outcome_legend(plt, decisions),
+            loc="lower left",
+            bbox_to_anchor=(0, 1.06),
+            fontsize=6,
+            ncol=4,
+        )
+        panel.axis("off")
+        panel.text(
+            0,
+            1,
+            "\n".join(notes) or "no change in this period",
+            va="top",
+            fontsize=6,
+            family="monospace",
+            transform=panel.transAxes,
+        )
+        fig.tight_layout()
+    figure: Figure = fig
+    return figure
+
+
+def matrix_heatmap(matrix: AccessMatrix) -> Figure:
+    """Buyers x items coloured by verdict (licences by review policy), each cell labelled
+    (``*`` conditions, ``?`` uncertain)."""
+    with _style() as plt:
+        fig, ax = plt.subplots(
+            figsize=(1.6 + 1.5 * len(matrix.items), 1.2 + 0.55 * len(matrix.buyers))
+        )
+        for i, buyer in enumerate(matrix.buyers):
+            for j, cell in enumerate(matrix.row(buyer)):
+                ax.add_patch(
+                    plt.Rectangle((j, i), 1, 1, color=_outcome_colour(cell.decision), ec="white")
+                )
+                ax.text(
+                    j + 0.5, i + 0.5, label(cell.decision), ha="center", va="center", fontsize=6
+                )
+        ax.set_xlim(0, len(matrix.items))
+        ax.set_ylim(len(matrix.buyers), 0)
+        ax.set_xticks([j + 0.5 for j in range(len(matrix.items))])
+        ax.set_xticklabels(matrix.items, rotation=30, ha="right")
+        ax.set_yticks([i + 0.5 for i in range(len(matrix.buyers))])
+        ax.set_yticklabels(matrix.buyers)
+        route = " -> ".join(matrix.route) if matrix.route else "default routes"
+        ax.set_title(f"Access on {matrix.on.isoformat()} ({route}); {LEGEND}", fontsize=7)
+        fig.tight_layout()
+    figure: Figure = fig
+    return figure
+
+
+def compute_gap_bars(gap: ComputeGap) -> Figure:
+    """Days for each side to train each reference workload (log scale), with the FLOP/s
+    ratio in the title. A side without compute is drawn as a missing bar."""
+    with _style() as plt:
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        names = [t.workload.name for t in gap.times]
+        width = 0.38
+        for k, (side, days) in enumerate(
+            (
+                (gap.a.label, [t.a_days for t in gap.times]),
+                (gap.b.label, [t.b_days for t in gap.times]),
+            )
+        ):
+            xs = [i + (k - 0.5) * width for i in range(len(names))]
+            finite = [d if math.isfinite(d) else 0.0 for d in days]
+            bars = ax.bar(xs, finite, width, label=side, color=_COLOURS[k + 3])
+            for bar, d in zip(bars, days, strict=True):
+                text = f"{d:,.1f} d" if math.isfinite(d) else "no compute"
+                ax.annotate(
+                    text,
+                    (bar.get_x() + bar.get_width() / 2, bar.get_height() or 1),
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                )
+        ax.set_xticks(range(len(names)))
+        ax.set_xticklabels(names)
+        ax.set_yscale("log")
+        ax.set_ylabel(f"days to train at {gap.utilization:.0%} utilization")
+        ratio = "n/a" if gap.ratio is None else f"{gap.ratio:.3g}"
+        ax.set_title(
+            f"Compute gap: FLOP/s ratio {ratio}\n{gap.a.label} vs {gap.b.label}", fontsize=8
+        )
+        ax.legend(fontsize=7)
         fig.tight_layout()
     figure: Figure = fig
     return figure
