@@ -199,7 +199,9 @@ def evaluate(world: World, request: AccessRequest) -> Decision:
 
 def evaluate_many(world: World, requests: Iterable[AccessRequest]) -> list[Decision]:
     """``[evaluate(world, r) for r in requests]``, in order."""
-    return [evaluate(world, r) for r in requests]
+    from geotech.batch import Evaluator  # batch builds on this module
+
+    return Evaluator(world).decisions(requests)
 
 
 def origin(world: World, item: Item) -> str | None:
@@ -405,6 +407,7 @@ def _explain(d: Decision) -> list[str]:
             lines.append(f"  - {_cite(by_id[pid])}")
     else:
         lines.append("Determined by: no policy restricts this request")
+    shown: set[str] = set()
     for o in d.outcomes:
         lines.append(f"Leg {o.leg}, {o.side} side: {verdict_text(o.verdict, o.review)}")
         if not o.considered:
@@ -421,12 +424,24 @@ def _explain(d: Decision) -> list[str]:
             )
             lines.append(f"    {res.policy} [{mark}]")
             if res.truth is not Truth.FALSE:
-                lines += ["      " + line for line in res.trace.lines()]
+                lines += _trace_lines(res.trace, 3, shown)
     if d.unknowns:
         lines.append("Unknown facts:")
         for u in d.unknowns:
             lines.append(f"  - {u.policy} ({u.leg}, {u.side}) needs {', '.join(sorted(u.needs))}")
     return lines
+
+
+def _trace_lines(step: Step, indent: int, shown: set[str]) -> list[str]:
+    """A trace as indented lines; a class definition's trace is printed the first time only."""
+    out = [f"{'  ' * indent}{step.text}: {step.truth}"]
+    if step.text.startswith("class ") and step.children:
+        if step.text in shown:
+            return [out[0] + " (as above)"]
+        shown.add(step.text)
+    for child in step.children:
+        out += _trace_lines(child, indent + 1, shown)
+    return out
 
 
 def _cite(p: AnyPolicy) -> str:
