@@ -132,9 +132,11 @@ def period_contains(start: dt.date | None, end: dt.date | None, on: dt.date) -> 
 
 def _check_period(instance: object, start: dt.date | None, end: dt.date | None) -> None:
     if start is not None and end is not None and end <= start:
+        key = getattr(instance, "id", None)
+        who = type(instance).__name__ + (f" {key!r}" if key else "")
         raise InvalidValueError(
-            f"{type(instance).__name__}: end {end.isoformat()} must be after start "
-            f"{start.isoformat()} (periods are [start, end))"
+            f"{who}: end {end.isoformat()} must be after start {start.isoformat()} "
+            "(periods are [start, end))"
         )
 
 

@@ -25,7 +25,12 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from geotech import criteria, entities, policies
@@ -194,6 +199,31 @@ def _make_converter() -> cattrs.Converter:
         lambda t: getattr(t, "__origin__", None) is frozenset, frozenset_hook
     )
 
+    def tuple_hook(value: Any, t: Any) -> tuple[Any, ...]:
+        arg = t.__args__[0]
+        out, errors = [], []
+        for i, x in enumerate(_list(value)):
+            try:
+                out.append(conv.structure(x, arg))
+            except Exception as exc:
+                exc.__notes__ = [
+                    *getattr(exc, "__notes__", []),
+                    IterableValidationNote(f"Structuring index {i}", i, arg),
+                ]
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError(f"while structuring {t!r}", errors, t)
+        return tuple(out)
+
+    conv.register_structure_hook_func(
+        lambda t: (
+            getattr(t, "__origin__", None) is tuple
+            and len(t.__args__) == 2
+            and t.__args__[1] is Ellipsis
+        ),
+        tuple_hook,
+    )
+
     # Throughput as a table {precision = tops}.
     def throughput_structure(value: Any, _: Any) -> tuple[Throughput, ...]:
         if not isinstance(value, Mapping):
@@ -285,7 +315,7 @@ def _messages(exc: BaseException, path: str = "") -> list[str]:
             out += _messages(sub, path + step)
         return out
     if isinstance(exc, ForbiddenExtraKeysError):
-        keys = ", ".join(repr(k) for k in sorted(exc.extra_fields))
+        keys = ", ".join(repr(k) for k in sorted(exc.extra_fields, key=repr))
         allowed = ", ".join(a.name for a in attrs.fields(exc.cl) if a.init)
         return [f"{path or '$'}: unknown key {keys}; allowed keys are {allowed}"]
     if isinstance(exc, KeyError) and not isinstance(exc, GeotechError):
@@ -295,7 +325,14 @@ def _messages(exc: BaseException, path: str = "") -> list[str]:
         return [f"{path or '$'}: missing required key {', '.join(repr(m) for m in missing)}"]
     if isinstance(exc, RecursionError):
         return [f"{path or '$'}: nested too deeply"]
+    located = _FIELD_MESSAGE.match(str(exc))
+    if located and path:
+        return [f"{path}.{located[1]}: {located[2]}"]
     return [f"{path or '$'}: {exc}"]
+
+
+#: A constructor's own message, ``Chip.die_area_mm2: must be ...``: moved into the path.
+_FIELD_MESSAGE = re.compile(r"^[A-Z]\w*\.(\w+): (.*)$", re.S)
 
 
 def _depth_problems(data: Any) -> list[str]:
@@ -433,11 +470,17 @@ def dump_world(world: World, path: str | os.PathLike[str]) -> None:
     """Write a world to ``.toml`` or ``.json`` atomically (a temporary file, then a rename)."""
     p = Path(path)
     text = dumps_world(world, _format_of(p))
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise GeotechError(f"{p}: cannot write here: {exc.strerror}; check the folder") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         os.replace(tmp, p)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise GeotechError(f"{p}: cannot write: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
