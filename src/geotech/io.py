@@ -181,10 +181,8 @@ def _make_converter() -> cattrs.Converter:
     # Each enum by its own class: a StrEnum must not fall to the str hook above.
     for enum_cls in _ENUMS:
         conv.register_structure_hook(enum_cls, _enum)
-    conv.register_unstructure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum) and t is not ReviewPolicy,
-        lambda e: e.value,
-    )
+    for enum_cls in _ENUMS:
+        conv.register_unstructure_hook(enum_cls, lambda e: e.value)
     conv.register_unstructure_hook_func(
         lambda t: t is frozenset or getattr(t, "__origin__", None) is frozenset,
         lambda s: sorted(conv.unstructure(x) for x in s),

@@ -1,0 +1,145 @@
+"""examples/h200_authorization.py and examples/what_if.py run, and print the key lines of the
+January 2026 story; the matrix cells they print are checked against the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import runpy
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from geotech import AccessRequest, catalog, evaluate, render
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+BUYERS = ("bytedance", "alibaba", "tencent", "deepseek", "baidu", "huawei")
+CHIPS = ("nvidia-h200", "nvidia-h20", "nvidia-h100-sxm", "nvidia-b200", "huawei-ascend-910c")
+
+
+def _run(name: str, capsys: pytest.CaptureFixture[str]) -> str:
+    main: Callable[[], None] = runpy.run_path(str(EXAMPLES / name))["main"]
+    main()
+    return capsys.readouterr().out
+
+
+def _section(text: str, heading: str) -> list[str]:
+    """The lines after ``heading`` up to the next blank line."""
+    lines = text.splitlines()
+    start = lines.index(heading) + 1
+    end = lines.index("", start) if "" in lines[start:] else len(lines)
+    return lines[start:end]
+
+
+def _cells(line: str) -> list[str]:
+    return re.split(r"\s{2,}", line.strip())
+
+
+def _report(name: str) -> str:
+    report: Callable[[], str] = runpy.run_path(str(EXAMPLES / name))["report"]
+    return report()
+
+
+@pytest.fixture(scope="module")
+def h200() -> str:
+    return _report("h200_authorization.py")
+
+
+def test_h200_example_prints_its_report(capsys: pytest.CaptureFixture[str], h200: str) -> None:
+    assert _run("h200_authorization.py", capsys) == h200 + "\n"
+
+
+@pytest.mark.parametrize("on", [dt.date(2025, 12, 1), dt.date(2026, 2, 1)])
+def test_h200_example_matrices_are_the_engines_decisions(h200: str, on: dt.date) -> None:
+    world = catalog.world()
+    rows = _section(h200, f"Access on {on.isoformat()}, route default routes")
+    assert _cells(rows[0]) == ["buyer", *CHIPS]
+    assert [_cells(r)[0] for r in rows[1:-1]] == list(BUYERS)
+    for row in rows[1:-1]:
+        buyer, *cells = _cells(row)
+        expected = [
+            render.label(evaluate(world, AccessRequest(buyer=buyer, item=c, on=on))) for c in CHIPS
+        ]
+        assert cells == expected
+
+
+def test_h200_example_key_lines(h200: str) -> None:
+    lines = h200.splitlines()
+    before, after = (
+        {
+            _cells(r)[0]: _cells(r)[1:]
+            for r in _section(h200, f"Access on {on}, route default routes")[1:-1]
+        }
+        for on in ("2025-12-01", "2026-02-01")
+    )
+    assert before["bytedance"][0] == "license (denial)?"
+    assert after["bytedance"][0] == "license (case-by-case)*?"
+    assert after["baidu"][0] == "prohibited*"  # not among the reported approved importers
+    assert after["huawei"][0] == "prohibited"
+    assert {after[b][3] for b in BUYERS} == {"license (denial)?"}  # B200: outside the zone
+    assert {after[b][4] for b in BUYERS} == {"allowed"}  # Ascend 910C: made in China
+    assert "  nvidia-h200          TPP  15,832   DRAM  4,800 GB/s" in lines
+    assert "Verdict: LICENSE_REQUIRED (case-by-case) [NOT certain: depends on unknown facts]" in (
+        lines
+    )
+    assert any(line.startswith("  - tariff 25% (Section 232") for line in lines)
+    assert (
+        "2026-01-28  prohibited* -> license (case-by-case)*?  "
+        "[us-bis-2026-01-15-h200-case-by-case]" in lines
+    )
+    assert "            - policy cn-2026-01-h200-import-approvals takes effect" in lines
+    routes = _section(
+        h200,
+        "Best route for bytedance x nvidia-h200 on 2026-02-01: TW -> US -> CN, "
+        "LICENSE_REQUIRED (case-by-case)",
+    )
+    assert [_cells(r)[1:3] for r in routes[1:]] == [
+        ["TW -> US -> CN", "license (case-by-case)*?"],
+        ["TW -> CN", "license (denial)*?"],
+    ]
+    assert "12 of 30 requests change: 9 gain, 2 lose, 1 change terms only" in lines
+
+
+@pytest.fixture(scope="module")
+def what_if() -> str:
+    return _report("what_if.py")
+
+
+def test_what_if_example_prints_its_report(
+    capsys: pytest.CaptureFixture[str], what_if: str
+) -> None:
+    assert _run("what_if.py", capsys) == what_if + "\n"
+
+
+def _changes(text: str, title: str) -> list[tuple[str, str, str, str, str]]:
+    rows = _section(text, title)[3:]
+    return [tuple(_cells(r)[:5]) for r in rows]  # type: ignore[misc]
+
+
+def test_what_if_key_lines(what_if: str) -> None:
+    lines = what_if.splitlines()
+    rescinded = _section(what_if, "1. the US rescinds the January 2026 case-by-case rule")
+    assert rescinded[1] == "17 of 30 requests change: 0 gain, 14 lose, 3 change terms only"
+    assert _changes(what_if, "1. the US rescinds the January 2026 case-by-case rule")[0] == (
+        "bytedance",
+        "nvidia-h200",
+        "loses",
+        "license (case-by-case)*?",
+        "license (denial)*?",
+    )
+    assert _changes(what_if, "2. China revokes Tencent's authorization") == [
+        ("tencent", "nvidia-h200", "loses", "license (case-by-case)*?", "prohibited*")
+    ]
+    capped = _changes(what_if, "3. the US lowers the case-by-case cap to TPP 16,000")
+    # The H200 (TPP 15,832) still fits under 16,000; the MI325X (20,919) does not.
+    assert {row[1] for row in capped} == {"amd-mi325x"}
+    assert [row[2] for row in capped] == ["loses"] * 5 + ["terms"]
+    both = [line for line in lines if line.startswith("4. 2 and 3: ")]
+    assert both == [
+        "4. 2 and 3: China revokes Tencent's authorization; then the US lowers the case-by-case "
+        "cap to TPP 16,000"
+    ]
+    assert sorted(_changes(what_if, both[0])) == sorted(
+        [*_changes(what_if, "2. China revokes Tencent's authorization"), *capped]
+    )
