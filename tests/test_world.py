@@ -276,11 +276,11 @@ def test_unknown_id_raises_with_close_matches(mini_world: World) -> None:
     with pytest.raises(UnknownEntityError) as info:
         mini_world.chip("nvidia-h2000")
     error = info.value
-    assert error.kind == "item"
+    assert error.kind == "chip"
     assert error.key == "nvidia-h2000"
     assert error.suggestions == ("nvidia-h200", "nvidia-h20", "nvidia-h100-sxm")
     assert str(error) == (
-        "unknown item 'nvidia-h2000'; did you mean 'nvidia-h200', 'nvidia-h20', 'nvidia-h100-sxm'?"
+        "unknown chip 'nvidia-h2000'; did you mean 'nvidia-h200', 'nvidia-h20', 'nvidia-h100-sxm'?"
     )
     assert isinstance(error, GeotechError)
     assert isinstance(error, KeyError)

@@ -246,7 +246,8 @@ def resolve_route(
     start = origin(world, item)
     if start is None:
         raise InvalidRequestError(
-            f"AccessRequest.route: item {item.id!r} has no single origin; give route=(...)"
+            f"AccessRequest.route: item {item.id!r} has no single origin; give the route "
+            "(the states it passes through, ending at the destination)"
         )
     return destination, (destination,) if start == destination else (start, destination)
 

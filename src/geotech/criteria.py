@@ -87,6 +87,20 @@ class Facts:
     end_use: str | None = None
 
 
+def item_facts(registry: Registry, on: dt.date, item: Item, issuer: str = "") -> Facts:
+    """Facts about an item alone (no buyer, no leg): what class definitions are judged on."""
+    return Facts(
+        registry=registry,
+        on=on,
+        item=item,
+        buyer=None,
+        exporter="",
+        importer="",
+        destination="",
+        issuer=issuer,
+    )
+
+
 def _no_buyer(text: str) -> Step:
     return Step(f"{text} (no buyer)", Truth.UNKNOWN, needs=frozenset({"request.buyer"}))
 
@@ -383,36 +397,39 @@ class BuyerHeadquartered(_InPlaces):
 
 
 @frozen
-class ExporterIn(_InPlaces):
+class _StateIn(_InPlaces):
+    """Base of criteria testing one state of the request (``fact`` names it in ``Facts``)."""
+
+    fact: ClassVar[str]
+
+    def evaluate(self, facts: Facts) -> Step:
+        state = getattr(facts, self.fact)
+        hit = self._contains(facts, state)
+        return Step(f"{self.fact} {state} in {self._places()}", Truth.of(hit))
+
+
+@frozen
+class ExporterIn(_StateIn):
     """The leg's exporting state is in these places."""
 
     tag: ClassVar[str] = "exporter_in"
-
-    def evaluate(self, facts: Facts) -> Step:
-        hit = self._contains(facts, facts.exporter)
-        return Step(f"exporter {facts.exporter} in {self._places()}", Truth.of(hit))
+    fact: ClassVar[str] = "exporter"
 
 
 @frozen
-class ImporterIn(_InPlaces):
+class ImporterIn(_StateIn):
     """The leg's importing state is in these places."""
 
     tag: ClassVar[str] = "importer_in"
-
-    def evaluate(self, facts: Facts) -> Step:
-        hit = self._contains(facts, facts.importer)
-        return Step(f"importer {facts.importer} in {self._places()}", Truth.of(hit))
+    fact: ClassVar[str] = "importer"
 
 
 @frozen
-class DestinationIn(_InPlaces):
+class DestinationIn(_StateIn):
     """The request's final destination (where the end user is located) is in these places."""
 
     tag: ClassVar[str] = "destination_in"
-
-    def evaluate(self, facts: Facts) -> Step:
-        hit = self._contains(facts, facts.destination)
-        return Step(f"destination {facts.destination} in {self._places()}", Truth.of(hit))
+    fact: ClassVar[str] = "destination"
 
 
 @frozen

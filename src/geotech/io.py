@@ -387,7 +387,7 @@ def world_from_data(doc: Any, source: str | None = None) -> World:
             try:
                 loaded.append(converter.structure(record, element))
             except Exception as exc:
-                problems += [_prefix(f"{key}[{i}]", p) for p in _messages(exc)]
+                problems += [prefix(f"{key}[{i}]", p) for p in _messages(exc)]
                 if isinstance(record, Mapping) and isinstance(record.get("id"), str):
                     failed.add(record["id"])
         kwargs[key] = loaded
@@ -418,7 +418,9 @@ def _by_position(doc: Mapping[str, Any], problem: str) -> str:
     return problem
 
 
-def _prefix(key: str, problem: str) -> str:
+def prefix(key: str, problem: str) -> str:
+    """A problem found inside ``key`` located from the outside: ``$: x`` -> ``key: x``,
+    ``[2].a: x`` -> ``key[2].a: x``, ``a: x`` -> ``key.a: x``."""
     if problem.startswith("$"):
         return key + problem[1:]
     return f"{key}{problem}" if problem.startswith("[") else f"{key}.{problem}"

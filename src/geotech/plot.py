@@ -21,7 +21,7 @@ from geotech import criteria as c
 from geotech.access import AccessRequest, Decision
 from geotech.analysis import AccessMatrix, timeline
 from geotech.compute import ComputeGap
-from geotech.criteria import Criterion, Facts, Truth
+from geotech.criteria import Criterion, Truth, item_facts
 from geotech.entities import Chip, Precision, Throughput
 from geotech.errors import GeotechError
 from geotech.policies import AnyPolicy, ReviewPolicy, Verdict, restriction
@@ -80,16 +80,7 @@ def item_truth(world: World, criterion: Criterion, item: Chip, on: dt.date) -> T
 
     A region is where this is not false: some buyer, leg or use could make the rule match.
     """
-    facts = Facts(
-        registry=world,
-        on=on,
-        item=item,
-        buyer=None,
-        exporter="",
-        importer="",
-        destination="",
-        issuer="",
-    )
+    facts = item_facts(world, on, item)
 
     def judge(node: Criterion) -> Truth:
         if isinstance(node, c.All):
@@ -402,7 +393,7 @@ def matrix_heatmap(matrix: AccessMatrix) -> Figure:
         ax.set_yticks([i + 0.5 for i in range(len(matrix.buyers))])
         ax.set_yticklabels(matrix.buyers)
         route = " -> ".join(matrix.route) if matrix.route else "default routes"
-        ax.set_title(f"Access on {matrix.on.isoformat()} ({route}); {LEGEND}", fontsize=7)
+        ax.set_title(f"Access on {matrix.on.isoformat()} ({route})\n{LEGEND}", fontsize=7)
         fig.tight_layout()
     figure: Figure = fig
     return figure

@@ -25,7 +25,7 @@ from geotech.analysis import (
 )
 from geotech.policies import Condition, ReviewPolicy, Verdict
 
-__all__ = ["Renderable", "label", "to_data", "to_json", "to_markdown", "to_text"]
+__all__ = ["Renderable", "label", "table", "to_data", "to_json", "to_markdown", "to_text"]
 
 Renderable = Decision | AccessMatrix | Timeline | Comparison | RouteChoice | Sequence[Finding]
 
@@ -176,7 +176,8 @@ def to_json(value: Renderable) -> str:
 # Text and Markdown
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], markdown: bool) -> list[str]:
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], markdown: bool) -> list[str]:
+    """Rows under a header as aligned text columns, or as a Markdown table (``|`` escaped)."""
     if markdown:
         cells = [[x.replace("|", "\\|") for x in r] for r in (header, *rows)]
         out = ["| " + " | ".join(cells[0]) + " |", "|" + "---|" * len(header)]
@@ -212,16 +213,16 @@ def _decision_lines(d: Decision, markdown: bool) -> list[str]:
         ]
         for o in d.outcomes
     ]
-    return lines + _table(["leg", "side", "verdict", "determined by"], rows, markdown)
+    return lines + table(["leg", "side", "verdict", "determined by"], rows, markdown)
 
 
 def _matrix_lines(m: AccessMatrix, markdown: bool) -> list[str]:
     title = f"Access on {m.on.isoformat()}, route {_route(m.route)}"
     rows = [[b, *(label(x.decision) for x in m.row(b))] for b in m.buyers]
-    table = _table(["buyer", *m.items], rows, markdown)
+    grid = table(["buyer", *m.items], rows, markdown)
     if markdown:
-        return [f"**{title}**", "", *table, "", f"_{LEGEND}_"]
-    return [title, *table, LEGEND]
+        return [f"**{title}**", "", *grid, "", f"_{LEGEND}_"]
+    return [title, *grid, LEGEND]
 
 
 def _timeline_lines(t: Timeline, markdown: bool) -> list[str]:
@@ -245,7 +246,7 @@ def _timeline_lines(t: Timeline, markdown: bool) -> list[str]:
             ),
         ]
         header = ["date", "from", "to", "determined by", "events"]
-        return [f"**{title}**", "", *_table(header, rows, markdown)]
+        return [f"**{title}**", "", *table(header, rows, markdown)]
     lines = [title, f"{t.start.isoformat()}  {label(t.initial)}  [{_who(t.initial)}]"]
     for x in t.changes:
         lines.append(
@@ -271,8 +272,8 @@ def _comparison_lines(c: Comparison, markdown: bool) -> list[str]:
     ]
     header = ["buyer", "item", "shift", "before", "after", "responsible"]
     if markdown:
-        return [f"**{title}**", *(["", *_table(header, rows, markdown)] if rows else [])]
-    return [title, *(_table(header, rows, markdown) if rows else [])]
+        return [f"**{title}**", *(["", *table(header, rows, markdown)] if rows else [])]
+    return [title, *(table(header, rows, markdown) if rows else [])]
 
 
 def _route_lines(choice: RouteChoice, markdown: bool) -> list[str]:
@@ -292,8 +293,8 @@ def _route_lines(choice: RouteChoice, markdown: bool) -> list[str]:
         ]
         for i, o in enumerate(choice.options, 1)
     ]
-    table = _table(["rank", "route", "verdict", "conditions", "determined by"], rows, markdown)
-    return [f"**{title}**", "", *table] if markdown else [title, *table]
+    ranked = table(["rank", "route", "verdict", "conditions", "determined by"], rows, markdown)
+    return [f"**{title}**", "", *ranked] if markdown else [title, *ranked]
 
 
 def _finding_lines(findings: Sequence[Finding], markdown: bool) -> list[str]:
