@@ -28,7 +28,7 @@ import attrs
 from attrs import frozen
 
 from geotech.criteria import Facts, Step, Truth
-from geotech.entities import Chip, Company, Item, Model, state_code
+from geotech.entities import Chip, Company, Item, Model, day, state_code
 from geotech.errors import InvalidRequestError, InvalidValueError
 from geotech.policies import (
     AnyPolicy,
@@ -47,14 +47,6 @@ EXACT_UNKNOWNS = 10
 
 Key = tuple[Verdict, int]
 _OPEN: Key = restriction(Verdict.ALLOWED, None)
-
-
-def _date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidValueError(
-            f"AccessRequest.{attribute.name}: expected a date such as dt.date(2026, 2, 1), "
-            f"got {value!r}"
-        )
 
 
 def _route(value: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -88,7 +80,7 @@ class AccessRequest:
 
     buyer: str
     item: str
-    on: dt.date = attrs.field(validator=_date)
+    on: dt.date = attrs.field(validator=day)
     destination: str | None = attrs.field(default=None, validator=state_code)
     route: tuple[str, ...] | None = attrs.field(default=None, converter=_route)
     quantity: int | None = attrs.field(default=None, validator=_quantity)

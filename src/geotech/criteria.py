@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import operator
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -273,8 +274,8 @@ def _op(value: Op | str) -> Op:
 
 
 def _threshold(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        raise InvalidValueError(f"Spec.value: expected a number, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidValueError(f"Spec.value: expected a finite number, got {value!r}")
 
 
 @frozen

@@ -53,6 +53,18 @@ def state_codes(instance: object, attribute: attrs.Attribute[Any], value: frozen
         state_code(instance, attribute, code)
 
 
+def day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a date: a ``datetime.date`` that is not a ``datetime`` (no time of day)."""
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        _fail(instance, attribute, f"expected a date such as 2026-01-15 (no time), got {value!r}")
+
+
+def optional_day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate an optional date (``None`` is an open bound or an unknown date)."""
+    if value is not None:
+        day(instance, attribute, value)
+
+
 def positive(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
     """Validate an optional measured quantity: ``None`` (unknown) or a finite number > 0."""
     if value is None:
@@ -228,8 +240,8 @@ class Membership:
     """A state's membership of a group during [start, end); open bounds are ``None``."""
 
     state: str = attrs.field(validator=state_code)
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: dt.date | None = attrs.field(default=None, validator=optional_day)
+    end: dt.date | None = attrs.field(default=None, validator=optional_day)
 
     def __attrs_post_init__(self) -> None:
         _check_period(self, self.start, self.end)
@@ -308,7 +320,7 @@ class Chip:
     name: str
     designer: str
     fab: str | None = None
-    released: dt.date | None = None
+    released: dt.date | None = attrs.field(default=None, validator=optional_day)
     datacenter: bool | None = attrs.field(default=None, validator=optional_boolean)
     throughput: tuple[Throughput, ...] = attrs.field(default=(), converter=_throughputs)
     die_area_mm2: float | None = attrs.field(
@@ -399,7 +411,7 @@ class Model:
     id: str = attrs.field(validator=slug)
     name: str
     developer: str
-    released: dt.date | None = None
+    released: dt.date | None = attrs.field(default=None, validator=optional_day)
     parameters: float | None = attrs.field(
         default=None, converter=optional_number, validator=positive
     )
@@ -447,8 +459,8 @@ class Listing:
     """A company's presence on a party list during [start, end)."""
 
     company: str
-    start: dt.date
-    end: dt.date | None = None
+    start: dt.date = attrs.field(validator=day)
+    end: dt.date | None = attrs.field(default=None, validator=optional_day)
     citation: str = ""
     status: Status = attrs.field(default=Status.OFFICIAL, converter=status)
     sources: tuple[str, ...] = _source_field
@@ -500,7 +512,7 @@ class SupplyShare:
     stage: Stage = attrs.field(converter=_stage)
     state: str = attrs.field(validator=state_code)
     share: float = attrs.field(converter=number, validator=fraction)
-    as_of: dt.date
+    as_of: dt.date = attrs.field(validator=day)
     estimated: bool = attrs.field(default=False, validator=boolean)
     sources: tuple[str, ...] = _source_field
 

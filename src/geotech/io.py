@@ -481,6 +481,12 @@ def dump_world(world: World, path: str | os.PathLike[str]) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise GeotechError(f"{p}: cannot write: {exc.strerror}") from None
+    except UnicodeEncodeError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise GeotechError(
+            f"{p}: cannot write text {exc.object[exc.start : exc.end]!r} as UTF-8 (a lone "
+            "surrogate?); fix that string in the world"
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

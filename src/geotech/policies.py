@@ -21,9 +21,11 @@ from geotech.entities import (
     Status,
     _check_period,
     _source_field,
+    day,
     fraction,
     member,
     number,
+    optional_day,
     optional_number,
     period_contains,
     slug,
@@ -205,8 +207,8 @@ class ControlClass:
     code: str
     title: str
     criterion: Criterion
-    effective: dt.date
-    expires: dt.date | None = None
+    effective: dt.date = attrs.field(validator=day)
+    expires: dt.date | None = attrs.field(default=None, validator=optional_day)
     citation: str = ""
     sources: tuple[str, ...] = _source_field
 
@@ -232,11 +234,11 @@ class Policy:
     title: str
     criterion: Criterion
     effect: EffectKind = attrs.field(converter=_effect)
-    effective: dt.date
+    effective: dt.date = attrs.field(validator=day)
     review: ReviewPolicy | None = attrs.field(default=None, converter=_optional_review)
     conditions: tuple[Condition, ...] = attrs.field(default=(), converter=_conditions)
-    announced: dt.date | None = None
-    expires: dt.date | None = None
+    announced: dt.date | None = attrs.field(default=None, validator=optional_day)
+    expires: dt.date | None = attrs.field(default=None, validator=optional_day)
     supersedes: frozenset[str] = attrs.field(default=frozenset(), converter=strings)
     status: Status = attrs.field(default=Status.OFFICIAL, converter=status)
     citation: str = ""

@@ -293,6 +293,15 @@ def _problems(world: World) -> list[str]:
         ref(f"classes[{k.id}].issuer", "state", k.issuer)
         versions.setdefault((k.issuer, k.code), []).append(k)
         _check_criterion(world, f"classes[{k.id}].criterion", k.criterion, add, items_only=True)
+    issuers: dict[str, set[str]] = {}
+    for issuer, code in versions:
+        issuers.setdefault(code, set()).add(issuer)
+    for code, who in sorted(issuers.items()):
+        if len(who) > 1:
+            add(
+                f"classes: code {code!r} is defined by {', '.join(sorted(who))}; a class code "
+                "belongs to one issuer (prefix it, e.g. 'CN:...')"
+            )
     for (issuer, code), defs in sorted(versions.items()):
         defs.sort(key=lambda r: r.effective)
         for a, b in itertools.pairwise(defs):
