@@ -432,3 +432,9 @@ def test_walk_and_depth_are_iterative_on_deep_trees() -> None:
         tree = Not(tree)
     assert depth(tree) == 10_001
     assert sum(1 for _ in walk(tree)) == 10_001
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_thresholds_are_finite(value: float) -> None:
+    with pytest.raises(GeotechError, match=r"Spec\.value: expected a finite number"):
+        Spec("tpp", ">=", value)

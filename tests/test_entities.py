@@ -336,3 +336,18 @@ def test_listing_end_is_exclusive() -> None:
     )
     assert pl.listed("a", D(2020, 12, 31))
     assert not pl.listed("a", D(2021, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(lambda when: Listing(company="x", start=when), id="listing"),
+        pytest.param(lambda when: Membership(state="CN", start=when), id="membership"),
+        pytest.param(lambda when: Chip(id="x", name="X", designer="d", released=when), id="chip"),
+    ],
+)
+def test_dates_have_no_time_of_day(build: Any) -> None:
+    """A ``datetime`` would be written by io but refused on reading: refuse it up front."""
+    with pytest.raises(InvalidValueError, match=r"expected a date such as 2026-01-15 \(no time\)"):
+        build(dt.datetime(2026, 1, 1, 12))
+    assert build(D(2026, 1, 1)) is not None

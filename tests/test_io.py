@@ -319,3 +319,10 @@ def test_unknown_file_types_are_refused(mini_world: World, tmp_path: Path, name:
     with pytest.raises(GeotechError, match=r"unknown file type"):
         io.load_world(tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_string_that_cannot_be_utf8_fails_the_dump_and_writes_nothing(tmp_path: Path) -> None:
+    world = World(states=[State(id="US", name="\ud800")])
+    with pytest.raises(GeotechError, match="cannot write text '\\\\ud800' as UTF-8"):
+        io.dump_world(world, tmp_path / "w.json")
+    assert list(tmp_path.iterdir()) == []

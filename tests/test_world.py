@@ -465,3 +465,19 @@ def test_list_company_checks_its_ids(mini_world: World) -> None:
 def test_listing_twice_overlapping_is_a_world_error(mini_world: World) -> None:
     with pytest.raises(WorldError, match=r"party_lists\[us-entity-list\]\.listings\[huawei\]"):
         list_company(mini_world, "us-entity-list", "huawei", D(2020, 1, 1))
+
+
+def test_a_class_code_belongs_to_one_issuer() -> None:
+    """Policies name classes by code, so two issuers defining one code would be ambiguous."""
+    k = dict(code="3A090.a", title="t", criterion=All(()), effective=D(2020, 1, 1))
+    problems = problems_of(
+        states=[US, CN],
+        classes=[
+            ControlClass(id="us-k", issuer="US", **k),  # type: ignore[arg-type]
+            ControlClass(id="cn-k", issuer="CN", **k),  # type: ignore[arg-type]
+        ],
+    )
+    assert problems == (
+        "classes: code '3A090.a' is defined by CN, US; a class code belongs to one issuer "
+        "(prefix it, e.g. 'CN:...')",
+    )
