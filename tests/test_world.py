@@ -469,7 +469,7 @@ def test_listing_twice_overlapping_is_a_world_error(mini_world: World) -> None:
 
 def test_a_class_code_belongs_to_one_issuer() -> None:
     """Policies name classes by code, so two issuers defining one code would be ambiguous."""
-    k = dict(code="3A090.a", title="t", criterion=All(()), effective=D(2020, 1, 1))
+    k = {"code": "3A090.a", "title": "t", "criterion": All(()), "effective": D(2020, 1, 1)}
     problems = problems_of(
         states=[US, CN],
         classes=[
