@@ -1,0 +1,559 @@
+"""Many requests against one world: compiled indexes, shared work, the same answers.
+
+An ``Evaluator`` compiles its world lazily, on first need, and keeps what it computes:
+
+- the world's change points (bounds of policies, class definitions, group memberships and
+  listings): nothing the engine reads changes between two of them, so every date falls in one
+  *interval* and everything below is computed once per interval, not per date;
+- per interval, bitmasks of the policies in force by side and issuer: a leg's scope is the
+  ``or`` of a few masks, where ``evaluate`` filters every policy for every request;
+- a ``geotech.matching.MatchIndex``, and per interval the masks of each item, buyer, state and
+  end use; buyers whose masks agree, and items whose masks and reach agree, share answers, and
+  equal outcomes are settled once;
+- criteria wrapped so that a part reading only the item, only the buyer, only the leg or only
+  the end use is evaluated once per value and its trace reused.
+
+Guarantees: ``decisions(requests) == [evaluate(world, r) for r in requests]`` (full decisions,
+traces included; the same errors for the same requests), and ``rulings(requests) ==
+[Ruling.of(evaluate(world, r)) for r in requests]``, computed from the policies that can apply
+only. Caches never change an answer; an Evaluator is not thread-safe.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple, TypeVar
+
+import attrs
+from attrs import frozen
+
+from geotech import criteria as c
+from geotech.access import (
+    _OPEN,
+    AccessRequest,
+    Decision,
+    Key,
+    Leg,
+    _decide,
+    _outcome,
+    _range,
+    _review,
+    _supersede,
+    _union,
+    resolve_route,
+)
+from geotech.criteria import Criterion, Facts, Step, Truth
+from geotech.entities import Company, Item
+from geotech.matching import Context, MatchIndex, bits, reads
+from geotech.policies import AnyPolicy, Condition, ReviewPolicy, Side, Verdict
+from geotech.world import World
+
+T = TypeVar("T")
+
+
+@frozen
+class Ruling:
+    """A decision without its explanation: verdict, review, conditions, the determining and
+    the applying policies (matching and not set aside, over all legs and sides), certainty."""
+
+    verdict: Verdict
+    review: ReviewPolicy | None
+    conditions: tuple[Condition, ...]
+    determining_policies: tuple[str, ...]
+    applying_policies: tuple[str, ...]
+    certain: bool
+
+    @classmethod
+    def of(cls, decision: Decision) -> Ruling:
+        """The ruling a full decision contains."""
+        applying = {r.policy for o in decision.outcomes for r in o.considered if r.applies}
+        return cls(
+            verdict=decision.verdict,
+            review=decision.review,
+            conditions=decision.conditions,
+            determining_policies=decision.determining_policies,
+            applying_policies=tuple(sorted(applying)),
+            certain=decision.certain,
+        )
+
+
+def rulings(world: World, requests: Iterable[AccessRequest]) -> list[Ruling]:
+    """``[Ruling.of(evaluate(world, r)) for r in requests]``, in order, computed fast."""
+    return Evaluator(world).rulings(requests)
+
+
+def change_points(world: World) -> tuple[dt.date, ...]:
+    """The dates on which something the engine reads may change, ascending."""
+    dates: set[dt.date | None] = set()
+    for record in (*world.policies, *world.classes):
+        dates |= {record.effective, record.expires}
+    for group in world.groups:
+        for m in group.members:
+            dates |= {m.start, m.end}
+    for party_list in world.party_lists:
+        for x in party_list.listings:
+            dates |= {x.start, x.end}
+    return tuple(sorted(d for d in dates if d is not None))
+
+
+# A part of a criterion that reads facts of one kind only is memoized on them.
+_MEMO_KEYS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
+    (frozenset({"item"}), ("item.id",)),
+    (frozenset({"buyer"}), ("buyer.id",)),
+    (frozenset({"exporter", "importer", "destination", "issuer"}), ()),
+    (frozenset({"end_use"}), ("end_use",)),
+)
+
+
+def _memo_key(read: frozenset[str]) -> Callable[[Facts], Any] | None:
+    """The memo key of a part that reads ``read``, or None when it reads several kinds."""
+    rest = read - {"on"}
+    for kind, fields in _MEMO_KEYS:
+        if rest <= kind:
+            names = (fields or tuple(sorted(rest))) if rest else ()
+            names += ("on",) if "on" in read else ()
+            return operator.attrgetter(*names) if names else _constant
+    return None
+
+
+def _constant(facts: Facts) -> None:
+    return None
+
+
+class _Memo:
+    """A criterion whose evaluation is remembered by the facts it reads."""
+
+    __slots__ = ("_key", "_node", "_steps")
+
+    def __init__(self, node: Any, key: Callable[[Facts], Any]) -> None:
+        self._node = node
+        self._key = key
+        self._steps: dict[Any, Step] = {}
+
+    def evaluate(self, facts: Facts) -> Step:
+        key = self._key(facts)
+        step = self._steps.get(key)
+        if step is None:
+            step = self._steps[key] = self._node.evaluate(facts)
+        return step
+
+
+class _Settled(NamedTuple):
+    """The outcome of one leg and side, reduced to what a ruling needs."""
+
+    key: Key
+    lowest: Key
+    highest: Key
+    determining: tuple[str, ...]
+    conditions: tuple[Condition, ...]
+    applying: tuple[str, ...]
+
+
+class Evaluator:
+    """Evaluates requests against one world, sharing work between them (see the module)."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self._points = change_points(world)
+        self._intervals: dict[dt.date, int] = {}
+        self._forces: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
+        self._export_scopes: dict[tuple[Any, ...], int] = {}
+        self._buyers: dict[str, Company] = {}
+        self._items: dict[str, Item] = {}
+        self._routes: dict[tuple[Any, ...], tuple[str, tuple[str, ...]]] = {}
+        self._jurisdictions: dict[str, frozenset[str]] = {}
+        # rulings
+        self._match: MatchIndex | None = None
+        self._item_masks: dict[tuple[str, int], tuple[int, int, int]] = {}
+        self._buyer_masks: dict[tuple[str, int], tuple[int, int, int]] = {}
+        self._groups: dict[tuple[Any, ...], int] = {}
+        self._other_masks: dict[tuple[Any, ...], tuple[int, int]] = {}
+        self._plans: dict[tuple[Any, ...], _Plan] = {}
+        self._table: list[_Row] = []
+        self._request_contexts = False
+        self._front: dict[tuple[Any, ...], Ruling] = {}
+        self._ruled: dict[tuple[int, ...], Ruling] = {}
+        self._settled: dict[tuple[int, int], _Settled] = {}
+        # decisions
+        self._compiled: dict[int, AnyPolicy] = {}
+        self._memos: dict[Criterion, Any] = {}
+        self._decided: dict[tuple[Any, ...], Decision] = {}
+
+    # -- shared ------------------------------------------------------------------------------
+
+    def _interval(self, on: dt.date) -> int:
+        k = self._intervals.get(on)
+        if k is None:
+            k = self._intervals[on] = bisect.bisect_right(self._points, on)
+            if k not in self._forces:
+                self._forces[k] = self._in_force(on)
+        return k
+
+    def _in_force(self, on: dt.date) -> tuple[dict[str, int], dict[str, int]]:
+        export: dict[str, int] = {}
+        import_: dict[str, int] = {}
+        for i, p in enumerate(self.world.policies):
+            if p.in_force(on):
+                issuers = export if p.side is Side.EXPORT else import_
+                issuers[p.issuer] = issuers.get(p.issuer, 0) | 1 << i
+        return export, import_
+
+    def _reach(self, item: Item) -> frozenset[str]:
+        """The states whose export controls reach the item."""
+        reach = self._jurisdictions.get(item.id)
+        if reach is None:
+            reach = self._jurisdictions[item.id] = self.world.jurisdictions(item)
+        return reach
+
+    def _export_scope(self, k: int, exporter: str, importer: str, reach: frozenset[str]) -> int:
+        """Mask of the export policies in scope on a leg (``access.evaluate``, step 1)."""
+        key = (k, exporter, importer, reach)
+        mask = self._export_scopes.get(key)
+        if mask is None:
+            by_issuer = self._forces[k][0]
+            mask = 0
+            for issuer in (reach | {exporter}) - {importer}:
+                mask |= by_issuer.get(issuer, 0)
+            self._export_scopes[key] = mask
+        return mask
+
+    def _import_scope(self, k: int, importer: str) -> int:
+        return self._forces[k][1].get(importer, 0)
+
+    def _resolve(self, request: AccessRequest) -> tuple[Company, Item, str, tuple[str, ...]]:
+        """Buyer, item, destination and route, checked (and failing) as ``evaluate`` does."""
+        world = self.world
+        try:
+            buyer = self._buyers[request.buyer]
+        except (KeyError, TypeError):
+            buyer = self._buyers[request.buyer] = world.company(request.buyer)
+        try:
+            item = self._items[request.item]
+        except (KeyError, TypeError):
+            item = self._items[request.item] = world.item(request.item)
+        # an explicit route does not depend on the buyer or the item
+        key = (
+            (request.destination, request.route)
+            if request.route
+            else (buyer.hq, item.id, request.destination)
+        )
+        try:
+            destination, route = self._routes[key]
+        except (KeyError, TypeError):
+            destination, route = resolve_route(world, request, buyer, item)
+            self._routes[key] = destination, route
+        return buyer, item, destination, route
+
+    # -- full decisions ----------------------------------------------------------------------
+
+    def decisions(self, requests: Iterable[AccessRequest]) -> list[Decision]:
+        """``[evaluate(world, r) for r in requests]``, in order."""
+        out: list[Decision] = []
+        for request in requests:
+            buyer, item, destination, route = self._resolve(request)
+            if request.destination != destination or request.route != route:
+                request = attrs.evolve(request, destination=destination, route=route)
+            key = (buyer.id, item.id, request.on, destination, route, request.end_use)
+            shared = self._decided.get(key)
+            if shared is None:
+                shared = self._decided[key] = self._decide(request, buyer, item, route)
+            elif shared.request != request:
+                shared = attrs.evolve(shared, request=request)
+            out.append(shared)
+        return out
+
+    def _decide(
+        self, request: AccessRequest, buyer: Company, item: Item, route: tuple[str, ...]
+    ) -> Decision:
+        """``evaluate`` of a resolved request, with compiled scopes and memoized criteria."""
+        destination = route[-1]
+        k = self._interval(request.on)
+        policies = self.world.policies
+        outcomes = []
+        used: dict[str, AnyPolicy] = {}
+        for exporter, importer in itertools.pairwise(route):
+            leg = Leg(exporter, importer)
+            for side, mask in (
+                (Side.EXPORT, self._export_scope(k, exporter, importer, self._reach(item))),
+                (Side.IMPORT, self._import_scope(k, importer)),
+            ):
+                scope = list(bits(mask))
+                used.update((policies[i].id, policies[i]) for i in scope)
+                compiled = [self._compile(i) for i in scope]
+                outcomes.append(
+                    _outcome(self.world, request, buyer, item, destination, leg, side, compiled)
+                )
+        return _decide(request, outcomes, used, buyer, item)
+
+    def _compile(self, i: int) -> AnyPolicy:
+        """Policy ``i`` with its criterion's single-kind parts memoized."""
+        found = self._compiled.get(i)
+        if found is None:
+            policy = self.world.policies[i]
+            criterion = self._memoized(policy.criterion)
+            found = self._compiled[i] = attrs.evolve(policy, criterion=criterion)
+        return found
+
+    def _memoized(self, node: Criterion) -> Any:
+        found = self._memos.get(node)
+        if found is None:
+            rebuilt: Any = node
+            if isinstance(node, c.All | c.AnyOf):
+                rebuilt = attrs.evolve(node, of=tuple(self._memoized(x) for x in node.of))
+            elif isinstance(node, c.Not):
+                rebuilt = attrs.evolve(node, of=self._memoized(node.of))
+            key = _memo_key(reads(node))
+            found = self._memos[node] = rebuilt if key is None else _Memo(rebuilt, key)
+        return found
+
+    # -- rulings -----------------------------------------------------------------------------
+
+    def rulings(self, requests: Iterable[AccessRequest]) -> list[Ruling]:
+        """``[Ruling.of(evaluate(world, r)) for r in requests]``, in order."""
+        if self._match is None:
+            self._match = MatchIndex(self.world)
+            self._table = [
+                _Row(p.id, p.restriction, p.conditions, bool(p.supersedes))
+                for p in self.world.policies
+            ]
+            self._request_contexts = bool({"destination", "end_use"} & self._match.contexts)
+        # Buyers with equal masks, items with equal masks and reach, dates in one interval get
+        # equal rulings, unless a leaf left to ordinary evaluation reads the buyer, item or date.
+        opaque = self._match.opaque_reads
+        by_buyer, by_item, by_interval = (
+            "buyer" not in opaque,
+            "item" not in opaque,
+            "on" not in opaque,
+        )
+        intervals, buyer_masks, item_masks = self._intervals, self._buyer_masks, self._item_masks
+        front = self._front
+        out: list[Ruling] = []
+        for request in requests:
+            buyer, item, _, route = self._resolve(request)
+            k = intervals.get(request.on)
+            if k is None:
+                k = self._interval(request.on)
+            b = buyer_masks.get((buyer.id, k))
+            if b is None:
+                b = self._judge_buyer(buyer, k, request.on)
+            i = item_masks.get((item.id, k))
+            if i is None:
+                i = self._judge_item(item, k, request.on)
+            key = (
+                b[2] if by_buyer else buyer.id,
+                i[2] if by_item else item.id,
+                k if by_interval else request.on,
+                route,
+                request.end_use,
+            )
+            ruling = front.get(key)
+            if ruling is None:
+                ruling = front[key] = self._rule(request, buyer, b, item, i, route, k)
+            out.append(ruling)
+        return out
+
+    def _judge_buyer(self, buyer: Company, k: int, on: dt.date) -> tuple[int, int, int]:
+        """The buyer's masks and group: buyers with the same masks get the same answers."""
+        assert self._match is not None
+        false, unknown = self._match.judge_buyer(buyer, on)
+        group = self._groups.setdefault((false, unknown), len(self._groups))
+        found = self._buyer_masks[buyer.id, k] = (false, unknown, group)
+        return found
+
+    def _judge_item(self, item: Item, k: int, on: dt.date) -> tuple[int, int, int]:
+        """The item's masks and group: items with the same masks and reach (the states whose
+        controls reach them) get the same answers."""
+        assert self._match is not None
+        false, unknown = self._match.judge_item(item, on)
+        group = self._groups.setdefault((false, unknown, self._reach(item)), len(self._groups))
+        found = self._item_masks[item.id, k] = (false, unknown, group)
+        return found
+
+    def _judge(self, context: Context, value: Any, k: int, on: dt.date) -> tuple[int, int]:
+        """Masks of a state (exporter, importer or destination) or an end use; none when no
+        literal reads that context."""
+        assert self._match is not None
+        if context not in self._match.contexts:
+            return 0, 0
+        key = (context, value, k)
+        found = self._other_masks.get(key)
+        if found is None:
+            if context == "end_use":
+                found = self._match.judge_end_use(value)
+            else:
+                found = self._match.judge_state(context, value, on)
+            self._other_masks[key] = found
+        return found
+
+    def _plan(self, k: int, route: tuple[str, ...], reach: frozenset[str], on: dt.date) -> _Plan:
+        """Per leg: its exporter and importer, their masks, and the export and import scopes."""
+        key = (k, route, reach)
+        found = self._plans.get(key)
+        if found is None:
+            legs = []
+            for exporter, importer in itertools.pairwise(route):
+                fe, ue = self._judge("exporter", exporter, k, on)
+                fi, ui = self._judge("importer", importer, k, on)
+                export = self._export_scope(k, exporter, importer, reach)
+                legs.append(
+                    (exporter, importer, fe | fi, ue | ui, export, self._import_scope(k, importer))
+                )
+            found = self._plans[key] = tuple(legs)
+        return found
+
+    def _rule(
+        self,
+        request: AccessRequest,
+        buyer: Company,
+        buyer_masks: tuple[int, int, int],
+        item: Item,
+        masks: tuple[int, int, int],
+        route: tuple[str, ...],
+        k: int,
+    ) -> Ruling:
+        """The ruling of a resolved request: masks in, set bits only for what can apply."""
+        match = self._match
+        assert match is not None
+        on = request.on
+        false, unknown = masks[0] | buyer_masks[0], masks[1] | buyer_masks[1]
+        if self._request_contexts:
+            fd, ud = self._judge("destination", route[-1], k, on)
+            fu, uu = self._judge("end_use", request.end_use, k, on)
+            false, unknown = false | fd | fu, unknown | ud | uu
+        reach = self._reach(item)
+        plan = self._plans.get((k, route, reach))
+        if plan is None:
+            plan = self._plan(k, route, reach, on)
+        residuals = match.residual_mask
+        outcomes: list[int] = []
+        for exporter, importer, leg_false, leg_unknown, export, import_ in plan:
+            f, u = false | leg_false, unknown | leg_unknown
+            for scope in (export, import_):
+                candidates = scope & ~f
+                held, unsure = candidates & ~u, candidates & u
+                if candidates & residuals:
+                    leg = (exporter, importer, route[-1])
+                    held, unsure = self._residuals(request, buyer, item, leg, candidates, f, u)
+                outcomes += (held, unsure)
+        key = tuple(outcomes)
+        ruling = self._ruled.get(key)
+        if ruling is None:
+            settled = [self._settle(key[j], key[j + 1]) for j in range(0, len(key), 2)]
+            ruling = self._ruled[key] = _combine(settled)
+        return ruling
+
+    def _residuals(
+        self,
+        request: AccessRequest,
+        buyer: Company,
+        item: Item,
+        leg: tuple[str, str, str],
+        candidates: int,
+        false: int,
+        unknown: int,
+    ) -> tuple[int, int]:
+        """(matching, unknown-match) masks of the candidates once residual parts are judged;
+        ``leg`` is the exporter, the importer and the destination."""
+        match = self._match
+        assert match is not None
+        exporter, importer, destination = leg
+        held, unsure = candidates & ~unknown, candidates & unknown
+
+        def facts(issuer: str) -> Facts:
+            return Facts(
+                registry=self.world,
+                on=request.on,
+                item=item,
+                buyer=buyer,
+                exporter=exporter,
+                importer=importer,
+                destination=destination,
+                issuer=issuer,
+                end_use=request.end_use,
+            )
+
+        for i in bits(candidates & match.residual_mask):
+            truth = match.residual_truth(i, false, unknown, facts)
+            if truth is Truth.FALSE:
+                held, unsure = held & ~(1 << i), unsure & ~(1 << i)
+            elif truth is Truth.UNKNOWN:
+                held, unsure = held & ~(1 << i), unsure | 1 << i
+        return held, unsure
+
+    def _settle(self, held: int, unsure: int) -> _Settled:
+        """One leg and side's outcome from the masks of its matching and unknown-match
+        policies, as ``access._outcome`` computes it."""
+        found = self._settled.get((held, unsure))
+        if found is None:
+            policies, table = self.world.policies, self._table
+            rows = [table[i] for i in bits(held)]
+            if any(row.supersedes for row in rows):
+                kept = {p.id for p in _supersede([policies[i] for i in bits(held)])[0]}
+                rows = [row for row in rows if row.id in kept]
+            key = max([row.restriction for row in rows], default=_OPEN)
+            determining = [row for row in rows if row.restriction == key]
+            if unsure:
+                matching = [policies[i] for i in bits(held)]
+                unknown = [policies[i] for i in bits(unsure)]
+                lowest, highest = _range(matching, unknown, key)
+            else:
+                lowest = highest = key
+            conditions = [row.conditions for row in determining if row.conditions]
+            found = self._settled[held, unsure] = _Settled(
+                key=key,
+                lowest=lowest,
+                highest=highest,
+                determining=tuple([row.id for row in determining]),
+                conditions=_union(conditions) if conditions else (),
+                applying=tuple([row.id for row in rows]),
+            )
+        return found
+
+
+class _Row(NamedTuple):
+    """What settling an outcome needs of a policy."""
+
+    id: str
+    restriction: Key
+    conditions: tuple[Condition, ...]
+    supersedes: bool
+
+
+#: Per leg of a route: exporter, importer, their false and unknown masks, export and import
+#: scopes.
+_Plan = tuple[tuple[str, str, int, int, int, int], ...]
+
+
+def _combine(outcomes: Sequence[_Settled]) -> Ruling:
+    """The ruling over all legs and sides, as ``access._decide`` computes the decision."""
+    key = max([o.key for o in outcomes], default=_OPEN)
+    certain = all(o.highest <= key for o in outcomes) and (
+        not outcomes or any(o.lowest == key for o in outcomes)
+    )
+    return Ruling(
+        verdict=key[0],
+        review=_review(key),
+        conditions=_merged([o.conditions for o in outcomes if o.conditions], _union),
+        determining_policies=_merged(
+            [o.determining for o in outcomes if o.key == key and o.determining], _ids
+        ),
+        applying_policies=_merged([o.applying for o in outcomes if o.applying], _ids),
+        certain=certain,
+    )
+
+
+def _ids(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    return tuple(sorted({x for g in groups for x in g}))
+
+
+def _merged(
+    groups: list[tuple[T, ...]], merge: Callable[[list[tuple[T, ...]]], tuple[T, ...]]
+) -> tuple[T, ...]:
+    """``merge(groups)`` of canonical non-empty tuples, with no work for none or one."""
+    if len(groups) <= 1:
+        return groups[0] if groups else ()
+    return merge(groups)

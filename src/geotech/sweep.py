@@ -1,0 +1,170 @@
+"""Scenario ensembles: the rulings of many requests under many reforms, on any executor.
+
+A reform is a callable ``World -> World`` (``geotech.world`` has the building blocks:
+``amend_policy``, ``add_policy``, ``list_company``...). ``grid`` and ``draws`` build ensembles
+of ``Parametrized`` reforms, a grid of values or seeded random draws; ``sweep`` evaluates an
+ensemble in this process or on any ``concurrent.futures.Executor``: a process pool,
+``dask.distributed``'s ``Client.get_executor()``...
+
+With an executor, the world and the requests travel once per worker, not once per task: they
+are pickled once and named by their SHA-256; the first tasks carry them, later tasks only the
+name and a small chunk of reforms, and a worker that lacks them says so and gets them. Reforms
+must pickle for process-based executors: module-level functions, or ``Parametrized`` over one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+import os
+import pickle
+import random
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from typing import Any
+
+from attrs import frozen
+
+from geotech.access import AccessRequest
+from geotech.batch import Evaluator, Ruling
+from geotech.errors import GeotechError
+from geotech.world import World
+
+Reform = Callable[[World], World]
+
+
+class SweepError(GeotechError):
+    """A reform failed in a worker with an error that cannot be sent back as it is."""
+
+
+#: Rulings of the requests, in order, under one reform.
+Rulings = tuple[Ruling, ...]
+
+
+@frozen
+class Parametrized:
+    """The reform ``world -> make(world, **params)``; it pickles when ``make`` does."""
+
+    make: Callable[..., World]
+    params: tuple[tuple[str, Any], ...]
+
+    def __call__(self, world: World) -> World:
+        return self.make(world, **dict(self.params))
+
+
+def grid(make: Callable[..., World], **axes: Sequence[Any]) -> list[Parametrized]:
+    """One reform per combination of the axes' values, the last axis varying fastest:
+    ``grid(amend_policy, policy_id=["p1"], expires=[d1, d2])``."""
+    names = tuple(axes)
+    return [
+        Parametrized(make, tuple(zip(names, values, strict=True)))
+        for values in itertools.product(*axes.values())
+    ]
+
+
+def draws(
+    make: Callable[..., World],
+    n: int,
+    *,
+    seed: int,
+    **axes: Sequence[Any] | Callable[[random.Random], Any],
+) -> list[Parametrized]:
+    """``n`` reforms whose parameters are drawn by ``random.Random(seed)``: uniformly from a
+    sequence, or by a function of the generator (``lambda rng: rng.uniform(0, 0.5)``). The same
+    seed gives the same ensemble."""
+    rng = random.Random(seed)
+
+    def draw(axis: Sequence[Any] | Callable[[random.Random], Any]) -> Any:
+        return axis(rng) if callable(axis) else rng.choice(axis)
+
+    return [
+        Parametrized(make, tuple((name, draw(axis)) for name, axis in axes.items()))
+        for _ in range(n)
+    ]
+
+
+def sweep(
+    world: World,
+    reforms: Iterable[Reform],
+    requests: Iterable[AccessRequest],
+    executor: Executor | None = None,
+    *,
+    workers: int | None = None,
+    chunksize: int | None = None,
+) -> list[Rulings]:
+    """The rulings of ``requests`` in each reformed world, in reform order:
+    ``result[i][j] == Ruling.of(evaluate(reforms[i](world), requests[j]))``.
+
+    Without an executor the ensemble runs here. With one, tasks of ``chunksize`` reforms
+    (default: about 16 tasks per worker) run on it; ``workers`` (default: this machine's CPU
+    count) is how many first tasks carry the world. A reform's error is raised here.
+    """
+    ensemble = list(reforms)
+    asked = tuple(requests)
+    if executor is None:
+        return _evaluate(world, asked, ensemble)
+    workers = workers or os.cpu_count() or 1
+    size = chunksize or max(1, math.ceil(len(ensemble) / (16 * workers)))
+    chunks = [ensemble[i : i + size] for i in range(0, len(ensemble), size)]
+    payload = pickle.dumps((world, asked), protocol=pickle.HIGHEST_PROTOCOL)
+    name = hashlib.sha256(payload).hexdigest()
+    results: list[list[Rulings]] = [[] for _ in chunks]
+    pending: dict[Future[list[Rulings] | None], int] = {
+        executor.submit(_run, name, payload if j < workers else None, chunk): j
+        for j, chunk in enumerate(chunks)
+    }
+    try:
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                j = pending.pop(future)
+                got = future.result()
+                if got is None:  # that worker has not seen the world yet
+                    pending[executor.submit(_run, name, payload, chunks[j])] = j
+                else:
+                    results[j] = got
+    finally:
+        for future in pending:
+            future.cancel()
+    return [rulings for chunk in results for rulings in chunk]
+
+
+# Worker side: contexts (world, requests) by name, the most recent few.
+_CONTEXTS: dict[str, tuple[World, tuple[AccessRequest, ...]]] = {}
+_KEEP = 4
+
+
+def _run(name: str, payload: bytes | None, reforms: Sequence[Reform]) -> list[Rulings] | None:
+    """Evaluate a chunk in a worker; ``None`` when the context is missing and not given."""
+    context = _CONTEXTS.pop(name, None)
+    if context is None:
+        if payload is None:
+            return None
+        context = pickle.loads(payload)
+        while len(_CONTEXTS) >= _KEEP:
+            del _CONTEXTS[next(iter(_CONTEXTS))]
+    _CONTEXTS[name] = context  # most recent last
+    world, requests = context
+    try:
+        return _evaluate(world, requests, reforms)
+    except Exception as error:
+        try:
+            pickle.loads(pickle.dumps(error))
+        except Exception:  # it could not travel back: say what it was
+            raise SweepError(f"{type(error).__name__} in a worker: {error}") from None
+        raise
+
+
+def _evaluate(
+    world: World, requests: tuple[AccessRequest, ...], reforms: Sequence[Reform]
+) -> list[Rulings]:
+    # Equal rulings of different reforms become one object: results pickle small.
+    shared: dict[Ruling, Ruling] = {}
+    out: list[Rulings] = []
+    for reform in reforms:
+        rulings = Evaluator(reform(world)).rulings(requests)
+        distinct = {id(r): r for r in rulings}  # an Evaluator already shares equal rulings
+        canonical = {key: shared.setdefault(r, r) for key, r in distinct.items()}
+        out.append(tuple(canonical[id(r)] for r in rulings))
+    return out

@@ -1,0 +1,224 @@
+"""The compiled batch path equals the engine: full decisions, rulings, errors, date intervals."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import random
+from typing import ClassVar
+
+import attrs
+import pytest
+from attrs import frozen
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geotech import (
+    AccessRequest,
+    All,
+    AnyOf,
+    BuyerIs,
+    EffectKind,
+    ExportPolicy,
+    ImportPolicy,
+    World,
+    evaluate,
+    evaluate_many,
+)
+from geotech import strategies as gs
+from geotech.batch import Evaluator, Ruling, change_points, rulings
+from geotech.criteria import Facts, Step, Truth
+from geotech.errors import GeotechError
+from geotech.matching import conjuncts
+
+D = dt.date
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def batches(
+    draw: st.DrawFn, max_policies: int = 6, max_requests: int = 8
+) -> tuple[World, list[AccessRequest]]:
+    world = draw(gs.worlds(max_policies=max_policies))
+    return world, draw(st.lists(gs.requests(world), min_size=1, max_size=max_requests))
+
+
+@FAST
+@given(batches())
+def test_evaluate_many_equals_evaluate_one_by_one(case: tuple[World, list[AccessRequest]]) -> None:
+    world, requests = case
+    assert evaluate_many(world, requests) == [evaluate(world, r) for r in requests]
+
+
+@FAST
+@given(batches())
+def test_rulings_are_the_decisions_without_explanations(
+    case: tuple[World, list[AccessRequest]],
+) -> None:
+    world, requests = case
+    assert rulings(world, requests) == [Ruling.of(evaluate(world, r)) for r in requests]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches(max_policies=16, max_requests=16), st.randoms(use_true_random=False))
+def test_an_evaluator_reused_in_any_order_answers_alike(
+    case: tuple[World, list[AccessRequest]], rng: random.Random
+) -> None:
+    world, requests = case
+    expected = {r: evaluate(world, r) for r in requests}
+    evaluator = Evaluator(world)
+    shuffled = list(requests)
+    rng.shuffle(shuffled)
+    assert evaluator.rulings(shuffled) == [Ruling.of(expected[r]) for r in shuffled]
+    assert evaluator.decisions(requests) == [expected[r] for r in requests]
+    assert evaluator.rulings(requests) == [Ruling.of(expected[r]) for r in requests]
+
+
+@FAST
+@given(batches(max_requests=1), st.data())
+def test_answers_are_constant_between_change_points(
+    case: tuple[World, list[AccessRequest]], data: st.DataObject
+) -> None:
+    world, [request] = case
+    points = change_points(world)
+    other = data.draw(gs.dates())
+    if bisect.bisect_right(points, other) == bisect.bisect_right(points, request.on):
+        moved = attrs.evolve(request, on=other)
+        assert Ruling.of(evaluate(world, moved)) == Ruling.of(evaluate(world, request))
+
+
+@FAST
+@given(batches(max_requests=1))
+def test_literals_and_residuals_conjoin_to_the_criterion(
+    case: tuple[World, list[AccessRequest]],
+) -> None:
+    world, [request] = case
+    decision = evaluate(world, request)
+    for outcome in decision.outcomes:
+        for result in outcome.considered:
+            policy = world.policy(result.policy)
+            facts = Facts(
+                registry=world,
+                on=request.on,
+                item=world.item(request.item),
+                buyer=world.company(request.buyer),
+                exporter=outcome.leg.exporter,
+                importer=outcome.leg.importer,
+                destination=decision.request.destination or "",
+                issuer=policy.issuer,
+                end_use=request.end_use,
+            )
+            literals, residuals = conjuncts(policy.criterion)
+            truths = [leaf.evaluate(facts).truth for leaf, _ in literals]
+            truths = [
+                t if positive else ~t for t, (_, positive) in zip(truths, literals, strict=True)
+            ]
+            truths += [r.evaluate(facts).truth for r in residuals]
+            assert min(truths, default=Truth.TRUE, key=lambda t: t.value) is result.truth
+
+
+def test_change_points_are_every_bound_of_policies_classes_memberships_and_listings(
+    mini_world: World,
+) -> None:
+    assert change_points(mini_world) == (
+        D(2019, 5, 16),  # Huawei listed; the Entity List licence requirement
+        D(2022, 10, 7),  # 3A090.a, 2022 definition
+        D(2023, 11, 17),  # its 2023 replacement and the 2023 rules
+        D(2026, 1, 14),  # the US semiconductor tariff
+        D(2026, 1, 15),  # the case-by-case rule and China's customs block
+        D(2026, 1, 28),  # China's import approvals
+    )
+
+
+def test_the_flagship_ruling_is_its_decisions(
+    mini_world: World, flagship_request: AccessRequest
+) -> None:
+    decision = evaluate(mini_world, flagship_request)
+    [ruling] = rulings(mini_world, [flagship_request])
+    assert ruling == Ruling.of(decision)
+    assert ruling.applying_policies == tuple(
+        sorted({r.policy for o in decision.outcomes for r in o.considered if r.applies})
+    )
+
+
+def test_equivalent_requests_share_one_ruling(mini_world: World) -> None:
+    on = D(2026, 2, 1)
+    asked = [
+        AccessRequest(buyer="bytedance", item="nvidia-h200", on=on, quantity=q) for q in (1, 9)
+    ]
+    first, second = rulings(mini_world, asked)
+    assert first is second
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        AccessRequest(buyer="bytedanse", item="nvidia-h200", on=D(2026, 2, 1)),
+        AccessRequest(buyer="bytedance", item="nvidia-h201", on=D(2026, 2, 1)),
+        AccessRequest(buyer="bytedance", item="nvidia-h200", on=D(2026, 2, 1), destination="FR"),
+        AccessRequest(
+            buyer="bytedance",
+            item="nvidia-h200",
+            on=D(2026, 2, 1),
+            destination="CN",
+            route=("TW", "US"),
+        ),
+        AccessRequest(buyer="bytedance", item="nvidia-h200", on=D(2026, 2, 1), route=("CN", "CN")),
+    ],
+    ids=["buyer", "item", "destination", "route-end", "route-repeat"],
+)
+def test_bad_requests_fail_as_in_evaluate(mini_world: World, bad: AccessRequest) -> None:
+    good = AccessRequest(buyer="bytedance", item="nvidia-h200", on=D(2026, 2, 1))
+    with pytest.raises(GeotechError) as expected:
+        evaluate(mini_world, bad)
+    for decide in (evaluate_many, rulings):
+        with pytest.raises(type(expected.value)) as got:
+            decide(mini_world, [good, bad, good])
+        assert str(got.value) == str(expected.value)
+
+
+@frozen
+class OnOrAfter:
+    """A criterion type the batch indexes do not know: true from ``day`` on."""
+
+    tag: ClassVar[str] = "on_or_after"
+    day: dt.date
+
+    def evaluate(self, facts: Facts) -> Step:
+        return Step(f"on {facts.on} >= {self.day}", Truth.of(facts.on >= self.day))
+
+
+def test_criteria_of_unknown_types_are_evaluated_as_they_are(mini_world: World) -> None:
+    day = D(2024, 6, 1)  # not a change point of the world
+    late = ExportPolicy(
+        id="late-rule",
+        issuer="US",
+        title="A rule from a day no bound names",
+        criterion=All(of=(BuyerIs(ids=frozenset({"bytedance"})), OnOrAfter(day))),  # type: ignore[arg-type]
+        effect=EffectKind.PROHIBIT,
+        effective=D(2020, 1, 1),
+    )
+    either = ImportPolicy(
+        id="either-rule",
+        issuer="CN",
+        title="Huawei, or any buyer from that day",
+        criterion=AnyOf(of=(BuyerIs(ids=frozenset({"huawei"})), OnOrAfter(day))),  # type: ignore[arg-type]
+        effect=EffectKind.DISCOURAGE,
+        effective=D(2020, 1, 1),
+    )
+    world = attrs.evolve(mini_world, policies=(*mini_world.policies, late, either))
+    asked = [
+        AccessRequest(buyer=buyer, item="nvidia-h20", on=on)
+        for buyer in ("bytedance", "huawei", "bytedance-sg")
+        for on in (D(2024, 5, 31), day, D(2024, 12, 1))
+    ]
+    expected = [evaluate(world, r) for r in asked]
+    assert evaluate_many(world, asked) == expected
+    fast = rulings(world, asked)
+    assert fast == [Ruling.of(d) for d in expected]
+    applying = {(r.buyer, r.on): d.applying_policies for r, d in zip(asked, fast, strict=True)}
+    assert "late-rule" not in applying["bytedance", D(2024, 5, 31)]
+    assert "late-rule" in applying["bytedance", day]
+    assert "either-rule" in applying["huawei", D(2024, 5, 31)]
+    assert "either-rule" not in applying["bytedance", D(2024, 5, 31)]
+    assert "either-rule" in applying["bytedance", D(2024, 12, 1)]

@@ -1,0 +1,137 @@
+"""Sweeps equal reform-by-reform evaluation, in this process, on a process pool and on dask."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any
+
+import pytest
+
+from geotech import AccessRequest, EffectKind, World, evaluate
+from geotech.batch import Ruling
+from geotech.errors import UnknownEntityError
+from geotech.sweep import Parametrized, Reform, Rulings, SweepError, draws, grid, sweep
+from geotech.world import amend_policy, remove_policy
+
+D = dt.date
+REQUESTS = tuple(
+    AccessRequest(buyer=buyer, item=item, on=on, route=route)
+    for buyer in ("bytedance", "bytedance-sg", "huawei")
+    for item in ("nvidia-h200", "nvidia-h20")
+    for on in (D(2024, 1, 1), D(2026, 2, 1))
+    for route in (None, ("TW", "US", "CN"))
+)
+
+
+def ensemble() -> list[Parametrized]:
+    """Every policy of the mini world made an allow, a discouragement or a prohibition, then
+    each removed: 7 x 3 + 7 reforms."""
+    ids = [
+        "cn-2026-h200-customs-block",
+        "cn-2026-h200-import-approvals",
+        "us-2023-acs-destination",
+        "us-2023-acs-headquarters",
+        "us-2026-h200-case-by-case",
+        "us-2026-semiconductor-tariff",
+        "us-entity-list-license",
+    ]
+    effects = [EffectKind.ALLOW, EffectKind.DISCOURAGE, EffectKind.PROHIBIT]
+    amended = grid(amend_policy, policy_id=ids, effect=effects, review=[None])
+    return amended + grid(remove_policy, policy_id=ids)
+
+
+def one_by_one(world: World, reforms: list[Parametrized]) -> list[Rulings]:
+    out = []
+    for reform in reforms:
+        reformed = reform(world)
+        out.append(tuple(Ruling.of(evaluate(reformed, r)) for r in REQUESTS))
+    return out
+
+
+class Inline(Executor):
+    """Runs each task at submission, in this process; records the arguments."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.calls.append(args)
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_grid_varies_the_last_axis_fastest() -> None:
+    reforms = grid(amend_policy, policy_id=["a", "b"], effect=["allow", "prohibit"])
+    assert [r.params for r in reforms] == [
+        (("policy_id", "a"), ("effect", "allow")),
+        (("policy_id", "a"), ("effect", "prohibit")),
+        (("policy_id", "b"), ("effect", "allow")),
+        (("policy_id", "b"), ("effect", "prohibit")),
+    ]
+
+
+def test_draws_are_reproducible_from_their_seed() -> None:
+    axes: dict[str, Any] = {"policy_id": ["a", "b", "c"], "rate": lambda rng: rng.uniform(0, 1)}
+    first = draws(amend_policy, 20, seed=7, **axes)
+    assert first == draws(amend_policy, 20, seed=7, **axes)
+    assert first != draws(amend_policy, 20, seed=8, **axes)
+    assert {dict(r.params)["policy_id"] for r in first} <= {"a", "b", "c"}
+    assert all(0 <= dict(r.params)["rate"] <= 1 for r in first)
+
+
+def test_a_parametrized_reform_pickles_and_applies(mini_world: World) -> None:
+    [reform] = grid(remove_policy, policy_id=["us-entity-list-license"])
+    assert pickle.loads(pickle.dumps(reform)) == reform
+    assert reform(mini_world) == remove_policy(mini_world, "us-entity-list-license")
+
+
+def test_sweep_in_process_equals_one_by_one(mini_world: World) -> None:
+    reforms = ensemble()
+    assert sweep(mini_world, reforms, REQUESTS) == one_by_one(mini_world, reforms)
+
+
+def test_the_world_travels_with_the_first_tasks_only(mini_world: World) -> None:
+    inline = Inline()
+    reforms = ensemble()
+    got = sweep(mini_world, reforms, REQUESTS, inline, workers=1, chunksize=4)
+    assert got == one_by_one(mini_world, reforms)
+    carried = [payload is not None for _, payload, _ in inline.calls]
+    assert carried == [True] + [False] * (len(carried) - 1)
+    assert len(carried) == -(-len(reforms) // 4)
+
+
+def test_sweep_on_a_process_pool_equals_one_by_one(mini_world: World) -> None:
+    reforms = ensemble()
+    # workers=1: the second process misses the world at first and must ask for it
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        got = sweep(mini_world, reforms, REQUESTS, pool, workers=1, chunksize=3)
+    assert got == one_by_one(mini_world, reforms)
+
+
+def test_a_failing_reform_fails_the_sweep(mini_world: World) -> None:
+    reforms: list[Reform] = [*grid(remove_policy, policy_id=["no-such-policy"])]
+    with pytest.raises(UnknownEntityError, match="no-such-policy"):
+        sweep(mini_world, reforms, REQUESTS)
+    # an error that cannot be unpickled (UnknownEntityError today) arrives as a SweepError
+    with (
+        ProcessPoolExecutor(max_workers=1) as pool,
+        pytest.raises((UnknownEntityError, SweepError), match="no-such-policy"),
+    ):
+        sweep(mini_world, reforms, REQUESTS, pool)
+
+
+def test_sweep_on_a_dask_cluster_equals_one_by_one(mini_world: World) -> None:
+    distributed = pytest.importorskip("distributed")
+    reforms = ensemble()
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        got = sweep(mini_world, reforms, REQUESTS, client.get_executor(), workers=2, chunksize=3)
+    assert got == one_by_one(mini_world, reforms)
