@@ -22,8 +22,10 @@ Contents (ids follow the shared conventions):
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
+from hypothesis import settings
 
 from geotech import (
     AccessRequest,
@@ -56,6 +58,11 @@ from geotech import (
     VolumeCap,
     World,
 )
+
+# CI must be reproducible: the same examples on every run (a local run explores new ones).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 D = dt.date
 
