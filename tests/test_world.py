@@ -481,3 +481,18 @@ def test_a_class_code_belongs_to_one_issuer() -> None:
         "classes: code '3A090.a' is defined by CN, US; a class code belongs to one issuer "
         "(prefix it, e.g. 'CN:...')",
     )
+
+
+def test_errors_survive_pickling_for_process_pools(mini_world: World) -> None:
+    import pickle
+
+    with pytest.raises(UnknownEntityError) as info:
+        mini_world.chip("nvidia-h2000")
+    again = pickle.loads(pickle.dumps(info.value))
+    assert (type(again), str(again), again.suggestions) == (
+        UnknownEntityError,
+        str(info.value),
+        info.value.suggestions,
+    )
+    problems = pickle.loads(pickle.dumps(WorldError(["a: b", "c: d"])))
+    assert problems.problems == ("a: b", "c: d")

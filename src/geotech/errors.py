@@ -23,6 +23,9 @@ class UnknownEntityError(GeotechError, KeyError):
         self.suggestions = tuple(difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.5))
         super().__init__(key)
 
+    def __reduce__(self) -> tuple[type[UnknownEntityError], tuple[str, str, tuple[str, ...]]]:
+        return (type(self), (self.kind, self.key, self.suggestions))
+
     def __str__(self) -> str:
         hint = (
             f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?"
@@ -41,6 +44,9 @@ class ProblemsError(GeotechError):
         self.problems = tuple(problems)
         self.source = source
         super().__init__(self.__str__())
+
+    def __reduce__(self) -> tuple[type[ProblemsError], tuple[tuple[str, ...], str | None]]:
+        return (type(self), (self.problems, self.source))
 
     def __str__(self) -> str:
         where = f" in {self.source}" if self.source else ""
