@@ -103,22 +103,23 @@ def test_criteria_of_refuses_types_refs_cannot_support() -> None:
 
 @pytest.mark.parametrize("kind", list(CRITERIA.values()), ids=list(CRITERIA))
 def test_every_criterion_type_is_drawn(kind: type) -> None:
-    find(gs.criteria(), lambda x: any(type(n) is kind for n in walk(x)), settings=SEARCH)
+    found = find(gs.criteria(), lambda x: any(type(n) is kind for n in walk(x)), settings=SEARCH)
+    assert any(type(n) is kind for n in walk(found))
 
 
 @pytest.mark.parametrize("kind", list(CONDITIONS.values()), ids=list(CONDITIONS))
 def test_every_condition_type_is_drawn(kind: type) -> None:
-    find(gs.conditions(), lambda x: type(x) is kind, settings=SEARCH)
+    assert type(find(gs.conditions(), lambda x: type(x) is kind, settings=SEARCH)) is kind
 
 
 @pytest.mark.parametrize("effect", list(EffectKind), ids=[e.value for e in EffectKind])
 def test_every_effect_is_drawn(effect: EffectKind) -> None:
-    find(gs.policies(), lambda p: p.effect is effect, settings=SEARCH)
+    assert find(gs.policies(), lambda p: p.effect is effect, settings=SEARCH).effect is effect
 
 
 @pytest.mark.parametrize("review", list(ReviewPolicy), ids=[r.name for r in ReviewPolicy])
 def test_every_review_is_drawn(review: ReviewPolicy) -> None:
-    find(gs.policies(), lambda p: p.review is review, settings=SEARCH)
+    assert find(gs.policies(), lambda p: p.review is review, settings=SEARCH).review is review
 
 
 # ---------------------------------------------------------------------------------------------

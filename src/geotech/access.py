@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 from attrs import frozen
@@ -332,6 +332,22 @@ def _union(groups: Iterable[Iterable[Condition]]) -> tuple[Condition, ...]:
     return tuple(sorted({c for g in groups for c in g}, key=condition_key))
 
 
+class _Bounds(Protocol):
+    @property
+    def lowest(self) -> Key: ...
+
+    @property
+    def highest(self) -> Key: ...
+
+
+def _certain(outcomes: Sequence[_Bounds], key: Key) -> bool:
+    """Whether every completion keeps the most restrictive outcome at ``key``: none can rise
+    above it, and one that reaches it cannot fall below it."""
+    return all(o.highest <= key for o in outcomes) and (
+        not outcomes or any(o.lowest == key for o in outcomes)
+    )
+
+
 def _decide(
     request: AccessRequest,
     outcomes: list[Outcome],
@@ -340,9 +356,7 @@ def _decide(
     item: Item,
 ) -> Decision:
     key = max((o.key for o in outcomes), default=_OPEN)
-    certain = all(o.highest <= key for o in outcomes) and (
-        not outcomes or any(o.lowest == key for o in outcomes)
-    )
+    certain = _certain(outcomes, key)
     unknowns = tuple(
         Unknown(r.policy, o.leg, o.side, r.trace.needs)
         for o in outcomes

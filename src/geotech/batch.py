@@ -38,6 +38,7 @@ from geotech.access import (
     Decision,
     Key,
     Leg,
+    _certain,
     _decide,
     _outcome,
     _range,
@@ -531,9 +532,7 @@ _Plan = tuple[tuple[str, str, int, int, int, int], ...]
 def _combine(outcomes: Sequence[_Settled]) -> Ruling:
     """The ruling over all legs and sides, as ``access._decide`` computes the decision."""
     key = max([o.key for o in outcomes], default=_OPEN)
-    certain = all(o.highest <= key for o in outcomes) and (
-        not outcomes or any(o.lowest == key for o in outcomes)
-    )
+    certain = _certain(outcomes, key)
     return Ruling(
         verdict=key[0],
         review=_review(key),
