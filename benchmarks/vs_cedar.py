@@ -340,7 +340,7 @@ def bench(
     if rows != cedar:
         raise SystemExit(f"{name}: geotech != Cedar at {first_mismatch(rows, cedar)}")
     decisions = geotech.evaluate_many(world, requests)
-    if [batch.Ruling.of(d) for d in decisions] != ruled:
+    if [d.ruling for d in decisions] != ruled:
         raise SystemExit(f"{name}: evaluate_many and rulings disagree")
     t_one = min(timed(lambda: geotech.evaluate(world, requests[0]))[0] for _ in range(3))
     k = max(10, min(n, int(loop_budget_s / repeats / t_one)))

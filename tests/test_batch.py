@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import pickle
 import random
+from functools import partial
 from typing import ClassVar
 
 import attrs
@@ -26,7 +28,7 @@ from geotech import (
     evaluate_many,
 )
 from geotech import strategies as gs
-from geotech.batch import Evaluator, Ruling, change_points, rulings
+from geotech.batch import Evaluator, change_points, rulings
 from geotech.criteria import Facts, Step, Truth
 from geotech.errors import GeotechError
 from geotech.matching import conjuncts
@@ -50,13 +52,31 @@ def test_evaluate_many_equals_evaluate_one_by_one(case: tuple[World, list[Access
     assert evaluate_many(world, requests) == [evaluate(world, r) for r in requests]
 
 
+def test_batch_explanations_are_built_when_read_and_equal_the_engines(
+    mini_world: World,
+) -> None:
+    asked = [
+        AccessRequest(buyer=buyer, item="nvidia-h20", on=D(2025, 6, 1))
+        for buyer in ("bytedance", "huawei", "bytedance-sg")
+    ]
+    for lazy, eager in zip(
+        evaluate_many(mini_world, asked), map(partial(evaluate, mini_world), asked), strict=True
+    ):
+        copy = pickle.loads(pickle.dumps(lazy))  # pickling builds the explanation
+        assert copy == lazy == eager
+        assert hash(copy.explanation) == hash(lazy.explanation) == hash(eager.explanation)
+        assert lazy.explain() == eager.explain()
+        assert [o.considered for o in lazy.outcomes] == [o.considered for o in eager.outcomes]
+        assert lazy.policies == eager.policies
+
+
 @FAST
 @given(batches())
 def test_rulings_are_the_decisions_without_explanations(
     case: tuple[World, list[AccessRequest]],
 ) -> None:
     world, requests = case
-    assert rulings(world, requests) == [Ruling.of(evaluate(world, r)) for r in requests]
+    assert rulings(world, requests) == [evaluate(world, r).ruling for r in requests]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -69,9 +89,9 @@ def test_an_evaluator_reused_in_any_order_answers_alike(
     evaluator = Evaluator(world)
     shuffled = list(requests)
     rng.shuffle(shuffled)
-    assert evaluator.rulings(shuffled) == [Ruling.of(expected[r]) for r in shuffled]
+    assert evaluator.rulings(shuffled) == [expected[r].ruling for r in shuffled]
     assert evaluator.decisions(requests) == [expected[r] for r in requests]
-    assert evaluator.rulings(requests) == [Ruling.of(expected[r]) for r in requests]
+    assert evaluator.rulings(requests) == [expected[r].ruling for r in requests]
 
 
 @FAST
@@ -84,7 +104,7 @@ def test_answers_are_constant_between_change_points(
     other = data.draw(gs.dates())
     if bisect.bisect_right(points, other) == bisect.bisect_right(points, request.on):
         moved = attrs.evolve(request, on=other)
-        assert Ruling.of(evaluate(world, moved)) == Ruling.of(evaluate(world, request))
+        assert evaluate(world, moved).ruling == evaluate(world, request).ruling
 
 
 @FAST
@@ -135,7 +155,7 @@ def test_the_flagship_ruling_is_its_decisions(
 ) -> None:
     decision = evaluate(mini_world, flagship_request)
     [ruling] = rulings(mini_world, [flagship_request])
-    assert ruling == Ruling.of(decision)
+    assert ruling == decision.ruling
     assert ruling.applying_policies == tuple(
         sorted({r.policy for o in decision.outcomes for r in o.considered if r.applies})
     )
@@ -215,7 +235,7 @@ def test_criteria_of_unknown_types_are_evaluated_as_they_are(mini_world: World) 
     expected = [evaluate(world, r) for r in asked]
     assert evaluate_many(world, asked) == expected
     fast = rulings(world, asked)
-    assert fast == [Ruling.of(d) for d in expected]
+    assert fast == [d.ruling for d in expected]
     applying = {(r.buyer, r.on): d.applying_policies for r, d in zip(asked, fast, strict=True)}
     assert "late-rule" not in applying["bytedance", D(2024, 5, 31)]
     assert "late-rule" in applying["bytedance", day]

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from geotech import AccessRequest, EffectKind, World, evaluate
-from geotech.batch import Ruling
 from geotech.errors import UnknownEntityError
 from geotech.sweep import Parametrized, Reform, Rulings, SweepError, draws, grid, sweep
 from geotech.world import amend_policy, remove_policy
@@ -47,7 +46,7 @@ def one_by_one(world: World, reforms: list[Parametrized]) -> list[Rulings]:
     out = []
     for reform in reforms:
         reformed = reform(world)
-        out.append(tuple(Ruling.of(evaluate(reformed, r)) for r in REQUESTS))
+        out.append(tuple(evaluate(reformed, r).ruling for r in REQUESTS))
     return out
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 import attrs
@@ -132,21 +132,145 @@ class Unknown:
     needs: frozenset[str]
 
 
-@frozen
-class Decision:
-    """The answer to an access request, with everything needed to explain it."""
+Parts = tuple[tuple[Outcome, ...], tuple[Unknown, ...], tuple[AnyPolicy, ...]]
 
-    request: AccessRequest
+
+class Explanation:
+    """Why a decision came out as it did: the outcome of each leg and side with every
+    in-scope policy's trace, the unknown facts, and the policies in scope.
+
+    Immutable. ``evaluate`` builds it with the decision; ``evaluate_many`` builds it the first
+    time it is read, so a batch whose explanations are never read never builds them. Either
+    way the parts are the same: explanations compare, hash and pickle by them.
+    """
+
+    __slots__ = ("_build", "_parts")
+
+    def __init__(self, build: Callable[[], Parts]) -> None:
+        self._build: Callable[[], Parts] | None = build
+        self._parts: Parts | None = None
+
+    @classmethod
+    def of(
+        cls,
+        outcomes: tuple[Outcome, ...],
+        unknowns: tuple[Unknown, ...],
+        policies: tuple[AnyPolicy, ...],
+    ) -> Explanation:
+        """An explanation from its parts, already built."""
+        made = cls.__new__(cls)
+        made._build, made._parts = None, (outcomes, unknowns, policies)
+        return made
+
+    @property
+    def parts(self) -> Parts:
+        parts = self._parts
+        if parts is None:
+            assert self._build is not None
+            # a race between threads builds equal parts twice; either result is kept
+            parts = self._parts = self._build()
+            self._build = None
+        return parts
+
+    @property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """Per leg of the route, the export side's outcome, then the import side's."""
+        return self.parts[0]
+
+    @property
+    def unknowns(self) -> tuple[Unknown, ...]:
+        """The in-scope policies whose match is unknown, with the facts each needs."""
+        return self.parts[1]
+
+    @property
+    def policies(self) -> tuple[AnyPolicy, ...]:
+        """Every policy in scope on some leg and side, by id."""
+        return self.parts[2]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Explanation):
+            return NotImplemented
+        return self is other or self.parts[:2] == other.parts[:2]
+
+    def __hash__(self) -> int:
+        return hash(self.parts[:2])
+
+    def __repr__(self) -> str:
+        return f"Explanation(outcomes={self.outcomes!r}, unknowns={self.unknowns!r})"
+
+    def __reduce__(self) -> tuple[Callable[..., Explanation], Parts]:
+        return Explanation.of, self.parts
+
+
+@frozen
+class Ruling:
+    """A decision without its explanation: verdict, review, conditions, the determining and
+    the applying policies (matching and not set aside, over all legs and sides), certainty.
+
+    Equal facts give one ruling: batch paths share ruling objects between requests.
+    """
+
     verdict: Verdict
     review: ReviewPolicy | None
     conditions: tuple[Condition, ...]
     determining_policies: tuple[str, ...]
-    outcomes: tuple[Outcome, ...]
+    applying_policies: tuple[str, ...]
     certain: bool
-    unknowns: tuple[Unknown, ...]
-    policies: tuple[AnyPolicy, ...] = attrs.field(eq=False, repr=False)
+
+
+@frozen
+class Decision:
+    """The answer to an access request, with everything needed to explain it: the request
+    with its destination and route resolved, the ruling, and the explanation.
+
+    Decisions are equal when their requests, rulings and explanations are.
+    """
+
+    request: AccessRequest
+    ruling: Ruling
+    explanation: Explanation = attrs.field(repr=False)
     buyer: Company = attrs.field(eq=False, repr=False)
     item: Item = attrs.field(eq=False, repr=False)
+
+    @property
+    def verdict(self) -> Verdict:
+        """The most restrictive outcome over all legs and sides."""
+        return self.ruling.verdict
+
+    @property
+    def review(self) -> ReviewPolicy | None:
+        """How a license application is reviewed, when the verdict is LICENSE_REQUIRED."""
+        return self.ruling.review
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """The union of every outcome's conditions."""
+        return self.ruling.conditions
+
+    @property
+    def determining_policies(self) -> tuple[str, ...]:
+        """The policies behind the verdict, by id."""
+        return self.ruling.determining_policies
+
+    @property
+    def certain(self) -> bool:
+        """Whether no completion of the unknown facts could change the verdict or review."""
+        return self.ruling.certain
+
+    @property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """Per leg of the route, the export side's outcome, then the import side's."""
+        return self.explanation.outcomes
+
+    @property
+    def unknowns(self) -> tuple[Unknown, ...]:
+        """The in-scope policies whose match is unknown, with the facts each needs."""
+        return self.explanation.unknowns
+
+    @property
+    def policies(self) -> tuple[AnyPolicy, ...]:
+        """Every policy in scope on some leg and side, by id."""
+        return self.explanation.policies
 
     def explain(self) -> str:
         """A human-readable account: verdict, conditions, determining policies with their
@@ -167,7 +291,7 @@ def evaluate(world: World, request: AccessRequest) -> Decision:
     buyer = world.company(request.buyer)
     item = world.item(request.item)
     destination, route = resolve_route(world, request, buyer, item)
-    resolved = attrs.evolve(request, destination=destination, route=route)
+    resolved = routed(request, destination, route)
     in_force = tuple(p for p in world.policies if p.in_force(request.on))
     jurisdictions = world.jurisdictions(item)
 
@@ -242,6 +366,26 @@ def resolve_route(
             "(the states it passes through, ending at the destination)"
         )
     return destination, (destination,) if start == destination else (start, destination)
+
+
+def routed(request: AccessRequest, destination: str, route: tuple[str, ...]) -> AccessRequest:
+    """``request`` with the destination and route that ``resolve_route`` found for it."""
+    if request.destination == destination and request.route == route:
+        return request
+    # Both values were checked by resolve_route; batches make a copy per request, so the
+    # copy skips the field checks (a frozen class is filled in with object.__setattr__).
+    made = object.__new__(AccessRequest)
+    for name, value in (
+        ("buyer", request.buyer),
+        ("item", request.item),
+        ("on", request.on),
+        ("destination", destination),
+        ("route", route),
+        ("quantity", request.quantity),
+        ("end_use", request.end_use),
+    ):
+        object.__setattr__(made, name, value)
+    return made
 
 
 def _outcome(
@@ -348,6 +492,17 @@ def _certain(outcomes: Sequence[_Bounds], key: Key) -> bool:
     )
 
 
+def explanation_parts(outcomes: Sequence[Outcome], used: dict[str, AnyPolicy]) -> Parts:
+    """An explanation's parts from the outcomes and the policies in scope."""
+    unknowns = tuple(
+        Unknown(r.policy, o.leg, o.side, r.trace.needs)
+        for o in outcomes
+        for r in o.considered
+        if r.truth is Truth.UNKNOWN
+    )
+    return tuple(outcomes), unknowns, tuple(used[k] for k in sorted(used))
+
+
 def _decide(
     request: AccessRequest,
     outcomes: list[Outcome],
@@ -356,28 +511,20 @@ def _decide(
     item: Item,
 ) -> Decision:
     key = max((o.key for o in outcomes), default=_OPEN)
-    certain = _certain(outcomes, key)
-    unknowns = tuple(
-        Unknown(r.policy, o.leg, o.side, r.trace.needs)
-        for o in outcomes
-        for r in o.considered
-        if r.truth is Truth.UNKNOWN
-    )
-    return Decision(
-        request=request,
+    ruling = Ruling(
         verdict=key[0],
         review=_review(key),
         conditions=_union(o.conditions for o in outcomes),
         determining_policies=tuple(
             sorted({p for o in outcomes if o.key == key for p in o.determining_policies})
         ),
-        outcomes=tuple(outcomes),
-        certain=certain,
-        unknowns=unknowns,
-        policies=tuple(used[k] for k in sorted(used)),
-        buyer=buyer,
-        item=item,
+        applying_policies=tuple(
+            sorted({r.policy for o in outcomes for r in o.considered if r.applies})
+        ),
+        certain=_certain(outcomes, key),
     )
+    explanation = Explanation.of(*explanation_parts(outcomes, used))
+    return Decision(request, ruling, explanation, buyer, item)
 
 
 # ---------------------------------------------------------------------------------------------

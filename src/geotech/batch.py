@@ -15,7 +15,7 @@ An ``Evaluator`` compiles its world lazily, on first need, and keeps what it com
 
 Guarantees: ``decisions(requests) == [evaluate(world, r) for r in requests]`` (full decisions,
 traces included; the same errors for the same requests), and ``rulings(requests) ==
-[Ruling.of(evaluate(world, r)) for r in requests]``, computed from the policies that can apply
+[evaluate(world, r).ruling for r in requests]``, computed from the policies that can apply
 only. Caches never change an answer; an Evaluator is not thread-safe.
 """
 
@@ -23,67 +23,45 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 import attrs
-from attrs import frozen
 
 from geotech import criteria as c
 from geotech.access import (
     _OPEN,
     AccessRequest,
     Decision,
+    Explanation,
     Key,
     Leg,
+    Parts,
+    Ruling,
     _certain,
-    _decide,
     _outcome,
     _range,
     _review,
     _supersede,
     _union,
+    explanation_parts,
     resolve_route,
+    routed,
 )
 from geotech.criteria import Criterion, Facts, Step, Truth
 from geotech.entities import Company, Item
 from geotech.matching import Context, MatchIndex, bits, reads
-from geotech.policies import AnyPolicy, Condition, ReviewPolicy, Side, Verdict
+from geotech.policies import AnyPolicy, Condition, Side
 from geotech.world import World
 
 T = TypeVar("T")
 
 
-@frozen
-class Ruling:
-    """A decision without its explanation: verdict, review, conditions, the determining and
-    the applying policies (matching and not set aside, over all legs and sides), certainty."""
-
-    verdict: Verdict
-    review: ReviewPolicy | None
-    conditions: tuple[Condition, ...]
-    determining_policies: tuple[str, ...]
-    applying_policies: tuple[str, ...]
-    certain: bool
-
-    @classmethod
-    def of(cls, decision: Decision) -> Ruling:
-        """The ruling a full decision contains."""
-        applying = {r.policy for o in decision.outcomes for r in o.considered if r.applies}
-        return cls(
-            verdict=decision.verdict,
-            review=decision.review,
-            conditions=decision.conditions,
-            determining_policies=decision.determining_policies,
-            applying_policies=tuple(sorted(applying)),
-            certain=decision.certain,
-        )
-
-
 def rulings(world: World, requests: Iterable[AccessRequest]) -> list[Ruling]:
-    """``[Ruling.of(evaluate(world, r)) for r in requests]``, in order, computed fast."""
+    """``[evaluate(world, r).ruling for r in requests]``, in order, computed fast."""
     return Evaluator(world).rulings(requests)
 
 
@@ -182,7 +160,6 @@ class Evaluator:
         # decisions
         self._compiled: dict[int, AnyPolicy] = {}
         self._memos: dict[Criterion, Any] = {}
-        self._decided: dict[tuple[Any, ...], Decision] = {}
 
     # -- shared ------------------------------------------------------------------------------
 
@@ -252,25 +229,26 @@ class Evaluator:
     # -- full decisions ----------------------------------------------------------------------
 
     def decisions(self, requests: Iterable[AccessRequest]) -> list[Decision]:
-        """``[evaluate(world, r) for r in requests]``, in order."""
+        """``[evaluate(world, r) for r in requests]``, in order.
+
+        Each decision's verdict, review, conditions, determining policies and certainty come
+        from its ruling; its ``explanation`` (outcomes, traces, unknowns, policies in scope) is
+        built the first time it is read, by this evaluator.
+        """
+        resolved: list[tuple[AccessRequest, Company, Item, str, tuple[str, ...]]] = []
+        ruled = self._rulings(requests, resolved)
         out: list[Decision] = []
-        for request in requests:
-            buyer, item, destination, route = self._resolve(request)
-            if request.destination != destination or request.route != route:
-                request = attrs.evolve(request, destination=destination, route=route)
-            key = (buyer.id, item.id, request.on, destination, route, request.end_use)
-            shared = self._decided.get(key)
-            if shared is None:
-                shared = self._decided[key] = self._decide(request, buyer, item, route)
-            elif shared.request != request:
-                shared = attrs.evolve(shared, request=request)
-            out.append(shared)
+        for (request, buyer, item, destination, route), ruling in zip(resolved, ruled, strict=True):
+            request = routed(request, destination, route)
+            explanation = Explanation(functools.partial(self._explain, request, buyer, item, route))
+            out.append(Decision(request, ruling, explanation, buyer, item))
         return out
 
-    def _decide(
+    def _explain(
         self, request: AccessRequest, buyer: Company, item: Item, route: tuple[str, ...]
-    ) -> Decision:
-        """``evaluate`` of a resolved request, with compiled scopes and memoized criteria."""
+    ) -> Parts:
+        """The explanation of a resolved request, as ``evaluate`` builds it, with compiled
+        scopes and memoized criteria."""
         destination = route[-1]
         k = self._interval(request.on)
         policies = self.world.policies
@@ -288,7 +266,7 @@ class Evaluator:
                 outcomes.append(
                     _outcome(self.world, request, buyer, item, destination, leg, side, compiled)
                 )
-        return _decide(request, outcomes, used, buyer, item)
+        return explanation_parts(outcomes, used)
 
     def _compile(self, i: int) -> AnyPolicy:
         """Policy ``i`` with its criterion's single-kind parts memoized."""
@@ -314,7 +292,16 @@ class Evaluator:
     # -- rulings -----------------------------------------------------------------------------
 
     def rulings(self, requests: Iterable[AccessRequest]) -> list[Ruling]:
-        """``[Ruling.of(evaluate(world, r)) for r in requests]``, in order."""
+        """``[evaluate(world, r).ruling for r in requests]``, in order."""
+        return self._rulings(requests, None)
+
+    def _rulings(
+        self,
+        requests: Iterable[AccessRequest],
+        resolved: list[tuple[AccessRequest, Company, Item, str, tuple[str, ...]]] | None,
+    ) -> list[Ruling]:
+        """The rulings; with ``resolved``, also appends each request with its buyer, item,
+        destination and route there."""
         if self._match is None:
             self._match = MatchIndex(self.world)
             self._table = [
@@ -334,7 +321,9 @@ class Evaluator:
         front = self._front
         out: list[Ruling] = []
         for request in requests:
-            buyer, item, _, route = self._resolve(request)
+            buyer, item, destination, route = self._resolve(request)
+            if resolved is not None:
+                resolved.append((request, buyer, item, destination, route))
             k = intervals.get(request.on)
             if k is None:
                 k = self._interval(request.on)

@@ -26,8 +26,8 @@ from typing import Any
 
 from attrs import frozen
 
-from geotech.access import AccessRequest
-from geotech.batch import Evaluator, Ruling
+from geotech.access import AccessRequest, Ruling
+from geotech.batch import Evaluator
 from geotech.errors import GeotechError
 from geotech.world import World
 
@@ -94,7 +94,7 @@ def sweep(
     chunksize: int | None = None,
 ) -> list[Rulings]:
     """The rulings of ``requests`` in each reformed world, in reform order:
-    ``result[i][j] == Ruling.of(evaluate(reforms[i](world), requests[j]))``.
+    ``result[i][j] == evaluate(reforms[i](world), requests[j]).ruling``.
 
     Without an executor the ensemble runs here. With one, tasks of ``chunksize`` reforms
     (default: about 16 tasks per worker) run on it; ``workers`` (default: this machine's CPU

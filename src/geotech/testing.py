@@ -189,7 +189,8 @@ def check_max_composition(world: World, request: AccessRequest) -> None:
     among the policies that apply (ALLOWED when none does), the determining policies are the
     applying ones at that level and the conditions their union. Per decision: the verdict and
     review are the most restrictive outcome's, the determining policies those of the outcomes
-    at that level, and the conditions the union of all outcomes' conditions."""
+    at that level, the conditions the union of all outcomes' conditions, and the applying
+    policies those that match and are not set aside on some leg and side."""
     decision = evaluate(world, request)
     by_id = {p.id: p for p in world.policies}
     for o in decision.outcomes:
@@ -228,6 +229,12 @@ def check_max_composition(world: World, request: AccessRequest) -> None:
         raise AssertionError(
             f"{where} has conditions {decision.conditions}, not the union of its outcomes' "
             "conditions"
+        )
+    applying_ids = {r.policy for o in decision.outcomes for r in o.considered if r.applies}
+    if decision.ruling.applying_policies != tuple(sorted(applying_ids)):
+        raise AssertionError(
+            f"{where} names {decision.ruling.applying_policies} as applying, expected "
+            f"{sorted(applying_ids)}"
         )
 
 
