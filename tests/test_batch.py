@@ -124,7 +124,7 @@ def test_literals_and_residuals_conjoin_to_the_criterion(
                 buyer=world.company(request.buyer),
                 exporter=outcome.leg.exporter,
                 importer=outcome.leg.importer,
-                destination=decision.request.destination or "",
+                destination=decision.destination,
                 issuer=policy.issuer,
                 end_use=request.end_use,
             )

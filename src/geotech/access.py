@@ -220,17 +220,24 @@ class Ruling:
 
 @frozen
 class Decision:
-    """The answer to an access request, with everything needed to explain it: the request
-    with its destination and route resolved, the ruling, and the explanation.
+    """The answer to an access request, with everything needed to explain it: the request as
+    asked, the route it was decided on, the ruling, and the explanation.
 
-    Decisions are equal when their requests, rulings and explanations are.
+    Decisions are equal when their requests, routes, rulings and explanations are.
     """
 
     request: AccessRequest
+    #: the states the item passes through, ending at the destination (defaults applied)
+    route: tuple[str, ...]
     ruling: Ruling
     explanation: Explanation = attrs.field(repr=False)
     buyer: Company = attrs.field(eq=False, repr=False)
     item: Item = attrs.field(eq=False, repr=False)
+
+    @property
+    def destination(self) -> str:
+        """Where the item ends up: the last state of the route."""
+        return self.route[-1]
 
     @property
     def verdict(self) -> Verdict:
@@ -291,7 +298,6 @@ def evaluate(world: World, request: AccessRequest) -> Decision:
     buyer = world.company(request.buyer)
     item = world.item(request.item)
     destination, route = resolve_route(world, request, buyer, item)
-    resolved = routed(request, destination, route)
     in_force = tuple(p for p in world.policies if p.in_force(request.on))
     jurisdictions = world.jurisdictions(item)
 
@@ -309,8 +315,8 @@ def evaluate(world: World, request: AccessRequest) -> Decision:
         import_scope = [p for p in in_force if p.side is Side.IMPORT and p.issuer == importer]
         for side, scope in ((Side.EXPORT, export_scope), (Side.IMPORT, import_scope)):
             used.update((p.id, p) for p in scope)
-            outcomes.append(_outcome(world, resolved, buyer, item, destination, leg, side, scope))
-    return _decide(resolved, outcomes, used, buyer, item)
+            outcomes.append(_outcome(world, request, buyer, item, destination, leg, side, scope))
+    return _decide(request, route, outcomes, used, buyer, item)
 
 
 def evaluate_many(world: World, requests: Iterable[AccessRequest]) -> list[Decision]:
@@ -366,26 +372,6 @@ def resolve_route(
             "(the states it passes through, ending at the destination)"
         )
     return destination, (destination,) if start == destination else (start, destination)
-
-
-def routed(request: AccessRequest, destination: str, route: tuple[str, ...]) -> AccessRequest:
-    """``request`` with the destination and route that ``resolve_route`` found for it."""
-    if request.destination == destination and request.route == route:
-        return request
-    # Both values were checked by resolve_route; batches make a copy per request, so the
-    # copy skips the field checks (a frozen class is filled in with object.__setattr__).
-    made = object.__new__(AccessRequest)
-    for name, value in (
-        ("buyer", request.buyer),
-        ("item", request.item),
-        ("on", request.on),
-        ("destination", destination),
-        ("route", route),
-        ("quantity", request.quantity),
-        ("end_use", request.end_use),
-    ):
-        object.__setattr__(made, name, value)
-    return made
 
 
 def _outcome(
@@ -505,6 +491,7 @@ def explanation_parts(outcomes: Sequence[Outcome], used: dict[str, AnyPolicy]) -
 
 def _decide(
     request: AccessRequest,
+    route: tuple[str, ...],
     outcomes: list[Outcome],
     used: dict[str, AnyPolicy],
     buyer: Company,
@@ -524,7 +511,7 @@ def _decide(
         certain=_certain(outcomes, key),
     )
     explanation = Explanation.of(*explanation_parts(outcomes, used))
-    return Decision(request, ruling, explanation, buyer, item)
+    return Decision(request, route, ruling, explanation, buyer, item)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -542,7 +529,7 @@ def verdict_text(verdict: Verdict, review: ReviewPolicy | None) -> str:
 def _explain(d: Decision) -> list[str]:
     r = d.request
     by_id = {p.id: p for p in d.policies}
-    route = " -> ".join(r.route or ())
+    route = " -> ".join(d.route)
     head = f"{d.buyer.name} ({d.buyer.id}) x {d.item.name} ({d.item.id}) on {r.on.isoformat()}"
     extras = [f"route {route}"]
     if r.quantity is not None:

@@ -313,7 +313,7 @@ def _causes(
     groups = {g for n in nodes for g in getattr(n, "groups", ())}
     owners = {before.buyer.id, *(a.id for a in world.ancestors(before.buyer.id))}
     places = {
-        *(before.request.route or ()),  # resolved by the engine: never None here
+        *before.route,
         before.buyer.hq,
         *(a.hq for a in world.ancestors(before.buyer.id)),
     }

@@ -49,7 +49,6 @@ from geotech.access import (
     _union,
     explanation_parts,
     resolve_route,
-    routed,
 )
 from geotech.criteria import Criterion, Facts, Step, Truth
 from geotech.entities import Company, Item
@@ -152,7 +151,7 @@ class Evaluator:
         self._groups: dict[tuple[Any, ...], int] = {}
         self._other_masks: dict[tuple[Any, ...], tuple[int, int]] = {}
         self._plans: dict[tuple[Any, ...], _Plan] = {}
-        self._table: list[_Row] = []
+        self._table = _Table.of(())
         self._request_contexts = False
         self._front: dict[tuple[Any, ...], Ruling] = {}
         self._ruled: dict[tuple[int, ...], Ruling] = {}
@@ -235,20 +234,19 @@ class Evaluator:
         from its ruling; its ``explanation`` (outcomes, traces, unknowns, policies in scope) is
         built the first time it is read, by this evaluator.
         """
-        resolved: list[tuple[AccessRequest, Company, Item, str, tuple[str, ...]]] = []
+        resolved: list[tuple[AccessRequest, Company, Item, tuple[str, ...]]] = []
         ruled = self._rulings(requests, resolved)
         out: list[Decision] = []
-        for (request, buyer, item, destination, route), ruling in zip(resolved, ruled, strict=True):
-            request = routed(request, destination, route)
+        for (request, buyer, item, route), ruling in zip(resolved, ruled, strict=True):
             explanation = Explanation(functools.partial(self._explain, request, buyer, item, route))
-            out.append(Decision(request, ruling, explanation, buyer, item))
+            out.append(Decision(request, route, ruling, explanation, buyer, item))
         return out
 
     def _explain(
         self, request: AccessRequest, buyer: Company, item: Item, route: tuple[str, ...]
     ) -> Parts:
-        """The explanation of a resolved request, as ``evaluate`` builds it, with compiled
-        scopes and memoized criteria."""
+        """The explanation of a request on its resolved route, as ``evaluate`` builds it,
+        with compiled scopes and memoized criteria."""
         destination = route[-1]
         k = self._interval(request.on)
         policies = self.world.policies
@@ -260,7 +258,7 @@ class Evaluator:
                 (Side.EXPORT, self._export_scope(k, exporter, importer, self._reach(item))),
                 (Side.IMPORT, self._import_scope(k, importer)),
             ):
-                scope = list(bits(mask))
+                scope = bits(mask)
                 used.update((policies[i].id, policies[i]) for i in scope)
                 compiled = [self._compile(i) for i in scope]
                 outcomes.append(
@@ -298,16 +296,13 @@ class Evaluator:
     def _rulings(
         self,
         requests: Iterable[AccessRequest],
-        resolved: list[tuple[AccessRequest, Company, Item, str, tuple[str, ...]]] | None,
+        resolved: list[tuple[AccessRequest, Company, Item, tuple[str, ...]]] | None,
     ) -> list[Ruling]:
-        """The rulings; with ``resolved``, also appends each request with its buyer, item,
-        destination and route there."""
+        """The rulings; with ``resolved``, also appends each request with its buyer, item and
+        route there."""
         if self._match is None:
             self._match = MatchIndex(self.world)
-            self._table = [
-                _Row(p.id, p.restriction, p.conditions, bool(p.supersedes))
-                for p in self.world.policies
-            ]
+            self._table = _Table.of(self.world.policies)
             self._request_contexts = bool({"destination", "end_use"} & self._match.contexts)
         # Buyers with equal masks, items with equal masks and reach, dates in one interval get
         # equal rulings, unless a leaf left to ordinary evaluation reads the buyer, item or date.
@@ -321,9 +316,9 @@ class Evaluator:
         front = self._front
         out: list[Ruling] = []
         for request in requests:
-            buyer, item, destination, route = self._resolve(request)
+            buyer, item, _, route = self._resolve(request)
             if resolved is not None:
-                resolved.append((request, buyer, item, destination, route))
+                resolved.append((request, buyer, item, route))
             k = intervals.get(request.on)
             if k is None:
                 k = self._interval(request.on)
@@ -432,7 +427,11 @@ class Evaluator:
         key = tuple(outcomes)
         ruling = self._ruled.get(key)
         if ruling is None:
-            settled = [self._settle(key[j], key[j + 1]) for j in range(0, len(key), 2)]
+            settled = [
+                self._settle(key[j], key[j + 1])
+                for j in range(0, len(key), 2)
+                if key[j] or key[j + 1]
+            ]
             ruling = self._ruled[key] = _combine(settled)
         return ruling
 
@@ -479,38 +478,65 @@ class Evaluator:
         policies, as ``access._outcome`` computes it."""
         found = self._settled.get((held, unsure))
         if found is None:
-            policies, table = self.world.policies, self._table
-            rows = [table[i] for i in bits(held)]
-            if any(row.supersedes for row in rows):
-                kept = {p.id for p in _supersede([policies[i] for i in bits(held)])[0]}
-                rows = [row for row in rows if row.id in kept]
-            key = max([row.restriction for row in rows], default=_OPEN)
-            determining = [row for row in rows if row.restriction == key]
+            table, policies = self._table, self.world.policies
+            kept = held
+            if held & table.superseding:
+                _, set_aside = _supersede([policies[i] for i in bits(held)])
+                for pid in set_aside:
+                    kept &= ~table.bit[pid]
+            key, top = _OPEN, 0
+            for level_key, level in table.levels:
+                top = kept & level
+                if top:
+                    key = level_key
+                    break
             if unsure:
                 matching = [policies[i] for i in bits(held)]
                 unknown = [policies[i] for i in bits(unsure)]
                 lowest, highest = _range(matching, unknown, key)
             else:
                 lowest = highest = key
-            conditions = [row.conditions for row in determining if row.conditions]
+            ids = table.ids
+            determining = tuple([ids[i] for i in bits(top)])
+            conditional = top & table.conditional
             found = self._settled[held, unsure] = _Settled(
                 key=key,
                 lowest=lowest,
                 highest=highest,
-                determining=tuple([row.id for row in determining]),
-                conditions=_union(conditions) if conditions else (),
-                applying=tuple([row.id for row in rows]),
+                determining=determining,
+                conditions=(
+                    _union([table.conditions[i] for i in bits(conditional)]) if conditional else ()
+                ),
+                applying=determining if top == kept else tuple([ids[i] for i in bits(kept)]),
             )
         return found
 
 
-class _Row(NamedTuple):
-    """What settling an outcome needs of a policy."""
+class _Table(NamedTuple):
+    """What settling an outcome needs of the world's policies, by bit."""
 
-    id: str
-    restriction: Key
-    conditions: tuple[Condition, ...]
-    supersedes: bool
+    ids: tuple[str, ...]
+    bit: dict[str, int]
+    conditions: tuple[tuple[Condition, ...], ...]
+    #: (restriction, mask of the policies with it), most restrictive first
+    levels: tuple[tuple[Key, int], ...]
+    #: the policies that set others aside, and those with conditions
+    superseding: int
+    conditional: int
+
+    @classmethod
+    def of(cls, policies: Sequence[AnyPolicy]) -> _Table:
+        levels: dict[Key, int] = {}
+        for i, p in enumerate(policies):
+            levels[p.restriction] = levels.get(p.restriction, 0) | 1 << i
+        return cls(
+            ids=tuple(p.id for p in policies),
+            bit={p.id: 1 << i for i, p in enumerate(policies)},
+            conditions=tuple(p.conditions for p in policies),
+            levels=tuple(sorted(levels.items(), reverse=True)),
+            superseding=sum(1 << i for i, p in enumerate(policies) if p.supersedes),
+            conditional=sum(1 << i for i, p in enumerate(policies) if p.conditions),
+        )
 
 
 #: Per leg of a route: exporter, importer, their false and unknown masks, export and import
@@ -519,9 +545,16 @@ _Plan = tuple[tuple[str, str, int, int, int, int], ...]
 
 
 def _combine(outcomes: Sequence[_Settled]) -> Ruling:
-    """The ruling over all legs and sides, as ``access._decide`` computes the decision."""
+    """The ruling over all legs and sides, as ``access._decide`` computes the decision; an
+    outcome without matching or unknown-match policies (ALLOWED, certain, nothing to add)
+    may be left out."""
+    if len(outcomes) == 1:
+        (o,) = outcomes
+        # lowest <= key <= highest, so access._certain reduces to lowest == highest
+        return Ruling(
+            o.key[0], _review(o.key), o.conditions, o.determining, o.applying, o.lowest == o.highest
+        )
     key = max([o.key for o in outcomes], default=_OPEN)
-    certain = _certain(outcomes, key)
     return Ruling(
         verdict=key[0],
         review=_review(key),
@@ -530,7 +563,7 @@ def _combine(outcomes: Sequence[_Settled]) -> Ruling:
             [o.determining for o in outcomes if o.key == key and o.determining], _ids
         ),
         applying_policies=_merged([o.applying for o in outcomes if o.applying], _ids),
-        certain=certain,
+        certain=_certain(outcomes, key),
     )
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Literal
 
 from geotech import criteria as c
@@ -84,12 +84,15 @@ def conjuncts(criterion: Criterion) -> tuple[list[tuple[Criterion, bool]], list[
     return literals, residuals
 
 
-def bits(mask: int) -> Iterator[int]:
+def bits(mask: int) -> list[int]:
     """Positions of the set bits of ``mask`` (>= 0), ascending."""
+    out = []
     while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
+        top = mask.bit_length() - 1
+        out.append(top)
+        mask ^= 1 << top
+    out.reverse()
+    return out
 
 
 #: The part of a request's facts that a literal reads.

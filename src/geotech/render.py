@@ -77,6 +77,7 @@ def _terms(decision: Decision) -> dict[str, Any]:
 def _decision(d: Decision) -> dict[str, Any]:
     return {
         "request": io.to_data(d.request),
+        "route": list(d.route),
         **_terms(d),
         "outcomes": [
             {
@@ -195,7 +196,7 @@ def _decision_lines(d: Decision, markdown: bool) -> list[str]:
     r = d.request
     lines = [
         f"**{d.buyer.name} ({d.buyer.id}) x {d.item.name} ({d.item.id})** on "
-        f"{r.on.isoformat()}, route {_route(r.route)}",
+        f"{r.on.isoformat()}, route {_route(d.route)}",
         "",
         f"**Verdict:** {verdict_text(d.verdict, d.review)}"
         + ("" if d.certain else " (not certain: depends on unknown facts)"),
