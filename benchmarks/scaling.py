@@ -4,15 +4,16 @@ Three measurements, each printed as a Markdown table:
 
 - ``policies``: the Cedar-bench generator (``cedar_baseline.generate_workload``, mapped to a
   World as in ``vs_cedar.py``) at 50 companies x 40 chips = 2,000 requests with 10 to 10,000
-  policies. Rulings per second from a cold ``Evaluator`` (compiling included) and from one
-  whose indexes are built (like Cedar's pre-parsed handles), and the cost per decision
-  relative to 10 policies.
+  policies. The cost per decision of ``evaluate_many`` and ``rulings`` on a world whose index
+  is built (like Cedar's pre-parsed handles), of ``rulings`` on a fresh copy (compiling
+  included), the time to compile, and each cost relative to 10 policies.
 - ``requests``: the embedded catalogue (``geotech.catalog.world()``: its states, groups,
   lists, classes and policies) with synthetic buyers (headquartered across the catalogue's
   states, some owned by catalogue companies, some on its party lists) and chip variants
   (catalogue chips with scaled specs), asked buyers x chips x 10 dates from 2019 to 2026:
-  1e3 to 1e6 requests. Each size runs in a fresh process on one core; it reports the seconds
-  to decide, decisions per second and the process's peak resident memory.
+  1e3 to 1e6 requests. Each size and path (``evaluate_many``, ``rulings``) runs in a fresh
+  process on one core; it reports the seconds to decide, decisions per second and the
+  process's peak resident memory.
 - ``sweep``: an ensemble of seeded random reforms of the catalogue (a policy's effect, or its
   dates moved) over a set of requests, in this process and on a pool of 2 worker processes.
 
@@ -35,13 +36,14 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 import geotech
-from geotech import batch, catalog
+from geotech import Ruling, batch, catalog
 from geotech.entities import Company, Listing, Throughput
 from geotech.policies import EffectKind
 from geotech.sweep import Parametrized, draws, sweep
@@ -73,8 +75,8 @@ def by_policies(counts: Sequence[int], repeats: int, bench_dir: Path) -> list[di
         row = one_policy_count(vs_cedar.world_of(workload), vs_cedar.requests_of(workload), repeats)
         rows.append(row)
         print(
-            f"  {n} policies: cold {row['cold_s'] * 1e3:.1f} ms, "
-            f"indexed {row['indexed_s'] * 1e3:.1f} ms",
+            f"  {n} policies: evaluate_many {row['evaluate_many_s'] * 1e3:.1f} ms, "
+            f"rulings {row['rulings_s'] * 1e3:.1f} ms, cold {row['cold_s'] * 1e3:.1f} ms",
             flush=True,
         )
     return rows
@@ -83,37 +85,41 @@ def by_policies(counts: Sequence[int], repeats: int, bench_dir: Path) -> list[di
 def one_policy_count(
     world: World, requests: list[geotech.AccessRequest], repeats: int
 ) -> dict[str, Any]:
-    def compiled() -> batch.Evaluator:
-        evaluator = batch.Evaluator(world)
-        evaluator.rulings([])  # builds the indexes
-        return evaluator
-
-    cold = median_time(lambda: batch.rulings(world, requests), repeats)
-    ready = [compiled() for _ in range(repeats)]
-    indexed = statistics.median(timed(lambda e=e: e.rulings(requests))[0] for e in ready)
+    """Seconds (median of ``repeats``, round robin) to decide the requests: with
+    ``evaluate_many`` and ``rulings`` on a world whose index is built, and with ``rulings`` on
+    a fresh copy (``cold``: compiling included); and seconds to compile the index."""
+    batch.rulings(world, requests[:1])  # the world builds its index and keeps it
+    fresh = [(attrs.evolve(world), attrs.evolve(world)) for _ in range(repeats)]
+    times: dict[str, list[float]] = {"evaluate_many": [], "rulings": [], "cold": [], "compile": []}
+    for one, other in fresh:
+        times["evaluate_many"].append(timed(lambda: geotech.evaluate_many(world, requests))[0])
+        times["rulings"].append(timed(lambda: batch.rulings(world, requests))[0])
+        times["cold"].append(timed(partial(batch.rulings, one, requests))[0])
+        times["compile"].append(timed(partial(batch.Evaluator, other))[0])
     return {
         "policies": len(world.policies),
         "requests": len(requests),
-        "cold_s": cold,
-        "indexed_s": indexed,
-        "compile_s": median_time(compiled, repeats),
+        **{f"{mode}_s": statistics.median(ts) for mode, ts in times.items()},
     }
 
 
 def policies_table(rows: Sequence[dict[str, Any]]) -> str:
     first = rows[0]
+    modes = ("evaluate_many", "rulings", "cold")
     lines = [
-        "| policies | compile (ms) | rulings/s cold | rulings/s indexed | µs/decision cold "
-        "| µs/decision indexed | cost vs 10 (cold / indexed) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| policies | compile (ms) | µs/decision: evaluate_many | rulings | rulings, cold "
+        "| cost vs 10 policies: evaluate_many | rulings | rulings, cold |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        n = r["requests"]
+        per = [r[f"{m}_s"] / r["requests"] * 1e6 for m in modes]
+        growth = [r[f"{m}_s"] / first[f"{m}_s"] for m in modes]
         lines.append(
-            f"| {r['policies']:,} | {r['compile_s'] * 1e3:.1f} | {n / r['cold_s']:,.0f} | "
-            f"{n / r['indexed_s']:,.0f} | {r['cold_s'] / n * 1e6:.1f} | "
-            f"{r['indexed_s'] / n * 1e6:.1f} | {r['cold_s'] / first['cold_s']:.2f}x / "
-            f"{r['indexed_s'] / first['indexed_s']:.2f}x |"
+            f"| {r['policies']:,} | {r['compile_s'] * 1e3:.1f} | "
+            + " | ".join(f"{x:.1f}" for x in per)
+            + " | "
+            + " | ".join(f"{x:.2f}x" for x in growth)
+            + " |"
         )
     return "\n".join(lines)
 
@@ -179,22 +185,31 @@ def requests_for(world: World, n_buyers: int, n_chips: int) -> list[geotech.Acce
 SIZES = {1_000: (10, 10), 10_000: (100, 10), 100_000: (100, 100), 1_000_000: (1_000, 100)}
 
 
-def one_size(size: int) -> dict[str, Any]:
-    """Decide ``size`` requests in this process; report seconds and peak memory."""
+PATHS: dict[str, Callable[[World, list[geotech.AccessRequest]], Sequence[Any]]] = {
+    "evaluate_many": geotech.evaluate_many,
+    "rulings": batch.rulings,
+}
+
+
+def one_size(size: int, path: str) -> dict[str, Any]:
+    """Decide ``size`` requests in this process with ``path``; report seconds and peak
+    memory."""
     n_buyers, n_chips = SIZES[size]
     world = catalogue_world(max(n_buyers, 10), max(n_chips, 25))
     t_requests, requests = timed(lambda: requests_for(world, n_buyers, n_chips))
-    seconds, answers = timed(lambda: batch.rulings(world, requests))
+    seconds, answers = timed(lambda: PATHS[path](world, requests))
     assert len(answers) == size
+    rulings = [a if isinstance(a, Ruling) else a.ruling for a in answers]
     verdicts: dict[str, int] = {}
-    for ruling in answers:
+    for ruling in rulings:
         verdicts[ruling.verdict.name] = verdicts.get(ruling.verdict.name, 0) + 1
     return {
         "requests": size,
+        "path": path,
         "world": {"policies": len(world.policies), "companies": len(world.companies)},
         "build_requests_s": t_requests,
-        "rulings_s": seconds,
-        "distinct_rulings": len({id(r) for r in answers}),
+        "decide_s": seconds,
+        "distinct_rulings": len({id(r) for r in rulings}),
         "verdicts": verdicts,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -203,29 +218,34 @@ def one_size(size: int) -> dict[str, Any]:
 def by_requests(sizes: Sequence[int]) -> list[dict[str, Any]]:
     rows = []
     for size in sizes:
-        out = subprocess.run(
-            [sys.executable, __file__, "one-size", str(size)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        rows.append(json.loads(out))
-        r = rows[-1]
-        print(f"  {size:,} requests: {r['rulings_s']:.2f} s, {r['peak_rss_mb']:.0f} MB", flush=True)
+        for path in PATHS:
+            out = subprocess.run(
+                [sys.executable, __file__, "one-size", str(size), path],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            rows.append(json.loads(out))
+            r = rows[-1]
+            print(
+                f"  {size:,} requests, {path}: {r['decide_s']:.2f} s, {r['peak_rss_mb']:.0f} MB",
+                flush=True,
+            )
     return rows
 
 
 def requests_table(rows: Sequence[dict[str, Any]]) -> str:
     lines = [
-        "| requests | policies | build requests (s) | decide (s) | decisions/s "
+        "| requests | path | policies | build requests (s) | decide (s) | decisions/s "
         "| distinct rulings | peak RSS (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['requests']:,} | {r['world']['policies']} | {r['build_requests_s']:.2f} | "
-            f"{r['rulings_s']:.2f} | {r['requests'] / r['rulings_s']:,.0f} | "
-            f"{r['distinct_rulings']:,} | {r['peak_rss_mb']:.0f} |"
+            f"| {r['requests']:,} | {r['path']} | {r['world']['policies']} | "
+            f"{r['build_requests_s']:.2f} | {r['decide_s']:.2f} | "
+            f"{r['requests'] / r['decide_s']:,.0f} | {r['distinct_rulings']:,} | "
+            f"{r['peak_rss_mb']:.0f} |"
         )
     return "\n".join(lines)
 
@@ -311,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args(argv)
     if args.what[:1] == ["one-size"]:
-        print(json.dumps(one_size(int(args.what[1]))))
+        print(json.dumps(one_size(int(args.what[1]), args.what[2])))
         return 0
     figures: dict[str, Any] = {}
     if "policies" in args.what:

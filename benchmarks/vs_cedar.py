@@ -6,11 +6,15 @@ the workload's reference semantics for every request (decision, determining poli
 three-way outcome, review), then times, round robin in one run, with gc off and the median of
 the repeats:
 
+- ``evaluate_many``: ``geotech.evaluate_many``, full decisions (each explanation, with its
+  criteria traces, is built when first read, so it is not timed);
 - ``rulings``: ``geotech.batch.rulings`` (verdict, review, conditions, determining and applying
-  policies, certainty), from a cold ``Evaluator``: compiling the world is included;
-- ``rulings_indexed``: the same from an ``Evaluator`` whose indexes are built beforehand (as
-  Cedar's pre-parsed policies and entities), its per-request caches empty;
-- ``evaluate_many``: ``geotech.evaluate_many``, full decisions with every criteria trace;
+  policies, certainty);
+- both from a world whose compiled index is built (a world builds it on first use and keeps
+  it, as Cedar's ``cedar_batch`` starts from pre-parsed policies and entities); every call
+  starts with empty answer caches;
+- ``evaluate_many_cold`` and ``rulings_cold``: the same on a fresh copy of the world, so that
+  compiling its index is timed too;
 - ``evaluate_loop``: ``[geotech.evaluate(world, r) ...]``, on a prefix of the requests when a
   full pass would exceed the time budget;
 - ``cedar_batch``: one ``cedarpy.is_authorized_batch`` call with pre-parsed policies and
@@ -58,6 +62,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+import attrs
 
 import geotech
 from geotech import batch
@@ -246,7 +252,7 @@ def requests_of(workload: dict[str, Any], on: dt.date = ON) -> list[geotech.Acce
     ]
 
 
-def rows_of(workload: dict[str, Any], rulings: Sequence[batch.Ruling]) -> list[tuple[Any, ...]]:
+def rows_of(workload: dict[str, Any], rulings: Sequence[geotech.Ruling]) -> list[tuple[Any, ...]]:
     """Rulings as ``cedar_baseline.reference_decide`` rows: (company, chip, Allow|Deny,
     reasons, outcome, review)."""
     effect = {p["id"]: p["effect"] for p in workload["policies"]}
@@ -293,9 +299,10 @@ def first_mismatch(got: Sequence[Any], want: Sequence[Any]) -> str:
 
 
 MODES = (
-    "rulings",
-    "rulings_indexed",
     "evaluate_many",
+    "rulings",
+    "evaluate_many_cold",
+    "rulings_cold",
     "evaluate_loop",
     "cedar_batch",
     "cedar_batch_text",
@@ -354,19 +361,19 @@ def bench(
         f"every request (decision, reasons, outcome, review); digest {digests['decisions']}"
     )
 
-    def indexed() -> Callable[[], Any]:
-        evaluator = batch.Evaluator(world)
-        evaluator.rulings([])  # compiles the world's indexes, as Cedar parses its handles
-        return lambda: evaluator.rulings(requests)
-
     def ready(fn: Callable[[], Any]) -> Callable[[], Callable[[], Any]]:
         return lambda: fn
 
+    def cold(decide: Callable[[World, list[geotech.AccessRequest]], Any]) -> Callable[[], Any]:
+        fresh = attrs.evolve(world)  # an equal world without the compiled index
+        return lambda: decide(fresh, requests)
+
     # each mode: (requests decided, setup outside the timed region, returning the timed call)
     every: dict[str, tuple[int, Callable[[], Callable[[], Any]]]] = {
-        "rulings": (n, ready(lambda: batch.rulings(world, requests))),
-        "rulings_indexed": (n, indexed),
         "evaluate_many": (n, ready(lambda: geotech.evaluate_many(world, requests))),
+        "rulings": (n, ready(lambda: batch.rulings(world, requests))),
+        "evaluate_many_cold": (n, lambda: cold(geotech.evaluate_many)),
+        "rulings_cold": (n, lambda: cold(batch.rulings)),
         "evaluate_loop": (k, ready(lambda: [geotech.evaluate(world, r) for r in loop_requests])),
         "cedar_batch": (n, ready(cedar_batch)),
         "cedar_batch_text": (n, ready(cedar_batch_text)),
@@ -393,7 +400,7 @@ def bench(
 
 def report(runs: Sequence[dict[str, Any]]) -> str:
     modes = list(runs[0]["decisions_per_s"])
-    versus = [m for m in ("rulings", "rulings_indexed", "evaluate_many") if m in modes]
+    versus = [m for m in MODES[:4] if m in modes]
     head = "| workload | " + " | ".join(modes) + "".join(f" | {m} / cedar" for m in versus) + " |"
     lines = [head, "|---" * (len(modes) + len(versus) + 1) + "|"]
     for run in runs:

@@ -1,6 +1,7 @@
 """Many requests against one world: compiled indexes, shared work, the same answers.
 
-An ``Evaluator`` compiles its world lazily, on first need, and keeps what it computes:
+An ``Evaluator`` uses its world's compiled index (built on first use and kept with the world)
+and keeps the answers it computes:
 
 - the world's change points (bounds of policies, class definitions, group memberships and
   listings): nothing the engine reads changes between two of them, so every date falls in one
@@ -14,9 +15,9 @@ An ``Evaluator`` compiles its world lazily, on first need, and keeps what it com
   the end use is evaluated once per value and its trace reused.
 
 Guarantees: ``decisions(requests) == [evaluate(world, r) for r in requests]`` (full decisions,
-traces included; the same errors for the same requests), and ``rulings(requests) ==
-[evaluate(world, r).ruling for r in requests]``, computed from the policies that can apply
-only. Caches never change an answer; an Evaluator is not thread-safe.
+whose explanations are built when first read; the same errors for the same requests), and
+``rulings(requests) == [evaluate(world, r).ruling for r in requests]``, computed from the
+policies that can apply only. Caches never change an answer; an Evaluator is not thread-safe.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from geotech.access import (
 from geotech.criteria import Criterion, Facts, Step, Truth
 from geotech.entities import Company, Item
 from geotech.matching import Context, MatchIndex, bits, reads
-from geotech.policies import AnyPolicy, Condition, Side
+from geotech.policies import AnyPolicy, Condition, ReviewPolicy, Side
 from geotech.world import World
 
 T = TypeVar("T")
@@ -124,6 +125,7 @@ class _Settled(NamedTuple):
     """The outcome of one leg and side, reduced to what a ruling needs."""
 
     key: Key
+    review: ReviewPolicy | None
     lowest: Key
     highest: Key
     determining: tuple[str, ...]
@@ -131,12 +133,57 @@ class _Settled(NamedTuple):
     applying: tuple[str, ...]
 
 
+class _Index(NamedTuple):
+    """What an Evaluator compiles of its world, once per world (``World.derived``)."""
+
+    points: tuple[dt.date, ...]
+    match: MatchIndex
+    table: _Table
+    #: whether some literal reads the destination or the end use
+    request_contexts: bool
+    #: per interval, filled on first need: the export and import policies in force by issuer
+    forces: dict[int, tuple[dict[str, int], dict[str, int]]]
+
+    @classmethod
+    def of(cls, world: World) -> _Index:
+        match = MatchIndex(world)
+        return cls(
+            points=change_points(world),
+            match=match,
+            table=_Table.of(world.policies),
+            request_contexts=bool({"destination", "end_use"} & match.contexts),
+            forces={},
+        )
+
+    def in_force(self, k: int, world: World) -> tuple[dict[str, int], dict[str, int]]:
+        """Masks of the policies in force in interval ``k``, by side and issuer."""
+        found = self.forces.get(k)
+        if found is None:
+            on = self.points[k - 1] if k else dt.date.min
+            export: dict[str, int] = {}
+            import_: dict[str, int] = {}
+            for i, p in enumerate(world.policies):
+                if p.in_force(on):
+                    issuers = export if p.side is Side.EXPORT else import_
+                    issuers[p.issuer] = issuers.get(p.issuer, 0) | 1 << i
+            found = self.forces[k] = export, import_
+        return found
+
+
 class Evaluator:
-    """Evaluates requests against one world, sharing work between them (see the module)."""
+    """Evaluates requests against one world, sharing work between them (see the module).
+
+    The world's index is compiled once per world and kept with it; an Evaluator keeps the
+    answers it computes.
+    """
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self._points = change_points(world)
+        index = world.derived(Evaluator, _Index.of)
+        self._index = index
+        self._match = index.match
+        self._table = index.table
+        self._request_contexts = index.request_contexts
         self._intervals: dict[dt.date, int] = {}
         self._forces: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
         self._export_scopes: dict[tuple[Any, ...], int] = {}
@@ -145,14 +192,11 @@ class Evaluator:
         self._routes: dict[tuple[Any, ...], tuple[str, tuple[str, ...]]] = {}
         self._jurisdictions: dict[str, frozenset[str]] = {}
         # rulings
-        self._match: MatchIndex | None = None
-        self._item_masks: dict[tuple[str, int], tuple[int, int, int]] = {}
+        self._item_masks: dict[tuple[str, int], _ItemMasks] = {}
         self._buyer_masks: dict[tuple[str, int], tuple[int, int, int]] = {}
         self._groups: dict[tuple[Any, ...], int] = {}
         self._other_masks: dict[tuple[Any, ...], tuple[int, int]] = {}
         self._plans: dict[tuple[Any, ...], _Plan] = {}
-        self._table = _Table.of(())
-        self._request_contexts = False
         self._front: dict[tuple[Any, ...], Ruling] = {}
         self._ruled: dict[tuple[int, ...], Ruling] = {}
         self._settled: dict[tuple[int, int], _Settled] = {}
@@ -165,19 +209,10 @@ class Evaluator:
     def _interval(self, on: dt.date) -> int:
         k = self._intervals.get(on)
         if k is None:
-            k = self._intervals[on] = bisect.bisect_right(self._points, on)
+            k = self._intervals[on] = bisect.bisect_right(self._index.points, on)
             if k not in self._forces:
-                self._forces[k] = self._in_force(on)
+                self._forces[k] = self._index.in_force(k, self.world)
         return k
-
-    def _in_force(self, on: dt.date) -> tuple[dict[str, int], dict[str, int]]:
-        export: dict[str, int] = {}
-        import_: dict[str, int] = {}
-        for i, p in enumerate(self.world.policies):
-            if p.in_force(on):
-                issuers = export if p.side is Side.EXPORT else import_
-                issuers[p.issuer] = issuers.get(p.issuer, 0) | 1 << i
-        return export, import_
 
     def _reach(self, item: Item) -> frozenset[str]:
         """The states whose export controls reach the item."""
@@ -300,10 +335,6 @@ class Evaluator:
     ) -> list[Ruling]:
         """The rulings; with ``resolved``, also appends each request with its buyer, item and
         route there."""
-        if self._match is None:
-            self._match = MatchIndex(self.world)
-            self._table = _Table.of(self.world.policies)
-            self._request_contexts = bool({"destination", "end_use"} & self._match.contexts)
         # Buyers with equal masks, items with equal masks and reach, dates in one interval get
         # equal rulings, unless a leaf left to ordinary evaluation reads the buyer, item or date.
         opaque = self._match.opaque_reads
@@ -343,25 +374,23 @@ class Evaluator:
 
     def _judge_buyer(self, buyer: Company, k: int, on: dt.date) -> tuple[int, int, int]:
         """The buyer's masks and group: buyers with the same masks get the same answers."""
-        assert self._match is not None
         false, unknown = self._match.judge_buyer(buyer, on)
         group = self._groups.setdefault((false, unknown), len(self._groups))
         found = self._buyer_masks[buyer.id, k] = (false, unknown, group)
         return found
 
-    def _judge_item(self, item: Item, k: int, on: dt.date) -> tuple[int, int, int]:
-        """The item's masks and group: items with the same masks and reach (the states whose
-        controls reach them) get the same answers."""
-        assert self._match is not None
+    def _judge_item(self, item: Item, k: int, on: dt.date) -> _ItemMasks:
+        """The item's masks, group and reach (the states whose controls reach it): items with
+        the same masks and reach get the same answers."""
         false, unknown = self._match.judge_item(item, on)
-        group = self._groups.setdefault((false, unknown, self._reach(item)), len(self._groups))
-        found = self._item_masks[item.id, k] = (false, unknown, group)
+        reach = self._reach(item)
+        group = self._groups.setdefault((false, unknown, reach), len(self._groups))
+        found = self._item_masks[item.id, k] = (false, unknown, group, reach)
         return found
 
     def _judge(self, context: Context, value: Any, k: int, on: dt.date) -> tuple[int, int]:
         """Masks of a state (exporter, importer or destination) or an end use; none when no
         literal reads that context."""
-        assert self._match is not None
         if context not in self._match.contexts:
             return 0, 0
         key = (context, value, k)
@@ -396,24 +425,21 @@ class Evaluator:
         buyer: Company,
         buyer_masks: tuple[int, int, int],
         item: Item,
-        masks: tuple[int, int, int],
+        masks: _ItemMasks,
         route: tuple[str, ...],
         k: int,
     ) -> Ruling:
         """The ruling of a resolved request: masks in, set bits only for what can apply."""
-        match = self._match
-        assert match is not None
-        on = request.on
         false, unknown = masks[0] | buyer_masks[0], masks[1] | buyer_masks[1]
         if self._request_contexts:
+            on = request.on
             fd, ud = self._judge("destination", route[-1], k, on)
             fu, uu = self._judge("end_use", request.end_use, k, on)
             false, unknown = false | fd | fu, unknown | ud | uu
-        reach = self._reach(item)
-        plan = self._plans.get((k, route, reach))
+        plan = self._plans.get((k, route, masks[3]))
         if plan is None:
-            plan = self._plan(k, route, reach, on)
-        residuals = match.residual_mask
+            plan = self._plan(k, route, masks[3], request.on)
+        residuals = self._match.residual_mask
         outcomes: list[int] = []
         for exporter, importer, leg_false, leg_unknown, export, import_ in plan:
             f, u = false | leg_false, unknown | leg_unknown
@@ -427,12 +453,8 @@ class Evaluator:
         key = tuple(outcomes)
         ruling = self._ruled.get(key)
         if ruling is None:
-            settled = [
-                self._settle(key[j], key[j + 1])
-                for j in range(0, len(key), 2)
-                if key[j] or key[j + 1]
-            ]
-            ruling = self._ruled[key] = _combine(settled)
+            pairs = [(key[j], key[j + 1]) for j in range(0, len(key), 2) if key[j] or key[j + 1]]
+            ruling = self._ruled[key] = _combine([self._settle(*pair) for pair in pairs])
         return ruling
 
     def _residuals(
@@ -448,7 +470,6 @@ class Evaluator:
         """(matching, unknown-match) masks of the candidates once residual parts are judged;
         ``leg`` is the exporter, the importer and the destination."""
         match = self._match
-        assert match is not None
         exporter, importer, destination = leg
         held, unsure = candidates & ~unknown, candidates & unknown
 
@@ -484,11 +505,11 @@ class Evaluator:
                 _, set_aside = _supersede([policies[i] for i in bits(held)])
                 for pid in set_aside:
                     kept &= ~table.bit[pid]
-            key, top = _OPEN, 0
-            for level_key, level in table.levels:
+            key, review, top = _OPEN, None, 0
+            for level_key, level_review, level in table.levels:
                 top = kept & level
                 if top:
-                    key = level_key
+                    key, review = level_key, level_review
                     break
             if unsure:
                 matching = [policies[i] for i in bits(held)]
@@ -501,6 +522,7 @@ class Evaluator:
             conditional = top & table.conditional
             found = self._settled[held, unsure] = _Settled(
                 key=key,
+                review=review,
                 lowest=lowest,
                 highest=highest,
                 determining=determining,
@@ -518,8 +540,8 @@ class _Table(NamedTuple):
     ids: tuple[str, ...]
     bit: dict[str, int]
     conditions: tuple[tuple[Condition, ...], ...]
-    #: (restriction, mask of the policies with it), most restrictive first
-    levels: tuple[tuple[Key, int], ...]
+    #: (restriction, its review, mask of the policies with it), most restrictive first
+    levels: tuple[tuple[Key, ReviewPolicy | None, int], ...]
     #: the policies that set others aside, and those with conditions
     superseding: int
     conditional: int
@@ -533,11 +555,16 @@ class _Table(NamedTuple):
             ids=tuple(p.id for p in policies),
             bit={p.id: 1 << i for i, p in enumerate(policies)},
             conditions=tuple(p.conditions for p in policies),
-            levels=tuple(sorted(levels.items(), reverse=True)),
+            levels=tuple(
+                (key, _review(key), mask) for key, mask in sorted(levels.items(), reverse=True)
+            ),
             superseding=sum(1 << i for i, p in enumerate(policies) if p.supersedes),
             conditional=sum(1 << i for i, p in enumerate(policies) if p.conditions),
         )
 
+
+#: An item's false and unknown masks, its group and its reach.
+_ItemMasks = tuple[int, int, int, frozenset[str]]
 
 #: Per leg of a route: exporter, importer, their false and unknown masks, export and import
 #: scopes.
@@ -552,7 +579,7 @@ def _combine(outcomes: Sequence[_Settled]) -> Ruling:
         (o,) = outcomes
         # lowest <= key <= highest, so access._certain reduces to lowest == highest
         return Ruling(
-            o.key[0], _review(o.key), o.conditions, o.determining, o.applying, o.lowest == o.highest
+            o.key[0], o.review, o.conditions, o.determining, o.applying, o.lowest == o.highest
         )
     key = max([o.key for o in outcomes], default=_OPEN)
     return Ruling(

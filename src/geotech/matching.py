@@ -86,6 +86,8 @@ def conjuncts(criterion: Criterion) -> tuple[list[tuple[Criterion, bool]], list[
 
 def bits(mask: int) -> list[int]:
     """Positions of the set bits of ``mask`` (>= 0), ascending."""
+    if not mask & (mask - 1):  # none or one: the common case when settling
+        return [mask.bit_length() - 1] if mask else []
     out = []
     while mask:
         top = mask.bit_length() - 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -180,6 +180,23 @@ class World:
                 break
             out.append(current)
         return tuple(out)
+
+    def derived(self, key: Hashable, make: Callable[[World], R]) -> R:
+        """``make(self)``, computed on first use and kept with this world, which never changes
+        (``geotech.batch`` keeps its compiled index here). Not pickled: a copy recomputes."""
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            found = self._memo[key] = make(self)
+            return found
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {a.name: getattr(self, a.name) for a in attrs.fields(World) if a.name != "_memo"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_memo", {})
 
     def class_step(self, code: str, item: Item, on: dt.date) -> Step:
         """Whether ``item`` falls in class ``code`` on ``on``, with the definition's trace."""
