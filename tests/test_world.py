@@ -4,6 +4,7 @@ classification on dates, and reforms as pure functions."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 
 import attrs
 import pytest
@@ -496,3 +497,20 @@ def test_errors_survive_pickling_for_process_pools(mini_world: World) -> None:
     )
     problems = pickle.loads(pickle.dumps(WorldError(["a: b", "c: d"])))
     assert problems.problems == ("a: b", "c: d")
+
+
+def test_derived_values_are_computed_once_and_not_pickled(mini_world: World) -> None:
+    world = attrs.evolve(mini_world)  # a world of this test's own
+    calls: list[World] = []
+
+    def count_states(w: World) -> int:
+        calls.append(w)
+        return len(w.states)
+
+    assert world.derived("states", count_states) == len(world.states)
+    assert world.derived("states", count_states) == len(world.states)
+    assert calls == [world]
+    copy = pickle.loads(pickle.dumps(world))
+    assert copy == world
+    assert copy.derived("states", count_states) == len(world.states)
+    assert len(calls) == 2  # the copy computed its own

@@ -122,15 +122,14 @@ class _Memo:
 
 
 class _Settled(NamedTuple):
-    """The outcome of one leg and side, reduced to what a ruling needs."""
+    """The outcome of one leg and side, reduced to what a ruling needs: its ruling as if it
+    were the only outcome, its restriction, and the range of restrictions over completions
+    of its unknown matches."""
 
+    ruling: Ruling
     key: Key
-    review: ReviewPolicy | None
     lowest: Key
     highest: Key
-    determining: tuple[str, ...]
-    conditions: tuple[Condition, ...]
-    applying: tuple[str, ...]
 
 
 class _Index(NamedTuple):
@@ -443,9 +442,10 @@ class Evaluator:
         outcomes: list[int] = []
         for exporter, importer, leg_false, leg_unknown, export, import_ in plan:
             f, u = false | leg_false, unknown | leg_unknown
+            possible, sure = ~f, ~u
             for scope in (export, import_):
-                candidates = scope & ~f
-                held, unsure = candidates & ~u, candidates & u
+                candidates = scope & possible
+                held, unsure = candidates & sure, candidates & u
                 if candidates & residuals:
                     leg = (exporter, importer, route[-1])
                     held, unsure = self._residuals(request, buyer, item, leg, candidates, f, u)
@@ -520,17 +520,16 @@ class Evaluator:
             ids = table.ids
             determining = tuple([ids[i] for i in bits(top)])
             conditional = top & table.conditional
-            found = self._settled[held, unsure] = _Settled(
-                key=key,
-                review=review,
-                lowest=lowest,
-                highest=highest,
-                determining=determining,
-                conditions=(
-                    _union([table.conditions[i] for i in bits(conditional)]) if conditional else ()
-                ),
-                applying=determining if top == kept else tuple([ids[i] for i in bits(kept)]),
+            # alone, lowest <= key <= highest makes access._certain reduce to lowest == highest
+            ruling = Ruling(
+                key[0],
+                review,
+                _union([table.conditions[i] for i in bits(conditional)]) if conditional else (),
+                determining,
+                determining if top == kept else tuple([ids[i] for i in bits(kept)]),
+                lowest == highest,
             )
+            found = self._settled[held, unsure] = _Settled(ruling, key, lowest, highest)
         return found
 
 
@@ -576,20 +575,24 @@ def _combine(outcomes: Sequence[_Settled]) -> Ruling:
     outcome without matching or unknown-match policies (ALLOWED, certain, nothing to add)
     may be left out."""
     if len(outcomes) == 1:
-        (o,) = outcomes
-        # lowest <= key <= highest, so access._certain reduces to lowest == highest
-        return Ruling(
-            o.key[0], o.review, o.conditions, o.determining, o.applying, o.lowest == o.highest
-        )
+        return outcomes[0].ruling
     key = max([o.key for o in outcomes], default=_OPEN)
+    rulings = [o.ruling for o in outcomes]
     return Ruling(
         verdict=key[0],
         review=_review(key),
-        conditions=_merged([o.conditions for o in outcomes if o.conditions], _union),
+        conditions=_merged([r.conditions for r in rulings if r.conditions], _union),
         determining_policies=_merged(
-            [o.determining for o in outcomes if o.key == key and o.determining], _ids
+            [
+                o.ruling.determining_policies
+                for o in outcomes
+                if o.key == key and o.ruling.determining_policies
+            ],
+            _ids,
         ),
-        applying_policies=_merged([o.applying for o in outcomes if o.applying], _ids),
+        applying_policies=_merged(
+            [r.applying_policies for r in rulings if r.applying_policies], _ids
+        ),
         certain=_certain(outcomes, key),
     )
 
