@@ -3,10 +3,10 @@
 Three measurements, each printed as a Markdown table:
 
 - ``policies``: the Cedar-bench generator (``cedar_baseline.generate_workload``, mapped to a
-  World as in ``vs_cedar.py``) at 50 companies x 40 chips = 2,000 requests with 10 to 10,000
-  policies. The cost per decision of ``evaluate_many`` and ``rulings`` on a world whose index
-  is built (like Cedar's pre-parsed handles), of ``rulings`` on a fresh copy (compiling
-  included), the time to compile, and each cost relative to 10 policies.
+  World as in ``vs_cedar.py``) at 50 companies x 40 chips = 2,000 requests (``--shape``) with
+  10 to 10,000 policies. The cost per decision of ``evaluate_many`` and ``rulings`` on a
+  world whose index is built (like Cedar's pre-parsed handles), of ``rulings`` on a fresh
+  copy (compiling included), the time to compile, and each cost relative to 10 policies.
 - ``requests``: the embedded catalogue (``geotech.catalog.world()``: its states, groups,
   lists, classes and policies) with synthetic buyers (headquartered across the catalogue's
   states, some owned by catalogue companies, some on its party lists) and chip variants
@@ -67,11 +67,14 @@ def median_time(fn: Callable[[], Any], repeats: int) -> float:
 # Policies
 
 
-def by_policies(counts: Sequence[int], repeats: int, bench_dir: Path) -> list[dict[str, Any]]:
+def by_policies(
+    counts: Sequence[int], repeats: int, bench_dir: Path, shape: tuple[int, int] = (50, 40)
+) -> list[dict[str, Any]]:
+    """One row per policy count, on ``shape`` = (companies, chips) requests."""
     baseline = vs_cedar.load_baseline(bench_dir)
     rows = []
     for n in counts:
-        workload = baseline.generate_workload(50, 40, n)
+        workload = baseline.generate_workload(*shape, n)
         row = one_policy_count(vs_cedar.world_of(workload), vs_cedar.requests_of(workload), repeats)
         rows.append(row)
         print(
@@ -334,6 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("what", nargs="*", default=["policies", "requests", "sweep"])
     ap.add_argument("--policies", default="10,100,1000,10000")
+    ap.add_argument("--shape", default="50x40", help="policies: companies x chips requested")
     ap.add_argument("--sizes", default="1000,10000,100000,1000000")
     ap.add_argument("--reforms", type=int, default=10_000)
     ap.add_argument("--workers", type=int, default=2)
@@ -348,7 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures: dict[str, Any] = {}
     if "policies" in args.what:
         counts = [int(x) for x in args.policies.split(",")]
-        figures["policies"] = by_policies(counts, args.repeats, args.bench_dir)
+        companies, chips = (int(x) for x in args.shape.split("x"))
+        figures["policies"] = by_policies(counts, args.repeats, args.bench_dir, (companies, chips))
         print(policies_table(figures["policies"]), end="\n\n")
     if "requests" in args.what:
         figures["requests"] = by_requests([int(x) for x in args.sizes.split(",")])
