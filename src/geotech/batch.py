@@ -184,7 +184,6 @@ class Evaluator:
         self._table = index.table
         self._request_contexts = index.request_contexts
         self._intervals: dict[dt.date, int] = {}
-        self._forces: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
         self._export_scopes: dict[tuple[Any, ...], int] = {}
         self._buyers: dict[str, Company] = {}
         self._items: dict[str, Item] = {}
@@ -209,8 +208,7 @@ class Evaluator:
         k = self._intervals.get(on)
         if k is None:
             k = self._intervals[on] = bisect.bisect_right(self._index.points, on)
-            if k not in self._forces:
-                self._forces[k] = self._index.in_force(k, self.world)
+            self._index.in_force(k, self.world)  # fills index.forces[k] on first need
         return k
 
     def _reach(self, item: Item) -> frozenset[str]:
@@ -225,7 +223,7 @@ class Evaluator:
         key = (k, exporter, importer, reach)
         mask = self._export_scopes.get(key)
         if mask is None:
-            by_issuer = self._forces[k][0]
+            by_issuer = self._index.forces[k][0]
             mask = 0
             for issuer in (reach | {exporter}) - {importer}:
                 mask |= by_issuer.get(issuer, 0)
@@ -233,7 +231,7 @@ class Evaluator:
         return mask
 
     def _import_scope(self, k: int, importer: str) -> int:
-        return self._forces[k][1].get(importer, 0)
+        return self._index.forces[k][1].get(importer, 0)
 
     def _resolve(self, request: AccessRequest) -> tuple[Company, Item, str, tuple[str, ...]]:
         """Buyer, item, destination and route, checked (and failing) as ``evaluate`` does."""
