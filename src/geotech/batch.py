@@ -437,22 +437,30 @@ class Evaluator:
         if plan is None:
             plan = self._plan(k, route, masks[3], request.on)
         residuals = self._match.residual_mask
-        outcomes: list[int] = []
+        # the (matching, unknown-match) masks of the legs and sides where some policy may
+        # apply: the others add nothing to the ruling (ALLOWED, certain; access._decide)
+        deciding: list[int] = []
         for exporter, importer, leg_false, leg_unknown, export, import_ in plan:
             f, u = false | leg_false, unknown | leg_unknown
             possible, sure = ~f, ~u
             for scope in (export, import_):
                 candidates = scope & possible
+                if not candidates:
+                    continue
                 held, unsure = candidates & sure, candidates & u
                 if candidates & residuals:
                     leg = (exporter, importer, route[-1])
                     held, unsure = self._residuals(request, buyer, item, leg, candidates, f, u)
-                outcomes += (held, unsure)
-        key = tuple(outcomes)
+                if held or unsure:
+                    deciding += (held, unsure)
+        key = tuple(deciding)
         ruling = self._ruled.get(key)
         if ruling is None:
-            pairs = [(key[j], key[j + 1]) for j in range(0, len(key), 2) if key[j] or key[j + 1]]
-            ruling = self._ruled[key] = _combine([self._settle(*pair) for pair in pairs])
+            if len(key) == 2:  # the usual case: one side decides, and is settled once
+                ruling = self._settled_of(*key).ruling
+            else:
+                ruling = _combine([self._settle(key[j], key[j + 1]) for j in range(0, len(key), 2)])
+            self._ruled[key] = ruling
         return ruling
 
     def _residuals(
@@ -493,42 +501,46 @@ class Evaluator:
         return held, unsure
 
     def _settle(self, held: int, unsure: int) -> _Settled:
-        """One leg and side's outcome from the masks of its matching and unknown-match
-        policies, as ``access._outcome`` computes it."""
+        """``_settled_of``, remembered."""
         found = self._settled.get((held, unsure))
         if found is None:
-            table, policies = self._table, self.world.policies
-            kept = held
-            if held & table.superseding:
-                _, set_aside = _supersede([policies[i] for i in bits(held)])
-                for pid in set_aside:
-                    kept &= ~table.bit[pid]
-            key, review, top = _OPEN, None, 0
-            for level_key, level_review, level in table.levels:
-                top = kept & level
-                if top:
-                    key, review = level_key, level_review
-                    break
-            if unsure:
-                matching = [policies[i] for i in bits(held)]
-                unknown = [policies[i] for i in bits(unsure)]
-                lowest, highest = _range(matching, unknown, key)
-            else:
-                lowest = highest = key
-            ids = table.ids
-            determining = tuple([ids[i] for i in bits(top)])
-            conditional = top & table.conditional
-            # alone, lowest <= key <= highest makes access._certain reduce to lowest == highest
-            ruling = Ruling(
-                key[0],
-                review,
-                _union([table.conditions[i] for i in bits(conditional)]) if conditional else (),
-                determining,
-                determining if top == kept else tuple([ids[i] for i in bits(kept)]),
-                lowest == highest,
-            )
-            found = self._settled[held, unsure] = _Settled(ruling, key, lowest, highest)
+            found = self._settled[held, unsure] = self._settled_of(held, unsure)
         return found
+
+    def _settled_of(self, held: int, unsure: int) -> _Settled:
+        """One leg and side's outcome from the masks of its matching and unknown-match
+        policies, as ``access._outcome`` computes it."""
+        table, policies = self._table, self.world.policies
+        kept = held
+        if held & table.superseding:
+            _, set_aside = _supersede([policies[i] for i in bits(held)])
+            for pid in set_aside:
+                kept &= ~table.bit[pid]
+        key, review, top = _OPEN, None, 0
+        for level_key, level_review, level in table.levels:
+            top = kept & level
+            if top:
+                key, review = level_key, level_review
+                break
+        if unsure:
+            matching = [policies[i] for i in bits(held)]
+            unknown = [policies[i] for i in bits(unsure)]
+            lowest, highest = _range(matching, unknown, key)
+        else:
+            lowest = highest = key
+        ids = table.ids
+        determining = tuple([ids[i] for i in bits(top)])
+        conditional = top & table.conditional
+        # alone, lowest <= key <= highest makes access._certain reduce to lowest == highest
+        ruling = Ruling(
+            key[0],
+            review,
+            _union([table.conditions[i] for i in bits(conditional)]) if conditional else (),
+            determining,
+            determining if top == kept else tuple([ids[i] for i in bits(kept)]),
+            lowest == highest,
+        )
+        return _Settled(ruling, key, lowest, highest)
 
 
 class _Table(NamedTuple):
@@ -572,8 +584,6 @@ def _combine(outcomes: Sequence[_Settled]) -> Ruling:
     """The ruling over all legs and sides, as ``access._decide`` computes the decision; an
     outcome without matching or unknown-match policies (ALLOWED, certain, nothing to add)
     may be left out."""
-    if len(outcomes) == 1:
-        return outcomes[0].ruling
     key = max([o.key for o in outcomes], default=_OPEN)
     rulings = [o.ruling for o in outcomes]
     return Ruling(
