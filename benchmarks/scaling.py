@@ -92,6 +92,7 @@ def one_policy_count(
     ``evaluate_many`` and ``rulings`` on a world whose index is built, and with ``rulings`` on
     a fresh copy (``cold``: compiling included); and seconds to compile the index."""
     distinct = len(set(batch.rulings(world, requests)))  # also builds and keeps the index
+    geotech.evaluate_many(world, requests)  # warm-up, as every mode of vs_cedar.py
     fresh = [(attrs.evolve(world), attrs.evolve(world)) for _ in range(repeats)]
     times: dict[str, list[float]] = {"evaluate_many": [], "rulings": [], "cold": [], "compile": []}
     for one, other in fresh:
