@@ -70,42 +70,39 @@ def median_time(fn: Callable[[], Any], repeats: int) -> float:
 def by_policies(
     counts: Sequence[int], repeats: int, bench_dir: Path, shape: tuple[int, int] = (50, 40)
 ) -> list[dict[str, Any]]:
-    """One row per policy count, on ``shape`` = (companies, chips) requests."""
+    """One row per policy count, on ``shape`` = (companies, chips) requests: seconds (median
+    of ``repeats``) to decide the requests with ``evaluate_many`` and ``rulings`` on a world
+    whose index is built, with ``rulings`` on a fresh copy (``cold``: compiling included), and
+    to compile the index. Every count and mode is warmed up, then timed round robin over the
+    counts, so that no count is measured while the process is younger than for another."""
     baseline = vs_cedar.load_baseline(bench_dir)
-    rows = []
+    cases = []
     for n in counts:
         workload = baseline.generate_workload(*shape, n)
-        row = one_policy_count(vs_cedar.world_of(workload), vs_cedar.requests_of(workload), repeats)
-        rows.append(row)
-        print(
-            f"  {n} policies: evaluate_many {row['evaluate_many_s'] * 1e3:.1f} ms, "
-            f"rulings {row['rulings_s'] * 1e3:.1f} ms, cold {row['cold_s'] * 1e3:.1f} ms",
-            flush=True,
+        world, requests = vs_cedar.world_of(workload), vs_cedar.requests_of(workload)
+        distinct = len(set(batch.rulings(world, requests)))  # also builds and keeps the index
+        geotech.evaluate_many(world, requests)
+        cases.append((world, requests, distinct))
+    modes = ("evaluate_many", "rulings", "cold", "compile")
+    times: list[dict[str, list[float]]] = [{m: [] for m in modes} for _ in cases]
+    for _ in range(repeats):
+        for (world, requests, _), row in zip(cases, times, strict=True):
+            one, other = attrs.evolve(world), attrs.evolve(world)  # equal, without the index
+            row["evaluate_many"].append(timed(partial(geotech.evaluate_many, world, requests))[0])
+            row["rulings"].append(timed(partial(batch.rulings, world, requests))[0])
+            row["cold"].append(timed(partial(batch.rulings, one, requests))[0])
+            row["compile"].append(timed(partial(batch.Evaluator, other))[0])
+    rows = []
+    for (world, requests, distinct), row in zip(cases, times, strict=True):
+        rows.append(
+            {
+                "policies": len(world.policies),
+                "requests": len(requests),
+                "distinct_rulings": distinct,
+                **{f"{mode}_s": statistics.median(ts) for mode, ts in row.items()},
+            }
         )
     return rows
-
-
-def one_policy_count(
-    world: World, requests: list[geotech.AccessRequest], repeats: int
-) -> dict[str, Any]:
-    """Seconds (median of ``repeats``, round robin) to decide the requests: with
-    ``evaluate_many`` and ``rulings`` on a world whose index is built, and with ``rulings`` on
-    a fresh copy (``cold``: compiling included); and seconds to compile the index."""
-    distinct = len(set(batch.rulings(world, requests)))  # also builds and keeps the index
-    geotech.evaluate_many(world, requests)  # warm-up, as every mode of vs_cedar.py
-    fresh = [(attrs.evolve(world), attrs.evolve(world)) for _ in range(repeats)]
-    times: dict[str, list[float]] = {"evaluate_many": [], "rulings": [], "cold": [], "compile": []}
-    for one, other in fresh:
-        times["evaluate_many"].append(timed(lambda: geotech.evaluate_many(world, requests))[0])
-        times["rulings"].append(timed(lambda: batch.rulings(world, requests))[0])
-        times["cold"].append(timed(partial(batch.rulings, one, requests))[0])
-        times["compile"].append(timed(partial(batch.Evaluator, other))[0])
-    return {
-        "policies": len(world.policies),
-        "requests": len(requests),
-        "distinct_rulings": distinct,
-        **{f"{mode}_s": statistics.median(ts) for mode, ts in times.items()},
-    }
 
 
 def policies_table(rows: Sequence[dict[str, Any]]) -> str:
