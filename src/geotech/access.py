@@ -320,7 +320,9 @@ def evaluate(world: World, request: AccessRequest) -> Decision:
 
 
 def evaluate_many(world: World, requests: Iterable[AccessRequest]) -> list[Decision]:
-    """``[evaluate(world, r) for r in requests]``, in order."""
+    """``[evaluate(world, r) for r in requests]``, in order, computed on the world's compiled
+    index (``geotech.batch``); each decision's explanation is built the first time it is
+    read."""
     from geotech.batch import Evaluator  # batch builds on this module
 
     return Evaluator(world).decisions(requests)
