@@ -43,7 +43,8 @@ from typing import Any
 import attrs
 
 import geotech
-from geotech import Ruling, batch, catalog
+from geotech import Ruling, catalog
+from geotech.engine import batch
 from geotech.entities import Company, Listing, Throughput
 from geotech.policies import EffectKind
 from geotech.sweep import Parametrized, draws, sweep

@@ -8,8 +8,8 @@ the repeats:
 
 - ``evaluate_many``: ``geotech.evaluate_many``, full decisions (each explanation, with its
   criteria traces, is built when first read, so it is not timed);
-- ``rulings``: ``geotech.batch.rulings`` (verdict, review, conditions, determining and applying
-  policies, certainty);
+- ``rulings``: ``geotech.engine.batch.rulings`` (verdict, review, conditions, determining and
+  applying policies, certainty);
 - both from a world whose compiled index is built (a world builds it on first use and keeps
   it, as Cedar's ``cedar_batch`` starts from pre-parsed policies and entities); every call
   starts with empty answer caches;
@@ -66,7 +66,6 @@ from typing import Any
 import attrs
 
 import geotech
-from geotech import batch
 from geotech.criteria import (
     All,
     AnyOf,
@@ -80,6 +79,7 @@ from geotech.criteria import (
     Spec,
     SpecName,
 )
+from geotech.engine import batch
 from geotech.entities import (
     Chip,
     Company,

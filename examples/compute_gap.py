@@ -17,7 +17,6 @@ import math
 import random
 
 from geotech import Model, World, catalog
-from geotech.access import verdict_text
 from geotech.compute import (
     DEFAULT_APPROVAL,
     DEFAULT_UTILIZATION,
@@ -91,7 +90,7 @@ def row(
         (
             label,
             result.on.isoformat(),
-            verdict_text(o.decision.verdict, o.decision.review),
+            str(o.decision.restriction),
             f"{o.holding.weight:.2f}",
             days(gap.times[0].b_days),
             f"{mid} [{low}, {high}]",

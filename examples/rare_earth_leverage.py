@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 
 from geotech import AccessRequest, Decision, World, catalog, evaluate
-from geotech.access import verdict_text
 from geotech.supply import CounterScenario, Exposure, counter_scenario, exposure
 from geotech.world import amend_policy
 
@@ -79,10 +78,7 @@ def report(world: World) -> str:
     lines.append(f"  {'buyer x chip':<28}" + "".join(f"{d.isoformat():<44}" for d in DATES))
     for b in BUYERS:
         for c in CHIPS:
-            cells = "".join(
-                f"{verdict_text(verdicts[b, c, on].verdict, verdicts[b, c, on].review):<44}"
-                for on in DATES
-            )
+            cells = "".join(f"{verdicts[b, c, on].restriction!s:<44}" for on in DATES)
             lines.append(f"  {b + ' x ' + c:<28}{cells}")
     lines += ["", "China's lever: share of world supply under Chinese controls (bottleneck stage)"]
     exposures = mineral_exposure(world)

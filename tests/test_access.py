@@ -40,7 +40,8 @@ from geotech import (
     evaluate,
     evaluate_many,
 )
-from geotech.access import EXACT_UNKNOWNS, verdict_text
+from geotech.engine.semantics import EXACT_UNKNOWNS
+from geotech.policies import Restriction
 from geotech.world import add_policy, list_company
 
 D = dt.date
@@ -675,10 +676,10 @@ def test_decision_lists_the_policies_in_scope(
     assert d.item == mini_world.chip("nvidia-h200")
 
 
-def test_verdict_text() -> None:
-    assert verdict_text(LR, CBC) == "LICENSE_REQUIRED (case-by-case)"
-    assert verdict_text(LR, POD) == "LICENSE_REQUIRED (presumption of denial)"
-    assert verdict_text(Verdict.CONDITIONAL, None) == "CONDITIONAL"
+def test_restriction_text() -> None:
+    assert str(Restriction.of(LR, CBC)) == "LICENSE_REQUIRED (case-by-case)"
+    assert str(Restriction.of(LR, POD)) == "LICENSE_REQUIRED (presumption of denial)"
+    assert str(Restriction.of(Verdict.CONDITIONAL, None)) == "CONDITIONAL"
 
 
 def test_explain_flagship(mini_world: World, flagship_request: AccessRequest) -> None:

@@ -60,7 +60,7 @@ from geotech.analysis import (
 )
 from geotech.criteria import Criterion, walk
 from geotech.errors import InvalidValueError, UnknownEntityError
-from geotech.policies import AnyPolicy, ReviewPolicy, restriction
+from geotech.policies import AnyPolicy, Restriction, ReviewPolicy
 
 D = dt.date
 ON = D(2026, 2, 1)
@@ -696,7 +696,7 @@ def test_best_route_is_never_more_restrictive_than_a_candidate(data: st.DataObje
     best = choice.best.decision
     for option in choice.options:
         d = option.decision
-        assert restriction(best.verdict, best.review) <= restriction(d.verdict, d.review)
+        assert Restriction.of(best.verdict, best.review) <= Restriction.of(d.verdict, d.review)
         assert option.route[0] == start
         assert option.route[-1] == end
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import importlib
 from pathlib import Path
 
@@ -182,3 +183,14 @@ def test_public_names_are_exported() -> None:
         "DocumentError",
     ):
         assert name in module.__all__, name
+
+
+def test_no_public_enum_member_is_falsy() -> None:
+    enums = [
+        value
+        for name in geotech.__all__
+        if isinstance(value := getattr(geotech, name), type) and issubclass(value, enum.Enum)
+    ]
+    assert len(enums) >= 10
+    falsy = [f"{e.__name__}.{m.name}" for e in enums for m in e if not m]
+    assert falsy == []

@@ -28,10 +28,10 @@ from geotech import (
     evaluate_many,
 )
 from geotech import strategies as gs
-from geotech.batch import Evaluator, change_points, rulings
 from geotech.criteria import Facts, Step, Truth
+from geotech.engine.batch import Evaluator, change_points, rulings
+from geotech.engine.matching import conjuncts
 from geotech.errors import GeotechError
-from geotech.matching import conjuncts
 
 D = dt.date
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -22,7 +22,7 @@ from geotech import AccessRequest, Decision, Verdict, World, catalog, evaluate, 
 from geotech import strategies as gs
 from geotech import testing as laws
 from geotech.criteria import Criterion
-from geotech.policies import AnyPolicy, Condition, restriction
+from geotech.policies import AnyPolicy, Condition, Restriction
 
 settings.register_profile(
     "geotech-laws",
@@ -43,7 +43,7 @@ def cases(draw: st.DrawFn, most: int = 4) -> tuple[World, list[AccessRequest]]:
 
 
 def _restriction(decision: Decision) -> tuple[Verdict, int]:
-    return restriction(decision.verdict, decision.review)
+    return Restriction.of(decision.verdict, decision.review)
 
 
 def _shuffler(rnd: random.Random) -> laws.Permutation:

@@ -25,7 +25,7 @@ from geotech import (
     VolumeCap,
     World,
 )
-from geotech.policies import CONDITIONS, restriction
+from geotech.policies import CONDITIONS, Restriction
 
 D = dt.date
 
@@ -73,9 +73,27 @@ def test_restriction_is_a_total_order() -> None:
         (Verdict.LICENSE_REQUIRED, ReviewPolicy.PRESUMPTION_OF_DENIAL),
         (Verdict.PROHIBITED, None),
     ]
-    keys = [restriction(v, r) for v, r in ladder]
+    keys = [Restriction.of(v, r) for v, r in ladder]
     assert keys == sorted(keys)
-    assert len(set(keys)) == len(keys)
+    assert keys == list(Restriction)
+    assert [(k.verdict, k.review) for k in keys] == ladder
+
+
+def test_restriction_text_and_truth() -> None:
+    assert [str(r) for r in Restriction] == [
+        "ALLOWED",
+        "CONDITIONAL",
+        "DISCOURAGED",
+        "LICENSE_REQUIRED (presumption of approval)",
+        "LICENSE_REQUIRED (case-by-case)",
+        "LICENSE_REQUIRED (presumption of denial)",
+        "PROHIBITED",
+    ]
+    assert all(Restriction)
+    assert all(Verdict)
+    assert all(ReviewPolicy)
+    with pytest.raises(InvalidValueError, match="needs a review policy"):
+        Restriction.of(Verdict.LICENSE_REQUIRED, None)
 
 
 @pytest.mark.parametrize(
@@ -96,7 +114,7 @@ def test_effect_gives_verdict(fields: dict[str, Any], verdict: Verdict) -> None:
 def test_a_license_with_conditions_stays_license_required() -> None:
     p = policy(effect="license_required", review="case_by_case", conditions=[Tariff(0.25)])
     assert p.verdict is Verdict.LICENSE_REQUIRED
-    assert p.restriction == (Verdict.LICENSE_REQUIRED, int(ReviewPolicy.CASE_BY_CASE))
+    assert p.restriction is Restriction.LICENSE_CASE_BY_CASE
 
 
 def test_review_is_required_exactly_for_license_required() -> None:

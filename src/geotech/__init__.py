@@ -5,18 +5,6 @@ import policies, on what conditions, and why. ``geotech.catalog.world()`` is the
 real-world default; ``geotech.evaluate`` decides an ``AccessRequest`` and explains itself.
 """
 
-from geotech.access import (
-    AccessRequest,
-    Decision,
-    Explanation,
-    Leg,
-    Outcome,
-    PolicyResult,
-    Ruling,
-    Unknown,
-    evaluate,
-    evaluate_many,
-)
 from geotech.criteria import (
     All,
     AnyOf,
@@ -38,6 +26,18 @@ from geotech.criteria import (
     SpecName,
     Step,
     Truth,
+)
+from geotech.engine import (
+    AccessRequest,
+    Decision,
+    Explanation,
+    Leg,
+    Outcome,
+    PolicyResult,
+    Ruling,
+    Unknown,
+    evaluate,
+    evaluate_many,
 )
 from geotech.entities import (
     Chip,
@@ -64,6 +64,7 @@ from geotech.errors import (
     InvalidRequestError,
     InvalidValueError,
     MissingSpecError,
+    ProblemsError,
     UnknownEntityError,
     WorldError,
 )
@@ -74,6 +75,7 @@ from geotech.policies import (
     ImportPolicy,
     Requirement,
     RequirementKind,
+    Restriction,
     RevenueShare,
     ReviewPolicy,
     Side,
@@ -127,9 +129,11 @@ __all__ = [
     "PartyList",
     "PolicyResult",
     "Precision",
+    "ProblemsError",
     "Reexport",
     "Requirement",
     "RequirementKind",
+    "Restriction",
     "RevenueShare",
     "ReviewPolicy",
     "Role",

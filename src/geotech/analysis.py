@@ -27,18 +27,18 @@ from attrs import frozen
 
 from geotech import criteria as c
 from geotech import world as gw
-from geotech.access import AccessRequest, Decision, evaluate_many, resolve_route, verdict_text
 from geotech.criteria import Criterion, Op, SpecName
+from geotech.engine import AccessRequest, Decision, evaluate_many, resolve_route
 from geotech.entities import Chip, Material, Model, member
 from geotech.errors import InvalidValueError
 from geotech.policies import (
     AnyPolicy,
     Condition,
     EffectKind,
+    Restriction,
     ReviewPolicy,
     Side,
     Verdict,
-    restriction,
 )
 from geotech.world import World
 
@@ -95,10 +95,6 @@ class Terms:
             determining_policies=decision.determining_policies,
             certain=decision.certain,
         )
-
-
-def _restriction(decision: Decision) -> tuple[Verdict, int]:
-    return restriction(decision.verdict, decision.review)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -574,7 +570,7 @@ class Change:
 
     @property
     def shift(self) -> Shift:
-        a, b = _restriction(self.before), _restriction(self.after)
+        a, b = self.before.restriction, self.after.restriction
         return Shift.GAINS if b < a else Shift.LOSES if b > a else Shift.TERMS
 
     @property
@@ -656,9 +652,9 @@ class RouteChoice:
         return self.options[0]
 
 
-def _rank(option: RouteOption) -> tuple[tuple[Verdict, int], bool, int, int, tuple[str, ...]]:
+def _rank(option: RouteOption) -> tuple[Restriction, bool, int, int, tuple[str, ...]]:
     d = option.decision
-    return (_restriction(d), not d.certain, len(d.conditions), len(option.route), option.route)
+    return (d.restriction, not d.certain, len(d.conditions), len(option.route), option.route)
 
 
 def best_route(
@@ -903,8 +899,8 @@ def _contradictions(checker: _Checker, policies: Sequence[AnyPolicy]) -> list[Fi
             Finding(
                 FindingKind.CONTRADICTION,
                 (p.id, q.id),
-                f"{loose.id} ({verdict_text(loose.verdict, loose.review)}) and {strict.id} "
-                f"({verdict_text(strict.verdict, strict.review)}) can match the same request "
+                f"{loose.id} ({Restriction.of(loose.verdict, loose.review)}) and {strict.id} "
+                f"({Restriction.of(strict.verdict, strict.review)}) can match the same request "
                 f"(from {day.isoformat()}): one allows what the other restricts and neither "
                 f"supersedes the other, so {strict.id} always wins; if {loose.id} is an "
                 f'exception, add supersedes = ["{strict.id}"] to it',

@@ -26,8 +26,8 @@ from attrs import frozen
 
 import geotech
 from geotech import analysis, catalog, compute, io, render
-from geotech.access import AccessRequest, evaluate, resolve_route, verdict_text
 from geotech.criteria import Op, SpecName, Step, Truth
+from geotech.engine import AccessRequest, evaluate, resolve_route
 from geotech.entities import Chip, Item, Precision, Throughput
 from geotech.errors import DocumentError, GeotechError, ProblemsError, UnknownEntityError
 from geotech.policies import AnyPolicy
@@ -1119,7 +1119,7 @@ _CATALOG: dict[str, _Listing] = {
             x.id,
             x.issuer,
             str(x.side),
-            verdict_text(x.verdict, x.review),
+            str(x.restriction),
             *_period(x.effective, x.expires),
             str(x.status),
         ],

@@ -27,10 +27,10 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from geotech.access import AccessRequest, Decision, evaluate_many
+from geotech.engine import AccessRequest, Decision, evaluate_many
 from geotech.entities import Chip, Model, Precision, fraction
 from geotech.errors import InvalidValueError, MissingSpecError
-from geotech.policies import ReviewPolicy, Side, Verdict, VolumeCap
+from geotech.policies import Restriction, ReviewPolicy, Side, Verdict, VolumeCap
 from geotech.world import World
 
 SECONDS_PER_DAY = 86_400.0
@@ -369,15 +369,12 @@ class Approval:
     def decision_weight(self, decision: Decision) -> float:
         """The probability that every authority lets the decided order through (see above)."""
         issuers = {p.id: p.issuer for p in decision.policies}
-        worst: dict[tuple[str, Side], tuple[Verdict, int]] = {}
+        worst: dict[tuple[str, Side], Restriction] = {}
         for o in decision.outcomes:
             for issuer in {issuers[p] for p in o.determining_policies}:
                 key = (issuer, o.side)
-                worst[key] = max(worst.get(key, o.key), o.key)
-        return math.prod(
-            self.weight(verdict, ReviewPolicy(review) if review >= 0 else None)
-            for (verdict, review) in (worst[k] for k in sorted(worst))
-        )
+                worst[key] = max(worst.get(key, o.restriction), o.restriction)
+        return math.prod(self.weight(worst[k].verdict, worst[k].review) for k in sorted(worst))
 
 
 DEFAULT_APPROVAL = Approval()

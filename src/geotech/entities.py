@@ -142,7 +142,7 @@ def period_contains(start: dt.date | None, end: dt.date | None, on: dt.date) -> 
     return (start is None or start <= on) and (end is None or on < end)
 
 
-def _check_period(instance: object, start: dt.date | None, end: dt.date | None) -> None:
+def check_period(instance: object, start: dt.date | None, end: dt.date | None) -> None:
     if start is not None and end is not None and end <= start:
         key = getattr(instance, "id", None)
         who = type(instance).__name__ + (f" {key!r}" if key else "")
@@ -162,7 +162,7 @@ def _tuple(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
-_source_field: Any = attrs.field(default=(), converter=_tuple, validator=_sources)
+source_field: Any = attrs.field(default=(), converter=_tuple, validator=_sources)
 
 
 class Status(enum.StrEnum):
@@ -232,7 +232,7 @@ class State:
 
     id: str = attrs.field(validator=state_code)
     name: str
-    sources: tuple[str, ...] = _source_field
+    sources: tuple[str, ...] = source_field
 
 
 @frozen
@@ -244,7 +244,7 @@ class Membership:
     end: dt.date | None = attrs.field(default=None, validator=optional_day)
 
     def __attrs_post_init__(self) -> None:
-        _check_period(self, self.start, self.end)
+        check_period(self, self.start, self.end)
 
     def active(self, on: dt.date) -> bool:
         return period_contains(self.start, self.end, on)
@@ -263,7 +263,7 @@ class CountryGroup:
     code: str
     name: str
     members: tuple[Membership, ...] = attrs.field(default=(), converter=_memberships)
-    sources: tuple[str, ...] = _source_field
+    sources: tuple[str, ...] = source_field
 
     def contains(self, state: str, on: dt.date) -> bool:
         """Whether ``state`` belongs to the group on ``on``."""
@@ -286,7 +286,7 @@ class Company:
     hq: str = attrs.field(validator=state_code)
     parent: str | None = None
     roles: frozenset[Role] = attrs.field(default=frozenset(), converter=_roles)
-    sources: tuple[str, ...] = _source_field
+    sources: tuple[str, ...] = source_field
 
 
 def _precision(value: Precision | str) -> Precision:
@@ -340,7 +340,7 @@ class Chip:
         default=frozenset(), converter=strings, validator=state_codes
     )
     estimates: frozenset[str] = attrs.field(default=frozenset(), converter=strings)
-    sources: tuple[str, ...] = _source_field
+    sources: tuple[str, ...] = source_field
 
     def __attrs_post_init__(self) -> None:
         seen = [t.precision for t in self.throughput]
@@ -429,7 +429,7 @@ class Model:
         default=frozenset(), converter=strings, validator=state_codes
     )
     estimates: frozenset[str] = attrs.field(default=frozenset(), converter=strings)
-    sources: tuple[str, ...] = _source_field
+    sources: tuple[str, ...] = source_field
 
     def __attrs_post_init__(self) -> None:
         _check_estimates(self)
@@ -447,7 +447,7 @@ class Material:
     jurisdictions: frozenset[str] = attrs.field(
         default=frozenset(), converter=strings, validator=state_codes
     )
-    sources: tuple[str, ...] = _source_field
+    sources: tuple[str, ...] = source_field
 
 
 #: Anything an access request can ask for. Item criteria dispatch on ``kind``.
@@ -463,10 +463,10 @@ class Listing:
     end: dt.date | None = attrs.field(default=None, validator=optional_day)
     citation: str = ""
     status: Status = attrs.field(default=Status.OFFICIAL, converter=status)
-    sources: tuple[str, ...] = _source_field
+    sources: tuple[str, ...] = source_field
 
     def __attrs_post_init__(self) -> None:
-        _check_period(self, self.start, self.end)
+        check_period(self, self.start, self.end)
 
     def active(self, on: dt.date) -> bool:
         return period_contains(self.start, self.end, on)
@@ -484,7 +484,7 @@ class PartyList:
     issuer: str = attrs.field(validator=state_code)
     name: str
     listings: tuple[Listing, ...] = attrs.field(default=(), converter=_listings)
-    sources: tuple[str, ...] = _source_field
+    sources: tuple[str, ...] = source_field
 
     def listed(self, company: str, on: dt.date) -> bool:
         """Whether ``company`` itself is on the list on ``on``."""
@@ -514,7 +514,7 @@ class SupplyShare:
     share: float = attrs.field(converter=number, validator=fraction)
     as_of: dt.date = attrs.field(validator=day)
     estimated: bool = attrs.field(default=False, validator=boolean)
-    sources: tuple[str, ...] = _source_field
+    sources: tuple[str, ...] = source_field
 
 
 @frozen
@@ -524,4 +524,4 @@ class Dependency:
     item: str
     material: str
     assumption: bool = attrs.field(default=False, validator=boolean)
-    sources: tuple[str, ...] = _source_field
+    sources: tuple[str, ...] = source_field

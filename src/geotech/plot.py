@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from geotech import criteria as c
-from geotech.access import AccessRequest, Decision
 from geotech.analysis import AccessMatrix, timeline
 from geotech.compute import ComputeGap
 from geotech.criteria import Criterion, Truth, item_facts
+from geotech.engine import AccessRequest, Decision
 from geotech.entities import Chip, Precision, Throughput
 from geotech.errors import GeotechError
-from geotech.policies import AnyPolicy, ReviewPolicy, Verdict, restriction
+from geotech.policies import AnyPolicy, Restriction
 from geotech.render import LEGEND, label
 from geotech.world import World
 
@@ -255,26 +255,25 @@ def chip_map(
 # Verdicts over time, access matrices, compute gaps
 
 #: Colour of each outcome, from open (green) to closed (dark red); licences by review policy.
-_OUTCOME_COLOURS: dict[tuple[Verdict, int], str] = {
-    restriction(Verdict.ALLOWED, None): "#1a9850",
-    restriction(Verdict.CONDITIONAL, None): "#91cf60",
-    restriction(Verdict.DISCOURAGED, None): "#fee08b",
-    restriction(Verdict.LICENSE_REQUIRED, ReviewPolicy.PRESUMPTION_OF_APPROVAL): "#fdae61",
-    restriction(Verdict.LICENSE_REQUIRED, ReviewPolicy.CASE_BY_CASE): "#f46d43",
-    restriction(Verdict.LICENSE_REQUIRED, ReviewPolicy.PRESUMPTION_OF_DENIAL): "#d73027",
-    restriction(Verdict.LICENSE_REQUIRED, None): "#d73027",
-    restriction(Verdict.PROHIBITED, None): "#67001f",
+_OUTCOME_COLOURS: dict[Restriction, str] = {
+    Restriction.ALLOWED: "#1a9850",
+    Restriction.CONDITIONAL: "#91cf60",
+    Restriction.DISCOURAGED: "#fee08b",
+    Restriction.LICENSE_APPROVAL: "#fdae61",
+    Restriction.LICENSE_CASE_BY_CASE: "#f46d43",
+    Restriction.LICENSE_DENIAL: "#d73027",
+    Restriction.PROHIBITED: "#67001f",
 }
 
 
 def _outcome_colour(decision: Decision) -> str:
-    return _OUTCOME_COLOURS[restriction(decision.verdict, decision.review)]
+    return _OUTCOME_COLOURS[decision.restriction]
 
 
 def _outcome_legend(plt: Any, decisions: Iterable[Decision]) -> list[Any]:
     from matplotlib.patches import Patch
 
-    seen = {restriction(d.verdict, d.review): label(d).rstrip("*?") for d in decisions}
+    seen = {d.restriction: label(d).rstrip("*?") for d in decisions}
     return [Patch(facecolor=_OUTCOME_COLOURS[k], label=seen[k]) for k in sorted(seen)]
 
 

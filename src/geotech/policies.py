@@ -19,8 +19,7 @@ from attrs import frozen
 from geotech.criteria import Criterion
 from geotech.entities import (
     Status,
-    _check_period,
-    _source_field,
+    check_period,
     day,
     fraction,
     member,
@@ -29,6 +28,7 @@ from geotech.entities import (
     optional_number,
     period_contains,
     slug,
+    source_field,
     state_code,
     status,
     strings,
@@ -37,21 +37,68 @@ from geotech.errors import InvalidValueError
 
 
 class Verdict(enum.IntEnum):
-    """How restrictive an outcome is, ordered from least to most restrictive."""
+    """How restrictive an outcome is, ordered from least to most restrictive (all truthy)."""
 
-    ALLOWED = 0
-    CONDITIONAL = 1
-    DISCOURAGED = 2
-    LICENSE_REQUIRED = 3
-    PROHIBITED = 4
+    ALLOWED = 1
+    CONDITIONAL = 2
+    DISCOURAGED = 3
+    LICENSE_REQUIRED = 4
+    PROHIBITED = 5
 
 
 class ReviewPolicy(enum.IntEnum):
     """How a license application is reviewed, ordered from most to least favourable."""
 
-    PRESUMPTION_OF_APPROVAL = 0
-    CASE_BY_CASE = 1
-    PRESUMPTION_OF_DENIAL = 2
+    PRESUMPTION_OF_APPROVAL = 1
+    CASE_BY_CASE = 2
+    PRESUMPTION_OF_DENIAL = 3
+
+
+class Restriction(enum.IntEnum):
+    """An outcome's place in the total order of restrictiveness: the verdict, and for a
+    license requirement its review policy (denial most restrictive).
+
+    Ordered and hashable like an int; ``str`` gives ``LICENSE_REQUIRED (case-by-case)``.
+    """
+
+    ALLOWED = 1
+    CONDITIONAL = 2
+    DISCOURAGED = 3
+    LICENSE_APPROVAL = 4
+    LICENSE_CASE_BY_CASE = 5
+    LICENSE_DENIAL = 6
+    PROHIBITED = 7
+
+    @staticmethod
+    def of(verdict: Verdict, review: ReviewPolicy | None) -> Restriction:
+        """The restriction of a verdict and review; a license requirement needs a review."""
+        if verdict is Verdict.LICENSE_REQUIRED:
+            if review is None:
+                raise InvalidValueError("a license requirement needs a review policy")
+            return Restriction(Restriction.LICENSE_APPROVAL + review - 1)
+        return Restriction(verdict if verdict < Verdict.LICENSE_REQUIRED else verdict + 2)
+
+    @property
+    def verdict(self) -> Verdict:
+        if self < Restriction.LICENSE_APPROVAL:
+            return Verdict(self.value)
+        if self > Restriction.LICENSE_DENIAL:
+            return Verdict.PROHIBITED
+        return Verdict.LICENSE_REQUIRED
+
+    @property
+    def review(self) -> ReviewPolicy | None:
+        """The review policy of a license requirement, else None."""
+        if self.verdict is Verdict.LICENSE_REQUIRED:
+            return ReviewPolicy(self - Restriction.LICENSE_APPROVAL + 1)
+        return None
+
+    def __str__(self) -> str:
+        review = self.review
+        if review is None:
+            return self.verdict.name
+        words = review.name.lower().replace("_", " ").replace("case by case", "case-by-case")
+        return f"{self.verdict.name} ({words})"
 
 
 class EffectKind(enum.StrEnum):
@@ -174,7 +221,7 @@ def _conditions(values: Iterable[Condition]) -> tuple[Condition, ...]:
 
 
 def _period(self: ControlClass | Policy) -> None:
-    _check_period(self, self.effective, self.expires)
+    check_period(self, self.effective, self.expires)
 
 
 def _effect(value: EffectKind | str) -> EffectKind:
@@ -210,7 +257,7 @@ class ControlClass:
     effective: dt.date = attrs.field(validator=day)
     expires: dt.date | None = attrs.field(default=None, validator=optional_day)
     citation: str = ""
-    sources: tuple[str, ...] = _source_field
+    sources: tuple[str, ...] = source_field
 
     def __attrs_post_init__(self) -> None:
         _period(self)
@@ -242,7 +289,7 @@ class Policy:
     supersedes: frozenset[str] = attrs.field(default=frozenset(), converter=strings)
     status: Status = attrs.field(default=Status.OFFICIAL, converter=status)
     citation: str = ""
-    sources: tuple[str, ...] = _source_field
+    sources: tuple[str, ...] = source_field
 
     def __attrs_post_init__(self) -> None:
         _period(self)
@@ -266,14 +313,9 @@ class Policy:
         return _EFFECT_VERDICT[self.effect]
 
     @property
-    def restriction(self) -> tuple[Verdict, int]:
-        """Sort key of restrictiveness: the verdict, then the review policy."""
-        return restriction(self.verdict, self.review)
-
-
-def restriction(verdict: Verdict, review: ReviewPolicy | None) -> tuple[Verdict, int]:
-    """The total order of outcomes: verdict first, then review (denial most restrictive)."""
-    return (verdict, -1 if review is None else int(review))
+    def restriction(self) -> Restriction:
+        """How restrictive this policy is when it matches."""
+        return Restriction.of(self.verdict, self.review)
 
 
 _EFFECT_VERDICT = {

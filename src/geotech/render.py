@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from geotech import io
-from geotech.access import Decision, verdict_text
 from geotech.analysis import (
     AccessMatrix,
     Change,
@@ -23,6 +22,7 @@ from geotech.analysis import (
     Terms,
     Timeline,
 )
+from geotech.engine import Decision
 from geotech.policies import Condition, ReviewPolicy, Verdict
 
 __all__ = ["Renderable", "label", "table", "to_data", "to_json", "to_markdown", "to_text"]
@@ -198,7 +198,7 @@ def _decision_lines(d: Decision, markdown: bool) -> list[str]:
         f"**{d.buyer.name} ({d.buyer.id}) x {d.item.name} ({d.item.id})** on "
         f"{r.on.isoformat()}, route {_route(d.route)}",
         "",
-        f"**Verdict:** {verdict_text(d.verdict, d.review)}"
+        f"**Verdict:** {d.restriction}"
         + ("" if d.certain else " (not certain: depends on unknown facts)"),
     ]
     if d.conditions:
@@ -209,7 +209,7 @@ def _decision_lines(d: Decision, markdown: bool) -> list[str]:
         [
             str(o.leg),
             str(o.side),
-            verdict_text(o.verdict, o.review),
+            str(o.restriction),
             ", ".join(o.determining_policies) or "-",
         ]
         for o in d.outcomes
@@ -282,7 +282,7 @@ def _route_lines(choice: RouteChoice, markdown: bool) -> list[str]:
     title = (
         f"Best route for {best.decision.buyer.id} x {best.decision.item.id} on "
         f"{best.decision.request.on.isoformat()}: {_route(best.route)}, "
-        f"{verdict_text(best.decision.verdict, best.decision.review)}"
+        f"{best.decision.restriction}"
     )
     rows = [
         [

@@ -29,7 +29,7 @@ from attrs import frozen
 from hypothesis import strategies as st
 
 from geotech import criteria as c
-from geotech.access import AccessRequest, evaluate, origin, resolve_route
+from geotech.engine import AccessRequest, evaluate, origin, resolve_route
 from geotech.entities import (
     Chip,
     Company,

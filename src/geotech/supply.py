@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterable, Sequence
 import attrs
 from attrs import frozen
 
-from geotech.access import AccessRequest, Decision, evaluate, verdict_text
+from geotech.engine import AccessRequest, Decision, evaluate
 from geotech.entities import Company, Stage, SupplyShare
 from geotech.errors import InvalidValueError, UnknownEntityError
-from geotech.policies import ReviewPolicy, Verdict
+from geotech.policies import Restriction, ReviewPolicy, Verdict
 from geotech.world import World
 
 #: Id of the stand-in buyer used when the producer is a state (``any-producer-in-us``).
@@ -56,7 +56,7 @@ class SupplierControl:
         return not self.controlled and not self.certain
 
     def __str__(self) -> str:
-        text = f"{self.state} {self.share:.0%} {verdict_text(self.verdict, self.review)}"
+        text = f"{self.state} {self.share:.0%} {Restriction.of(self.verdict, self.review)}"
         return text + (f" [{', '.join(self.policies)}]" if self.policies else "")
 
 

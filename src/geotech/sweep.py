@@ -26,8 +26,8 @@ from typing import Any
 
 from attrs import frozen
 
-from geotech.access import AccessRequest, Ruling
-from geotech.batch import Evaluator
+from geotech.engine import AccessRequest, Ruling
+from geotech.engine.batch import Evaluator
 from geotech.errors import GeotechError
 from geotech.world import World
 

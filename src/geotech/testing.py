@@ -18,9 +18,9 @@ from typing import Any
 import attrs
 
 from geotech import io
-from geotech.access import AccessRequest, Decision, Outcome, evaluate, evaluate_many, verdict_text
 from geotech.criteria import Truth
-from geotech.policies import AnyPolicy, Condition, ReviewPolicy, Verdict, restriction
+from geotech.engine import AccessRequest, Decision, Outcome, evaluate, evaluate_many
+from geotech.policies import AnyPolicy, Condition, Restriction, Verdict
 from geotech.world import World, add_policy, remove_policy, replace_policy
 
 __all__ = [
@@ -41,21 +41,12 @@ __all__ = [
 
 #: Reorders a collection (a permutation: same elements, any order).
 Permutation = Callable[[Sequence[Any]], Sequence[Any]]
-Key = tuple[Verdict, int]
-_OPEN: Key = restriction(Verdict.ALLOWED, None)
-
-
-def _key(decision: Decision) -> Key:
-    return restriction(decision.verdict, decision.review)
-
-
-def _key_text(key: Key) -> str:
-    return verdict_text(key[0], ReviewPolicy(key[1]) if key[1] >= 0 else None)
+_OPEN = Restriction.ALLOWED
 
 
 def _show(decision: Decision) -> str:
     by = ", ".join(decision.determining_policies) or "no policy"
-    return f"{_key_text(_key(decision))} (determined by {by})"
+    return f"{decision.restriction} (determined by {by})"
 
 
 def _fresh(world: World) -> World:
@@ -199,10 +190,10 @@ def check_max_composition(world: World, request: AccessRequest) -> None:
         determining = tuple(sorted(p.id for p in applying if p.restriction == key))
         conditions = _union(by_id[p].conditions for p in determining)
         where = f"max composition: {request!r}, leg {o.leg}, {o.side} side"
-        if o.key != key:
+        if o.restriction != key:
             raise AssertionError(
-                f"{where} is {_key_text(o.key)}, but its most restrictive applying policy "
-                f"gives {_key_text(key)}"
+                f"{where} is {o.restriction}, but its most restrictive applying policy "
+                f"gives {key!s}"
             )
         if o.determining_policies != determining:
             raise AssertionError(
@@ -213,13 +204,15 @@ def check_max_composition(world: World, request: AccessRequest) -> None:
                 f"{where} has conditions {o.conditions}, expected the union of its determining "
                 f"policies' conditions {sorted(conditions, key=str)}"
             )
-    top = max((o.key for o in decision.outcomes), default=_OPEN)
+    top = max((o.restriction for o in decision.outcomes), default=_OPEN)
     where = f"max composition: {request!r}"
-    if _key(decision) != top:
+    if decision.restriction != top:
         raise AssertionError(
-            f"{where} is {_show(decision)}, but its most restrictive outcome is {_key_text(top)}"
+            f"{where} is {_show(decision)}, but its most restrictive outcome is {top!s}"
         )
-    determining_ids = {p for o in decision.outcomes if o.key == top for p in o.determining_policies}
+    determining_ids = {
+        p for o in decision.outcomes if o.restriction == top for p in o.determining_policies
+    }
     if set(decision.determining_policies) != determining_ids:
         raise AssertionError(
             f"{where} names {decision.determining_policies} as determining, expected "
@@ -302,7 +295,7 @@ def check_monotone_add(world: World, policy: AnyPolicy, requests: Iterable[Acces
     grown = add_policy(world, policy)
     for request in requests:
         before, after = evaluate(world, request), evaluate(grown, request)
-        if _key(after) < _key(before):
+        if after.restriction < before.restriction:
             raise AssertionError(
                 f"monotonicity: adding {policy.id} loosens {request!r} from {_show(before)} to "
                 f"{_show(after)}"
@@ -321,7 +314,7 @@ def check_monotone_remove(world: World, policy_id: str, requests: Iterable[Acces
     shrunk = remove_policy(world, policy_id)
     for request in requests:
         before, after = evaluate(world, request), evaluate(shrunk, request)
-        if _key(after) > _key(before):
+        if after.restriction > before.restriction:
             raise AssertionError(
                 f"monotonicity: removing {policy_id} tightens {request!r} from {_show(before)} "
                 f"to {_show(after)}"
@@ -422,7 +415,7 @@ def check_sound(
         raise AssertionError(f"soundness: completing {request!r} changed its legs")
     for o, o2 in zip(before.outcomes, after.outcomes, strict=True):
         _check_outcome(request, o, o2)
-    if before.certain and _key(after) != _key(before):
+    if before.certain and after.restriction != before.restriction:
         raise AssertionError(
             f"soundness: {request!r} was certainly {_show(before)}, but once unknown facts are "
             f"filled in it is {_show(after)}"
@@ -438,8 +431,8 @@ def _check_outcome(request: AccessRequest, o: Outcome, o2: Outcome) -> None:
                 f"{where}: policy {r.policy} was {r.truth} before unknown facts were filled in "
                 f"and is {truths.get(r.policy)} after"
             )
-    if o.certain and o2.key != o.key:
+    if o.certain and o2.restriction != o.restriction:
         raise AssertionError(
-            f"{where} was certainly {_key_text(o.key)}, but once unknown facts are filled in it "
-            f"is {_key_text(o2.key)}"
+            f"{where} was certainly {o.restriction}, but once unknown facts are filled in it "
+            f"is {o2.restriction}"
         )

@@ -183,7 +183,7 @@ class World:
 
     def derived(self, key: Hashable, make: Callable[[World], R]) -> R:
         """``make(self)``, computed on first use and kept with this world, which never changes
-        (``geotech.batch`` keeps its compiled index here). Not pickled: a copy recomputes."""
+        (``geotech.engine.batch`` keeps its compiled index here). Not pickled: a copy recomputes."""
         try:
             return self._memo[key]  # type: ignore[no-any-return]
         except KeyError:

@@ -8,8 +8,8 @@ and keeps the answers it computes:
   *interval* and everything below is computed once per interval, not per date;
 - per interval, bitmasks of the policies in force by side and issuer: a leg's scope is the
   ``or`` of a few masks, where ``evaluate`` filters every policy for every request;
-- a ``geotech.matching.MatchIndex``, and per interval the masks of each item, buyer, state and
-  end use; buyers whose masks agree, and items whose masks and reach agree, share answers, and
+- a ``geotech.engine.matching.MatchIndex``, and per interval the masks of each item, buyer, state
+  and end use; buyers whose masks agree, and items whose masks and reach agree, share answers, and
   equal outcomes are settled once;
 - criteria wrapped so that a part reading only the item, only the buyer, only the leg or only
   the end use is evaluated once per value and its trace reused.
@@ -33,31 +33,30 @@ from typing import Any, NamedTuple, TypeVar
 import attrs
 
 from geotech import criteria as c
-from geotech.access import (
-    _OPEN,
+from geotech.criteria import Criterion, Facts, Step, Truth
+from geotech.engine.decision import (
     AccessRequest,
     Decision,
     Explanation,
-    Key,
     Leg,
     Parts,
     Ruling,
-    _certain,
-    _outcome,
-    _range,
-    _review,
-    _supersede,
-    _union,
     explanation_parts,
-    resolve_route,
 )
-from geotech.criteria import Criterion, Facts, Step, Truth
+from geotech.engine.evaluate import judge_leg, resolve_route
+from geotech.engine.matching import Context, MatchIndex, bits, reads
+from geotech.engine.semantics import OPEN, certain, restriction_range, supersede, union
 from geotech.entities import Company, Item
-from geotech.matching import Context, MatchIndex, bits, reads
-from geotech.policies import AnyPolicy, Condition, ReviewPolicy, Side
+from geotech.policies import AnyPolicy, Condition, Restriction, Side
 from geotech.world import World
 
 T = TypeVar("T")
+
+
+def evaluate_many(world: World, requests: Iterable[AccessRequest]) -> list[Decision]:
+    """``[evaluate(world, r) for r in requests]``, in order, computed on the world's compiled
+    index; each decision's explanation is built the first time it is read."""
+    return Evaluator(world).decisions(requests)
 
 
 def rulings(world: World, requests: Iterable[AccessRequest]) -> list[Ruling]:
@@ -127,9 +126,9 @@ class _Settled(NamedTuple):
     of its unknown matches."""
 
     ruling: Ruling
-    key: Key
-    lowest: Key
-    highest: Key
+    key: Restriction
+    lowest: Restriction
+    highest: Restriction
 
 
 class _Index(NamedTuple):
@@ -219,7 +218,7 @@ class Evaluator:
         return reach
 
     def _export_scope(self, k: int, exporter: str, importer: str, reach: frozenset[str]) -> int:
-        """Mask of the export policies in scope on a leg (``access.evaluate``, step 1)."""
+        """Mask of the export policies in scope on a leg (``evaluate``, step 1)."""
         key = (k, exporter, importer, reach)
         mask = self._export_scopes.get(key)
         if mask is None:
@@ -294,7 +293,7 @@ class Evaluator:
                 used.update((policies[i].id, policies[i]) for i in scope)
                 compiled = [self._compile(i) for i in scope]
                 outcomes.append(
-                    _outcome(self.world, request, buyer, item, destination, leg, side, compiled)
+                    judge_leg(self.world, request, buyer, item, destination, leg, side, compiled)
                 )
         return explanation_parts(outcomes, used)
 
@@ -438,7 +437,7 @@ class Evaluator:
             plan = self._plan(k, route, masks[3], request.on)
         residuals = self._match.residual_mask
         # the (matching, unknown-match) masks of the legs and sides where some policy may
-        # apply: the others add nothing to the ruling (ALLOWED, certain; access._decide)
+        # apply: the others add nothing to the ruling (ALLOWED, certain; engine.evaluate.decide)
         deciding: list[int] = []
         for exporter, importer, leg_false, leg_unknown, export, import_ in plan:
             f, u = false | leg_false, unknown | leg_unknown
@@ -509,33 +508,33 @@ class Evaluator:
 
     def _settled_of(self, held: int, unsure: int) -> _Settled:
         """One leg and side's outcome from the masks of its matching and unknown-match
-        policies, as ``access._outcome`` computes it."""
+        policies, as ``engine.evaluate.judge_leg`` computes it."""
         table, policies = self._table, self.world.policies
         kept = held
         if held & table.superseding:
-            _, set_aside = _supersede([policies[i] for i in bits(held)])
+            _, set_aside = supersede([policies[i] for i in bits(held)])
             for pid in set_aside:
                 kept &= ~table.bit[pid]
-        key, review, top = _OPEN, None, 0
-        for level_key, level_review, level in table.levels:
+        key, top = OPEN, 0
+        for level_key, level in table.levels:
             top = kept & level
             if top:
-                key, review = level_key, level_review
+                key = level_key
                 break
         if unsure:
             matching = [policies[i] for i in bits(held)]
             unknown = [policies[i] for i in bits(unsure)]
-            lowest, highest = _range(matching, unknown, key)
+            lowest, highest = restriction_range(matching, unknown, key)
         else:
             lowest = highest = key
         ids = table.ids
         determining = tuple([ids[i] for i in bits(top)])
         conditional = top & table.conditional
-        # alone, lowest <= key <= highest makes access._certain reduce to lowest == highest
+        # alone, lowest <= key <= highest makes semantics.certain reduce to lowest == highest
         ruling = Ruling(
-            key[0],
-            review,
-            _union([table.conditions[i] for i in bits(conditional)]) if conditional else (),
+            key.verdict,
+            key.review,
+            union([table.conditions[i] for i in bits(conditional)]) if conditional else (),
             determining,
             determining if top == kept else tuple([ids[i] for i in bits(kept)]),
             lowest == highest,
@@ -549,24 +548,22 @@ class _Table(NamedTuple):
     ids: tuple[str, ...]
     bit: dict[str, int]
     conditions: tuple[tuple[Condition, ...], ...]
-    #: (restriction, its review, mask of the policies with it), most restrictive first
-    levels: tuple[tuple[Key, ReviewPolicy | None, int], ...]
+    #: (restriction, mask of the policies with it), most restrictive first
+    levels: tuple[tuple[Restriction, int], ...]
     #: the policies that set others aside, and those with conditions
     superseding: int
     conditional: int
 
     @classmethod
     def of(cls, policies: Sequence[AnyPolicy]) -> _Table:
-        levels: dict[Key, int] = {}
+        levels: dict[Restriction, int] = {}
         for i, p in enumerate(policies):
             levels[p.restriction] = levels.get(p.restriction, 0) | 1 << i
         return cls(
             ids=tuple(p.id for p in policies),
             bit={p.id: 1 << i for i, p in enumerate(policies)},
             conditions=tuple(p.conditions for p in policies),
-            levels=tuple(
-                (key, _review(key), mask) for key, mask in sorted(levels.items(), reverse=True)
-            ),
+            levels=tuple(sorted(levels.items(), reverse=True)),
             superseding=sum(1 << i for i, p in enumerate(policies) if p.supersedes),
             conditional=sum(1 << i for i, p in enumerate(policies) if p.conditions),
         )
@@ -581,15 +578,15 @@ _Plan = tuple[tuple[str, str, int, int, int, int], ...]
 
 
 def _combine(outcomes: Sequence[_Settled]) -> Ruling:
-    """The ruling over all legs and sides, as ``access._decide`` computes the decision; an
+    """The ruling over all legs and sides, as ``engine.evaluate.decide`` computes the decision; an
     outcome without matching or unknown-match policies (ALLOWED, certain, nothing to add)
     may be left out."""
-    key = max([o.key for o in outcomes], default=_OPEN)
+    key = max([o.key for o in outcomes], default=OPEN)
     rulings = [o.ruling for o in outcomes]
     return Ruling(
-        verdict=key[0],
-        review=_review(key),
-        conditions=_merged([r.conditions for r in rulings if r.conditions], _union),
+        verdict=key.verdict,
+        review=key.review,
+        conditions=_merged([r.conditions for r in rulings if r.conditions], union),
         determining_policies=_merged(
             [
                 o.ruling.determining_policies
@@ -601,7 +598,7 @@ def _combine(outcomes: Sequence[_Settled]) -> Ruling:
         applying_policies=_merged(
             [r.applying_policies for r in rulings if r.applying_policies], _ids
         ),
-        certain=_certain(outcomes, key),
+        certain=certain(outcomes, key),
     )
 
 

@@ -1,0 +1,356 @@
+"""What the engine answers: an access request, the outcome of each leg and side, the ruling, the
+explanation, and the decision that holds them, with its human-readable account.
+
+``geotech.engine.evaluate`` and the batch path make these values; the semantics they follow
+are stated in ``geotech.engine.evaluate`` and ``geotech.engine.semantics``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from geotech.criteria import Step, Truth
+from geotech.entities import Company, Item, day, state_code
+from geotech.errors import InvalidValueError
+from geotech.policies import AnyPolicy, Condition, Restriction, ReviewPolicy, Side, Verdict
+
+
+def _route(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(value)
+
+
+def _quantity(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise InvalidValueError(f"AccessRequest.quantity: expected a count >= 1, got {value!r}")
+
+
+@frozen
+class Leg:
+    """One border crossing of a route."""
+
+    exporter: str
+    importer: str
+
+    def __str__(self) -> str:
+        return f"{self.exporter} -> {self.importer}"
+
+
+@frozen
+class AccessRequest:
+    """Could ``buyer`` obtain ``item`` on ``on``?
+
+    ``destination`` defaults to the buyer's headquarters (or the route's end); ``route`` lists
+    the states the item passes through, ending at the destination, and defaults to the item's
+    origin (its designer's or developer's state) followed by the destination.
+    """
+
+    buyer: str
+    item: str
+    on: dt.date = attrs.field(validator=day)
+    destination: str | None = attrs.field(default=None, validator=state_code)
+    route: tuple[str, ...] | None = attrs.field(default=None, converter=_route)
+    quantity: int | None = attrs.field(default=None, validator=_quantity)
+    end_use: str | None = None
+
+
+@frozen
+class PolicyResult:
+    """How one in-scope policy fared: its match, trace, and who set it aside."""
+
+    policy: str
+    truth: Truth
+    trace: Step
+    set_aside_by: tuple[str, ...] = ()
+
+    @property
+    def applies(self) -> bool:
+        """Matched and not set aside."""
+        return self.truth is Truth.TRUE and not self.set_aside_by
+
+
+@frozen
+class Outcome:
+    """The result on one leg and one side."""
+
+    leg: Leg
+    side: Side
+    verdict: Verdict
+    review: ReviewPolicy | None
+    conditions: tuple[Condition, ...]
+    determining_policies: tuple[str, ...]
+    considered: tuple[PolicyResult, ...]
+    certain: bool
+    lowest: Restriction = attrs.field(repr=False)
+    highest: Restriction = attrs.field(repr=False)
+
+    @property
+    def restriction(self) -> Restriction:
+        """How restrictive this outcome is."""
+        return Restriction.of(self.verdict, self.review)
+
+
+@frozen
+class Unknown:
+    """A policy whose match depends on facts the world or the request does not give."""
+
+    policy: str
+    leg: Leg
+    side: Side
+    needs: frozenset[str]
+
+
+Parts = tuple[tuple[Outcome, ...], tuple[Unknown, ...], tuple[AnyPolicy, ...]]
+
+
+class Explanation:
+    """Why a decision came out as it did: the outcome of each leg and side with every
+    in-scope policy's trace, the unknown facts, and the policies in scope.
+
+    Immutable. ``evaluate`` builds it with the decision; ``evaluate_many`` builds it the first
+    time it is read, so a batch whose explanations are never read never builds them. Either
+    way the parts are the same: explanations compare, hash and pickle by them.
+    """
+
+    __slots__ = ("_build", "_parts")
+
+    def __init__(self, build: Callable[[], Parts]) -> None:
+        self._build: Callable[[], Parts] | None = build
+        self._parts: Parts | None = None
+
+    @classmethod
+    def of(
+        cls,
+        outcomes: tuple[Outcome, ...],
+        unknowns: tuple[Unknown, ...],
+        policies: tuple[AnyPolicy, ...],
+    ) -> Explanation:
+        """An explanation from its parts, already built."""
+        made = cls.__new__(cls)
+        made._build, made._parts = None, (outcomes, unknowns, policies)
+        return made
+
+    @property
+    def parts(self) -> Parts:
+        parts = self._parts
+        if parts is None:
+            assert self._build is not None
+            # a race between threads builds equal parts twice; either result is kept
+            parts = self._parts = self._build()
+            self._build = None
+        return parts
+
+    @property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """Per leg of the route, the export side's outcome, then the import side's."""
+        return self.parts[0]
+
+    @property
+    def unknowns(self) -> tuple[Unknown, ...]:
+        """The in-scope policies whose match is unknown, with the facts each needs."""
+        return self.parts[1]
+
+    @property
+    def policies(self) -> tuple[AnyPolicy, ...]:
+        """Every policy in scope on some leg and side, by id."""
+        return self.parts[2]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Explanation):
+            return NotImplemented
+        return self is other or self.parts[:2] == other.parts[:2]
+
+    def __hash__(self) -> int:
+        return hash(self.parts[:2])
+
+    def __repr__(self) -> str:
+        return f"Explanation(outcomes={self.outcomes!r}, unknowns={self.unknowns!r})"
+
+    def __reduce__(self) -> tuple[Callable[..., Explanation], Parts]:
+        return Explanation.of, self.parts
+
+
+@frozen
+class Ruling:
+    """A decision without its explanation: verdict, review, conditions, the determining and
+    the applying policies (matching and not set aside, over all legs and sides), certainty.
+
+    Equal facts give one ruling: batch paths share ruling objects between requests.
+    """
+
+    verdict: Verdict
+    review: ReviewPolicy | None
+    conditions: tuple[Condition, ...]
+    determining_policies: tuple[str, ...]
+    applying_policies: tuple[str, ...]
+    certain: bool
+
+    @property
+    def restriction(self) -> Restriction:
+        """How restrictive the ruling is."""
+        return Restriction.of(self.verdict, self.review)
+
+
+@frozen
+class Decision:
+    """The answer to an access request, with everything needed to explain it: the request as
+    asked, the route it was decided on, the ruling, and the explanation.
+
+    Decisions are equal when their requests, routes, rulings and explanations are.
+    """
+
+    request: AccessRequest
+    #: the states the item passes through, ending at the destination (defaults applied)
+    route: tuple[str, ...]
+    ruling: Ruling
+    explanation: Explanation = attrs.field(repr=False)
+    buyer: Company = attrs.field(eq=False, repr=False)
+    item: Item = attrs.field(eq=False, repr=False)
+
+    @property
+    def destination(self) -> str:
+        """Where the item ends up: the last state of the route."""
+        return self.route[-1]
+
+    @property
+    def verdict(self) -> Verdict:
+        """The most restrictive outcome over all legs and sides."""
+        return self.ruling.verdict
+
+    @property
+    def review(self) -> ReviewPolicy | None:
+        """How a license application is reviewed, when the verdict is LICENSE_REQUIRED."""
+        return self.ruling.review
+
+    @property
+    def restriction(self) -> Restriction:
+        """How restrictive the decision is."""
+        return self.ruling.restriction
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """The union of every outcome's conditions."""
+        return self.ruling.conditions
+
+    @property
+    def determining_policies(self) -> tuple[str, ...]:
+        """The policies behind the verdict, by id."""
+        return self.ruling.determining_policies
+
+    @property
+    def certain(self) -> bool:
+        """Whether no completion of the unknown facts could change the verdict or review."""
+        return self.ruling.certain
+
+    @property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """Per leg of the route, the export side's outcome, then the import side's."""
+        return self.explanation.outcomes
+
+    @property
+    def unknowns(self) -> tuple[Unknown, ...]:
+        """The in-scope policies whose match is unknown, with the facts each needs."""
+        return self.explanation.unknowns
+
+    @property
+    def policies(self) -> tuple[AnyPolicy, ...]:
+        """Every policy in scope on some leg and side, by id."""
+        return self.explanation.policies
+
+    def explain(self) -> str:
+        """A human-readable account: verdict, conditions, determining policies with their
+        citations, each leg and side with the criteria trace, and unknown facts."""
+        return "\n".join(_explain(self))
+
+
+def explanation_parts(outcomes: Sequence[Outcome], used: dict[str, AnyPolicy]) -> Parts:
+    """An explanation's parts from the outcomes and the policies in scope."""
+    unknowns = tuple(
+        Unknown(r.policy, o.leg, o.side, r.trace.needs)
+        for o in outcomes
+        for r in o.considered
+        if r.truth is Truth.UNKNOWN
+    )
+    return tuple(outcomes), unknowns, tuple(used[k] for k in sorted(used))
+
+
+# ---------------------------------------------------------------------------------------------
+# Explanation
+
+
+def _explain(d: Decision) -> list[str]:
+    r = d.request
+    by_id = {p.id: p for p in d.policies}
+    route = " -> ".join(d.route)
+    head = f"{d.buyer.name} ({d.buyer.id}) x {d.item.name} ({d.item.id}) on {r.on.isoformat()}"
+    extras = [f"route {route}"]
+    if r.quantity is not None:
+        extras.append(f"quantity {r.quantity:,}")
+    if r.end_use is not None:
+        extras.append(f"end use {r.end_use}")
+    lines = [head + ", " + ", ".join(extras)]
+    certainty = "certain" if d.certain else "NOT certain: depends on unknown facts"
+    lines.append(f"Verdict: {d.restriction} [{certainty}]")
+    if d.conditions:
+        lines.append("Conditions:")
+        lines += [f"  - {c}" for c in d.conditions]
+    if d.determining_policies:
+        lines.append("Determined by:")
+        for pid in d.determining_policies:
+            lines.append(f"  - {_cite(by_id[pid])}")
+    else:
+        lines.append("Determined by: no policy restricts this request")
+    shown: set[str] = set()
+    for o in d.outcomes:
+        lines.append(f"Leg {o.leg}, {o.side} side: {o.restriction}")
+        if not o.considered:
+            lines.append("    no policy in scope")
+        for res in o.considered:
+            mark = (
+                "applies"
+                if res.applies
+                else (
+                    f"set aside by {', '.join(res.set_aside_by)}"
+                    if res.set_aside_by
+                    else str(res.truth)
+                )
+            )
+            lines.append(f"    {res.policy} [{mark}]")
+            if res.truth is not Truth.FALSE:
+                lines += _trace_lines(res.trace, 3, shown)
+    if d.unknowns:
+        lines.append("Unknown facts:")
+        for u in d.unknowns:
+            lines.append(f"  - {u.policy} ({u.leg}, {u.side}) needs {', '.join(sorted(u.needs))}")
+    return lines
+
+
+def _trace_lines(step: Step, indent: int, shown: set[str]) -> list[str]:
+    """A trace as indented lines; a class definition's trace is printed the first time only."""
+    out = [f"{'  ' * indent}{step.text}: {step.truth}"]
+    if step.text.startswith("class ") and step.children:
+        if step.text in shown:
+            return [out[0] + " (as above)"]
+        shown.add(step.text)
+    for child in step.children:
+        out += _trace_lines(child, indent + 1, shown)
+    return out
+
+
+def _cite(p: AnyPolicy) -> str:
+    when = f"effective {p.effective.isoformat()}"
+    if p.expires is not None:
+        when += f" until {p.expires.isoformat()}"
+    parts = [f"{p.id}: {p.title}", f"{p.issuer} {p.side} policy", when]
+    if p.citation:
+        parts.append(p.citation)
+    if p.status.value != "official":
+        parts.append(p.status.value)
+    text = "; ".join(parts)
+    if p.sources:
+        text += f" <{p.sources[0]}>"
+    return text
