@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from geotech import AccessRequest, World, analysis, catalog, render
+from geotech import AccessRequest, World, analysis, catalog, reforms, render
 
 ON = dt.date(2026, 2, 1)
 BUYERS = ("bytedance", "alibaba", "tencent", "deepseek", "baidu", "huawei")
@@ -22,9 +22,9 @@ CASE_BY_CASE = "us-bis-2026-01-15-h200-case-by-case"
 APPROVALS = "cn-2026-01-h200-import-approvals"
 
 REFORMS = (
-    analysis.rescind(CASE_BY_CASE, name="the US rescinds the January 2026 case-by-case rule"),
-    analysis.deauthorize(APPROVALS, "tencent", name="China revokes Tencent's authorization"),
-    analysis.change_threshold(
+    reforms.rescind(CASE_BY_CASE, name="the US rescinds the January 2026 case-by-case rule"),
+    reforms.deauthorize(APPROVALS, "tencent", name="China revokes Tencent's authorization"),
+    reforms.change_threshold(
         CASE_BY_CASE, "tpp", 16_000, name="the US lowers the case-by-case cap to TPP 16,000"
     ),
 )

@@ -40,27 +40,29 @@ from geotech.analysis import (
     EventKind,
     Finding,
     FindingKind,
-    Reform,
     Shift,
     Terms,
     access_matrix,
-    add_policy,
-    authorize,
     best_route,
-    change_threshold,
     compare,
     compare_matrices,
-    deauthorize,
-    delist_company,
     events,
     lint,
-    list_company,
-    rescind,
     timeline,
 )
 from geotech.criteria import Criterion, walk
 from geotech.errors import InvalidValueError, UnknownEntityError
 from geotech.policies import AnyPolicy, Restriction, ReviewPolicy
+from geotech.reforms import (
+    Reform,
+    add_policy,
+    authorize,
+    change_threshold,
+    deauthorize,
+    delist_company,
+    list_company,
+    rescind,
+)
 
 D = dt.date
 ON = D(2026, 2, 1)

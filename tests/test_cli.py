@@ -31,6 +31,7 @@ from geotech import (
     catalog,
     evaluate,
     io,
+    reforms,
     render,
 )
 from geotech.cli import NAMED_REFORMS, main
@@ -365,11 +366,11 @@ def test_compare_reform_file(tmp_path: Path, world: World) -> None:
         AnyPolicy,
     )
     reform = (
-        analysis.deauthorize("cn-2026-01-h200-import-approvals", "tencent")
-        .then(analysis.change_threshold("us-bis-2026-01-15-h200-case-by-case", "tpp", 16000))
-        .then(analysis.list_company("us-entity-list", "alibaba", dt.date(2026, 1, 20)))
-        .then(analysis.rescind("cn-2025-08-h20-guidance"))
-        .then(analysis.add_policy(ban))
+        reforms.deauthorize("cn-2026-01-h200-import-approvals", "tencent")
+        .then(reforms.change_threshold("us-bis-2026-01-15-h200-case-by-case", "tpp", 16000))
+        .then(reforms.list_company("us-entity-list", "alibaba", dt.date(2026, 1, 20)))
+        .then(reforms.rescind("cn-2025-08-h20-guidance"))
+        .then(reforms.add_policy(ban))
     )
     requests = [
         AccessRequest(buyer=b, item=i, on=ON, route=("TW", "US", "CN"))

@@ -25,7 +25,7 @@ import attrs
 from attrs import frozen
 
 import geotech
-from geotech import analysis, catalog, compute, io, render
+from geotech import analysis, catalog, compute, io, reforms, render
 from geotech.criteria import Op, SpecName, Step, Truth
 from geotech.engine import AccessRequest, evaluate, resolve_route
 from geotech.entities import Chip, Item, Precision, Throughput
@@ -40,14 +40,14 @@ H200_RULE = "us-bis-2026-01-15-h200-case-by-case"
 H200_APPROVALS = "cn-2026-01-h200-import-approvals"
 
 #: Reforms ``geotech compare`` knows by name (chain several by naming them in order).
-NAMED_REFORMS: dict[str, analysis.Reform] = {
-    "rescind-h200-rule": analysis.rescind(
+NAMED_REFORMS: dict[str, reforms.Reform] = {
+    "rescind-h200-rule": reforms.rescind(
         H200_RULE, name="the US rescinds the January 2026 case-by-case rule"
     ),
-    "revoke-tencent": analysis.deauthorize(
+    "revoke-tencent": reforms.deauthorize(
         H200_APPROVALS, "tencent", name="China revokes Tencent's H200 import authorization"
     ),
-    "cap-16000": analysis.change_threshold(
+    "cap-16000": reforms.change_threshold(
         H200_RULE, "tpp", 16_000, op="<", name="the US lowers the case-by-case TPP cap to 16,000"
     ),
 }
@@ -720,8 +720,8 @@ class _Rescind:
     policy: str
     on: dt.date | None = None
 
-    def reform(self) -> analysis.Reform:
-        return analysis.rescind(self.policy, self.on)
+    def reform(self) -> reforms.Reform:
+        return reforms.rescind(self.policy, self.on)
 
 
 def _names(instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
@@ -734,8 +734,8 @@ class _Authorize:
     policy: str
     buyers: tuple[str, ...] = attrs.field(validator=_names)
 
-    def reform(self) -> analysis.Reform:
-        return analysis.authorize(self.policy, *self.buyers)
+    def reform(self) -> reforms.Reform:
+        return reforms.authorize(self.policy, *self.buyers)
 
 
 @frozen
@@ -743,8 +743,8 @@ class _Deauthorize:
     policy: str
     buyers: tuple[str, ...] = attrs.field(validator=_names)
 
-    def reform(self) -> analysis.Reform:
-        return analysis.deauthorize(self.policy, *self.buyers)
+    def reform(self) -> reforms.Reform:
+        return reforms.deauthorize(self.policy, *self.buyers)
 
 
 @frozen
@@ -754,8 +754,8 @@ class _ChangeThreshold:
     value: float
     op: Op | None = None
 
-    def reform(self) -> analysis.Reform:
-        return analysis.change_threshold(self.policy, self.fact, self.value, op=self.op)
+    def reform(self) -> reforms.Reform:
+        return reforms.change_threshold(self.policy, self.fact, self.value, op=self.op)
 
 
 @frozen
@@ -765,8 +765,8 @@ class _List:
     start: dt.date
     end: dt.date | None = None
 
-    def reform(self) -> analysis.Reform:
-        return analysis.list_company(self.list, self.company, self.start, end=self.end)
+    def reform(self) -> reforms.Reform:
+        return reforms.list_company(self.list, self.company, self.start, end=self.end)
 
 
 @frozen
@@ -775,16 +775,16 @@ class _Delist:
     company: str
     on: dt.date
 
-    def reform(self) -> analysis.Reform:
-        return analysis.delist_company(self.list, self.company, self.on)
+    def reform(self) -> reforms.Reform:
+        return reforms.delist_company(self.list, self.company, self.on)
 
 
 @frozen
 class _AddPolicy:
     policy: AnyPolicy
 
-    def reform(self) -> analysis.Reform:
-        return analysis.add_policy(self.policy)
+    def reform(self) -> reforms.Reform:
+        return reforms.add_policy(self.policy)
 
 
 _Step = _Rescind | _Authorize | _Deauthorize | _ChangeThreshold | _List | _Delist | _AddPolicy
@@ -801,7 +801,7 @@ REFORM_STEPS: dict[str, type[_Step]] = {
 }
 
 
-def load_reform(path: Path) -> tuple[str, list[analysis.Reform]]:
+def load_reform(path: Path) -> tuple[str, list[reforms.Reform]]:
     """A reform file's name and steps; raises ``DocumentError`` listing every problem."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -824,7 +824,7 @@ def load_reform(path: Path) -> tuple[str, list[analysis.Reform]]:
     if not isinstance(steps, list) or not steps:
         problems.append("steps: expected a non-empty list of steps ([[steps]] tables)")
         steps = []
-    reforms: list[analysis.Reform] = []
+    changes: list[reforms.Reform] = []
     types = ", ".join(REFORM_STEPS)
     for i, raw in enumerate(steps):
         where = f"steps[{i}]"
@@ -838,13 +838,13 @@ def load_reform(path: Path) -> tuple[str, list[analysis.Reform]]:
         except DocumentError as exc:
             problems += [io.prefix(where, p) for p in exc.problems]
             continue
-        reforms.append(step.reform())
+        changes.append(step.reform())
     if problems:
         raise DocumentError(problems, str(path))
-    return str(name), reforms
+    return str(name), changes
 
 
-def _reforms(args: argparse.Namespace) -> tuple[str, list[tuple[str, analysis.Reform]]]:
+def _reforms(args: argparse.Namespace) -> tuple[str, list[tuple[str, reforms.Reform]]]:
     """The reforms' combined name, and (where, reform) for every named reform and every step
     of every reform file, in order."""
     for name in args.reforms:
