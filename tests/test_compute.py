@@ -31,7 +31,6 @@ from geotech.compute import (
     Capacity,
     Distribution,
     Holding,
-    MissingSpecError,
     Order,
     UtilizationRange,
     accessible_compute,
@@ -45,7 +44,7 @@ from geotech.compute import (
     simulate,
     training_time,
 )
-from geotech.errors import InvalidValueError
+from geotech.errors import InvalidValueError, MissingSpecError
 
 D = dt.date
 BEFORE, AFTER = D(2025, 12, 1), D(2026, 2, 1)
