@@ -113,6 +113,52 @@ CHIPS: dict[str, Chip] = {
     # TPU v4: TPP 4,400 (275 bf16 TFLOPS) is under 4,800, so outside the 2022 rule; its die
     # area is not published, so the 2023 density tests (a.2, b) cannot be decided.
     "google-tpu-v4": Chip(None, Unknown("performance_density")),
+    # Accelerator catalogue extension. Unless a comment names a source that states the class,
+    # each expectation is DER: the sourced specs against the sourced thresholds.
+    "nvidia-a100-pcie": Chip("3A090", "3A090.a"),  # named in the Oct 2022 and Oct 2023 8-Ks
+    "nvidia-a800-pcie": Chip(None, "3A090.a"),  # as the A800 SXM: NVLink 400 GB/s
+    "nvidia-h100-nvl": Chip("3A090", "3A090.a"),
+    "nvidia-gh200": Chip(Unknown("interconnect_gbs"), "3A090.a"),
+    "nvidia-b100": Chip(Unknown("interconnect_gbs"), "3A090.a"),
+    "nvidia-gb200": Chip(Unknown("interconnect_gbs"), "3A090.a"),
+    # The .b band: TPP 2,897 and PD 4.76 (L40), TPP 2,395 and PD 3.81 (A40).
+    "nvidia-l40": Chip(None, "3A090.b"),
+    "nvidia-a40": Chip(None, "3A090.b"),
+    # L4: TPP 1,936 with PD 6.59 meets a.2 (datacenter part).
+    "nvidia-l4": Chip(None, "3A090.a"),
+    "nvidia-l2": Chip(None, None),  # TPP 1,546 < 1,600
+    "nvidia-a10": Chip(None, None),  # TPP 2,000 < 2,400 and PD 3.18 < 3.2
+    "nvidia-rtx-6000-ada": Chip(None, "3A090.a"),
+    "amd-mi100": Chip(None, Unknown("performance_density")),
+    "amd-mi210": Chip(None, "3A090.b"),
+    "amd-mi250": Chip("3A090", "3A090.a"),  # 6 Infinity Fabric links = 600 GB/s
+    "amd-mi300a": Chip(Unknown("interconnect_gbs"), "3A090.a"),
+    "amd-mi350x": Chip(Unknown("interconnect_gbs"), "3A090.a"),
+    "huawei-ascend-910": Chip(None, Unknown("performance_density")),
+    "huawei-ascend-920": Chip(Unknown("interconnect_gbs"), "3A090.a"),
+    "huawei-ascend-950dt": Chip("3A090", "3A090.a"),
+    "cambricon-mlu370-x8": Chip(None, Unknown("performance_density")),
+    "cambricon-mlu370-x4": Chip(None, Unknown("performance_density")),
+    "cambricon-mlu290-m5": Chip(None, Unknown("performance_density")),
+    # BR100: TPP 16,384 but chip-to-chip I/O 412 GB/s, under the Oct 2022 line.
+    "biren-br100": Chip(None, "3A090.a"),
+    "biren-br104": Chip(Unknown("interconnect_gbs"), "3A090.a"),
+    "moore-threads-mtt-s4000": Chip(None, Unknown("performance_density")),
+    "metax-c500": Chip(None, Unknown("performance_density")),
+    "kunlunxin-r200": Chip(None, Unknown("performance_density")),
+    "iluvatar-bi-v100": Chip(None, Unknown("performance_density")),
+    # TPU v5e: TPP 3,152 with PD 9.7 on Epoch's die-area figure meets a.2.
+    "google-tpu-v5e": Chip(None, "3A090.a"),
+    "google-tpu-v5p": Chip("3A090", "3A090.a"),
+    "google-tpu-v6e": Chip("3A090", "3A090.a"),
+    "google-tpu-v7": Chip(Unknown("interconnect_gbs"), "3A090.a"),
+    "amazon-trainium": Chip(None, Unknown("performance_density")),
+    "amazon-trainium2": Chip("3A090", "3A090.a"),
+    "amazon-trainium3": Chip("3A090", "3A090.a"),
+    "amazon-inferentia2": Chip(None, Unknown("performance_density")),
+    "microsoft-maia-100": Chip("3A090", "3A090.a"),
+    "meta-mtia-v1": Chip(None, None),  # TPP 819
+    "meta-mtia-v2": Chip(None, "3A090.a"),  # TPP 2,832 with PD 6.73 meets a.2
 }
 
 # HBM generations in production in Dec 2024: BIS stated all of them exceed the 3A090.c

@@ -111,6 +111,49 @@ REFERENCE: dict[str, tuple[Expected, Expected]] = {
     "huawei-ascend-910c": (Between(12032, 12800), Between(9.0, 9.6)),
     # Google's Cloud TPU v4 page: 275 TFLOPS bf16; die area not published.
     "google-tpu-v4": (4400.0, None),
+    # Accelerator catalogue extension: figures from the cited sources (Epoch AI's ML hardware
+    # data, vendor documentation), TPP = max over precisions of dense TOPS x bit length.
+    "nvidia-a100-pcie": (624.0 * 8, 624.0 * 8 / 826),
+    "nvidia-a800-pcie": (max(311.8 * 16, 155.9 * 32), max(311.8 * 16, 155.9 * 32) / 826),
+    "nvidia-h100-nvl": (Between(13360, 13370), Between(16.4, 16.5)),
+    "nvidia-gh200": (15832.0, 15832 / 814),
+    "nvidia-b100": (28000.0, Between(17.4, 17.6)),
+    "nvidia-gb200": (40000.0, Between(24.9, 25.1)),
+    "nvidia-l40": (90.52 * 32, 90.52 * 32 / 608.5),
+    "nvidia-l4": (1936.0, 1936 / 294),
+    "nvidia-l2": (Between(1545, 1546), None),
+    "nvidia-a40": (149.7 * 16, 149.7 * 16 / 628),
+    "nvidia-a10": (2000.0, 2000 / 628),
+    "nvidia-rtx-6000-ada": (5832.0, 5832 / 608.5),
+    "amd-mi100": (184.6 * 16, None),
+    "amd-mi210": (45.3 * 64, Between(3.9, 4.1)),
+    "amd-mi250": (362.1 * 16, Between(3.9, 4.1)),
+    "amd-mi300a": (max(980.6 * 16, 490.3 * 32, 1961.2 * 8), None),
+    "amd-mi350x": (Between(55364, 55366), None),
+    "huawei-ascend-910": (4096.0, None),
+    "huawei-ascend-920": (Between(14399, 14401), None),
+    "huawei-ascend-950dt": (8000.0, None),
+    "cambricon-mlu370-x8": (Between(2047, 2049), None),
+    "cambricon-mlu370-x4": (2048.0, None),
+    "cambricon-mlu290-m5": (4096.0, None),
+    "biren-br100": (16384.0, Between(15.2, 15.3)),
+    "biren-br104": (8192.0, None),
+    "moore-threads-mtt-s4000": (1600.0, None),
+    "metax-c500": (Between(4479, 4481), None),
+    "kunlunxin-r200": (2048.0, None),
+    "iluvatar-bi-v100": (2360.0, None),
+    "google-tpu-v5e": (3152.0, Between(9.6, 9.8)),
+    "google-tpu-v5p": (7344.0, None),
+    "google-tpu-v6e": (14688.0, None),
+    "google-tpu-v7": (36912.0, None),
+    # AWS Neuron docs: BF16 667 x 16 exceeds FP8 1,299 x 8 on Trainium2.
+    "amazon-trainium": (3040.0, None),
+    "amazon-trainium2": (10672.0, None),
+    "amazon-trainium3": (20136.0, None),
+    "amazon-inferentia2": (3040.0, None),
+    "microsoft-maia-100": (Between(17999, 18001), Between(21.9, 22.0)),
+    "meta-mtia-v1": (102.4 * 8, 102.4 * 8 / 373),
+    "meta-mtia-v2": (2832.0, 2832 / 421),
 }
 
 
@@ -181,6 +224,10 @@ def test_multi_die_areas_are_flagged_as_estimates(world: World) -> None:
         "amd-mi300x",
         "amd-mi325x",
         "huawei-ascend-910c",
+        "nvidia-b100",
+        "nvidia-gb200",
+        "amd-mi250",
+        "biren-br100",
     )
     unflagged = [c for c in multi_die if "die_area_mm2" not in world.chip(c).estimates]
     assert unflagged == []
