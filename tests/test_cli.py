@@ -34,7 +34,8 @@ from geotech import (
     reforms,
     render,
 )
-from geotech.cli import NAMED_REFORMS, main
+from geotech.cli import main
+from geotech.cli.compare import NAMED_REFORMS
 from geotech.errors import DocumentError
 from geotech.policies import AnyPolicy
 
