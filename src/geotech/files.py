@@ -43,11 +43,18 @@ def read_text(path: str | os.PathLike[str], limit: int = DEFAULT_INPUT_LIMIT) ->
         # O_NONBLOCK: opening a FIFO must not wait for a writer; regular files ignore it.
         fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise FileError(f"{p}: cannot read it ({exc.strerror}); give an existing file") from None
-    with os.fdopen(fd, "rb") as f:
+        raise FileError(
+            f"{p}: cannot read it ({exc.strerror}); check the path and its permissions"
+        ) from None
+    try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise FileError(f"{p}: {_kind(mode)}, not a regular file; give the path of a file")
+        f = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with f:
         try:
             data = f.read(limit + 1)
         except OSError as exc:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from geotech import compute
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def date_arg(text: str) -> dt.date:
