@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import geotech
 from geotech import (
     AccessRequest,
     Chip,
@@ -34,11 +35,14 @@ from geotech import (
     reforms,
     render,
 )
-from geotech.cli import NAMED_REFORMS, main
+from geotech.cli import main
+from geotech.cli.compare import NAMED_REFORMS
 from geotech.errors import DocumentError
 from geotech.policies import AnyPolicy
 
 ON = dt.date(2026, 2, 1)
+#: The folder of the geotech under test: subprocesses run in other folders import it from here.
+SOURCES = Path(geotech.__file__).resolve().parent.parent
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 
 #: A small valid world with one policy that can never match (a lint finding).
@@ -125,6 +129,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
         capture_output=True,
         text=True,
         cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(SOURCES)},
         timeout=300,
         check=False,
     )

@@ -16,7 +16,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import tomllib
 import typing
 from collections.abc import Callable, Mapping
@@ -33,7 +32,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from geotech import criteria, entities, policies
+from geotech import criteria, entities, files, policies
 from geotech.criteria import Criterion
 from geotech.entities import Chip, Precision, Throughput
 from geotech.errors import DocumentError, GeotechError, WorldError
@@ -440,7 +439,7 @@ def loads_world(text: str, format: Format, source: str | None = None) -> World:
     """A World from TOML or JSON text."""
     try:
         doc = tomllib.loads(text) if format == "toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:  # also an integer too long to convert (over 4,300 digits)
         raise DocumentError([f"$: not valid {format.upper()}: {exc}"], source) from None
     except RecursionError:
         raise DocumentError(["$: nested too deeply to parse"], source) from None
@@ -450,7 +449,7 @@ def loads_world(text: str, format: Format, source: str | None = None) -> World:
 def load_world(path: str | os.PathLike[str]) -> World:
     """A World from a ``.toml`` or ``.json`` file; every problem is reported at once."""
     p = Path(path)
-    fmt = _format_of(p)
+    fmt = format_of(p)
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
@@ -467,32 +466,22 @@ def dumps_world(world: World, format: Format) -> str:
 
 
 def dump_world(world: World, path: str | os.PathLike[str]) -> None:
-    """Write a world to ``.toml`` or ``.json`` atomically (a temporary file, then a rename)."""
+    """Write a world to ``.toml`` or ``.json`` atomically (``geotech.files.atomic_write``)."""
     p = Path(path)
-    text = dumps_world(world, _format_of(p))
+    text = dumps_world(world, format_of(p))
     try:
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise GeotechError(f"{p}: cannot write here: {exc.strerror}; check the folder") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, p)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise GeotechError(f"{p}: cannot write: {exc.strerror}") from None
+        data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise GeotechError(
             f"{p}: cannot write text {exc.object[exc.start : exc.end]!r} as UTF-8 (a lone "
             "surrogate?); fix that string in the world"
         ) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with files.atomic_write(p) as f:
+        f.write(data)
 
 
-def _format_of(p: Path) -> Format:
+def format_of(p: Path) -> Format:
+    """The document format a file's suffix names (``.toml`` or ``.json``, any case)."""
     suffix = p.suffix.lower()
     if suffix == ".toml":
         return "toml"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from geotech import criteria as c
+from geotech import files
 from geotech.analysis import AccessMatrix, timeline
 from geotech.compute import ComputeGap
 from geotech.criteria import Criterion, Truth, item_facts
@@ -438,15 +439,14 @@ def compute_gap_bars(gap: ComputeGap) -> Figure:
 
 
 def save(fig: Figure, path: str | os.PathLike[str]) -> Path:
-    """Write a figure as PNG or SVG (by suffix), atomically; returns the path."""
+    """Write a figure as PNG or SVG (by suffix), atomically (``geotech.files.atomic_write``);
+    returns the path."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".png", ".svg"):
         raise GeotechError(f"{p}: unknown picture type {suffix or '(none)'}; use .png or .svg")
-    tmp = p.with_name(f".{p.name}.tmp{suffix}")
-    with _style():
-        fig.savefig(tmp, format=suffix[1:], dpi=150, metadata=_metadata(suffix))
-    os.replace(tmp, p)
+    with _style(), files.atomic_write(p) as f:
+        fig.savefig(f, format=suffix[1:], dpi=150, metadata=_metadata(suffix))
     return p
 
 
