@@ -87,6 +87,22 @@ from geotech.world import World
 
 __version__ = "0.1.0"
 
+#: The public submodules, imported by name (``from geotech import catalog``).
+PUBLIC_MODULES = (
+    "analysis",
+    "catalog",
+    "compute",
+    "engine",
+    "io",
+    "plot",
+    "reforms",
+    "render",
+    "strategies",
+    "supply",
+    "sweep",
+    "testing",
+)
+
 __all__ = [
     "AccessRequest",
     "All",
@@ -159,3 +175,8 @@ __all__ = [
     "evaluate",
     "evaluate_many",
 ]
+
+
+def __dir__() -> list[str]:
+    """The curated API and the public submodules; internal modules stay out of sight."""
+    return sorted({*__all__, *PUBLIC_MODULES})
