@@ -19,10 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import attrs
 from attrs import frozen
 
+from geotech import frames
 from geotech.engine import AccessRequest, Decision, evaluate
 from geotech.entities import Company, Stage, SupplyShare
 from geotech.errors import InvalidValueError, UnknownEntityError
@@ -130,6 +132,33 @@ class Exposure:
         """The controlled share of ``material`` (see ``InputExposure.share``)."""
         return self.input(material).share
 
+    def rows(self) -> tuple[dict[str, object], ...]:
+        """One row per input, stage and supplier state: producer, destination, date,
+        material, stage, measurement date, state, share, whether estimated and controlled,
+        and how an export from the state fares (``geotech.frames.terms``)."""
+        return tuple(
+            {
+                "producer": self.producer,
+                "destination": self.destination,
+                "on": self.on,
+                "material": stage.material,
+                "stage": str(stage.stage),
+                "as_of": stage.as_of,
+                "state": s.state,
+                "share": s.share,
+                "estimated": s.estimated,
+                "controlled": s.controlled,
+                **frames.terms(s.verdict, s.review, certain=s.certain, policies=s.policies),
+            }
+            for x in self.inputs
+            for stage in x.stages
+            for s in stage.suppliers
+        )
+
+    def to_frame(self) -> Any:
+        """``rows()`` as a ``pandas.DataFrame`` (extra ``pandas``)."""
+        return frames.to_frame(self.rows())
+
 
 @frozen
 class Chokepoint:
@@ -142,6 +171,19 @@ class Chokepoint:
     as_of: dt.date
     estimated: bool
     sources: tuple[str, ...]
+
+    def row(self) -> dict[str, object]:
+        """The chokepoint as one row; ``geotech.frames.to_frame([c.row() for c in points])``
+        makes a frame of ``chokepoints(...)``."""
+        return {
+            "material": self.material,
+            "stage": str(self.stage),
+            "state": self.state,
+            "share": self.share,
+            "as_of": self.as_of,
+            "estimated": self.estimated,
+            "sources": self.sources,
+        }
 
 
 @frozen
@@ -181,6 +223,36 @@ class CounterScenario:
                 }
             )
         )
+
+    def rows(self) -> tuple[dict[str, object], ...]:
+        """One row per producer and input, both worlds side by side: the controlled share
+        (``InputExposure.share``) and the largest share unknown facts could bring under
+        control (``upper``) before and after, whether it becomes controlled, and the
+        producer's chips that need the input when its share changes."""
+        changed = {(c.producer, c.material): c for c in self.changes}
+        out: list[dict[str, object]] = []
+        for b, a in zip(self.before, self.after, strict=True):
+            old = {x.material: x for x in b.inputs}
+            for x in a.inputs:
+                was = old.get(x.material)
+                change = changed.get((b.producer, x.material))
+                out.append(
+                    {
+                        "producer": b.producer,
+                        "material": x.material,
+                        "before_controlled_share": 0.0 if was is None else was.share,
+                        "after_controlled_share": x.share,
+                        "before_upper_share": 0.0 if was is None else was.upper,
+                        "after_upper_share": x.upper,
+                        "newly_controlled": change is not None and change.newly_controlled,
+                        "chips": () if change is None else change.chips,
+                    }
+                )
+        return tuple(out)
+
+    def to_frame(self) -> Any:
+        """``rows()`` as a ``pandas.DataFrame`` (extra ``pandas``)."""
+        return frames.to_frame(self.rows())
 
 
 # ---------------------------------------------------------------------------------------------

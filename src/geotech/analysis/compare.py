@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from typing import Any
 
 from attrs import frozen
 
+from geotech import frames
 from geotech.analysis.matrix import AccessMatrix, Terms
 from geotech.engine import AccessRequest, Decision, evaluate_many
 from geotech.errors import InvalidValueError
@@ -60,6 +62,28 @@ class Comparison:
     @property
     def losses(self) -> tuple[Change, ...]:
         return tuple(x for x in self.changes if x.shift is Shift.LOSES)
+
+    def rows(self) -> tuple[dict[str, object], ...]:
+        """One row per change: buyer, item, date, route, shift, the terms before and after
+        (``geotech.frames.terms``, prefixed ``before_`` and ``after_``) and the responsible
+        policies."""
+        return tuple(
+            {
+                "buyer": x.buyer,
+                "item": x.item,
+                "on": x.before.request.on,
+                "route": x.before.route,
+                "shift": str(x.shift),
+                **frames.decision_terms(x.before, "before_"),
+                **frames.decision_terms(x.after, "after_"),
+                "responsible": x.responsible,
+            }
+            for x in self.changes
+        )
+
+    def to_frame(self) -> Any:
+        """``rows()`` as a ``pandas.DataFrame`` (extra ``pandas``)."""
+        return frames.to_frame(self.rows())
 
 
 def _diff(pairs: Iterable[tuple[Decision, Decision]]) -> Comparison:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from attrs import frozen
 
+from geotech import frames
 from geotech.engine import AccessRequest, Decision, evaluate_many
 from geotech.errors import InvalidValueError
 from geotech.policies import (
@@ -75,6 +77,24 @@ class AccessMatrix:
         """The cells of one buyer, in item order."""
         i = self.buyers.index(buyer)
         return self.cells[i * len(self.items) : (i + 1) * len(self.items)]
+
+    def rows(self) -> tuple[dict[str, object], ...]:
+        """One row per cell, in cell order: date, buyer, item, route, then the decision's
+        terms (``geotech.frames.terms``)."""
+        return tuple(
+            {
+                "on": self.on,
+                "buyer": c.buyer,
+                "item": c.item,
+                "route": c.decision.route,
+                **frames.decision_terms(c.decision),
+            }
+            for c in self.cells
+        )
+
+    def to_frame(self) -> Any:
+        """``rows()`` as a ``pandas.DataFrame`` (extra ``pandas``)."""
+        return frames.to_frame(self.rows())
 
 
 def _distinct(what: str, values: Iterable[str]) -> tuple[str, ...]:

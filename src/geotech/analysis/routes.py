@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 from attrs import frozen
 
+from geotech import frames
 from geotech.engine import AccessRequest, Decision, evaluate_many, resolve_route
 from geotech.errors import InvalidValueError
 from geotech.policies import (
@@ -32,6 +34,24 @@ class RouteChoice:
     @property
     def best(self) -> RouteOption:
         return self.options[0]
+
+    def rows(self) -> tuple[dict[str, object], ...]:
+        """One row per candidate, best first: rank (1 is best), buyer, item, route and the
+        decision's terms (``geotech.frames.terms``)."""
+        return tuple(
+            {
+                "rank": rank,
+                "buyer": o.decision.buyer.id,
+                "item": o.decision.item.id,
+                "route": o.route,
+                **frames.decision_terms(o.decision),
+            }
+            for rank, o in enumerate(self.options, start=1)
+        )
+
+    def to_frame(self) -> Any:
+        """``rows()`` as a ``pandas.DataFrame`` (extra ``pandas``)."""
+        return frames.to_frame(self.rows())
 
 
 def _rank(option: RouteOption) -> tuple[Restriction, bool, int, int, tuple[str, ...]]:

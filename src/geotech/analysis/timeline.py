@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 import attrs
 from attrs import frozen
 
 from geotech import criteria as c
+from geotech import frames
 from geotech.analysis.matrix import Terms
 from geotech.engine import AccessRequest, Decision, evaluate_many
 from geotech.errors import InvalidValueError
@@ -117,6 +119,30 @@ class Timeline:
                 break
             current = change.after
         return current
+
+    def rows(self) -> tuple[dict[str, object], ...]:
+        """One row per period [start, end) of constant terms: buyer, item, the period, the
+        decision's terms (``geotech.frames.terms``) and the events that opened the period
+        (none for the first)."""
+        starts = (self.start, *(x.on for x in self.changes))
+        ends = (*(x.on for x in self.changes), self.end)
+        decisions = (self.initial, *(x.after for x in self.changes))
+        causes = ((), *(tuple(str(e) for e in x.events) for x in self.changes))
+        return tuple(
+            {
+                "buyer": self.request.buyer,
+                "item": self.request.item,
+                "start": start,
+                "end": end,
+                **frames.decision_terms(d),
+                "events": why,
+            }
+            for start, end, d, why in zip(starts, ends, decisions, causes, strict=True)
+        )
+
+    def to_frame(self) -> Any:
+        """``rows()`` as a ``pandas.DataFrame`` (extra ``pandas``)."""
+        return frames.to_frame(self.rows())
 
 
 def timeline(world: World, request: AccessRequest, start: dt.date, end: dt.date) -> Timeline:

@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from geotech import frames
 from geotech.compute.flops import DEFAULT_PRECISION, Capacity, Holding, peak_flops
 from geotech.engine import AccessRequest, Decision, evaluate_many
 from geotech.entities import Precision, fraction
@@ -141,6 +142,31 @@ class AccessibleCompute:
     def max_flops(self) -> float:
         """Dense peak FLOP/s if every order with a non-zero weight goes through."""
         return self.capacity.max_flops
+
+    def rows(self) -> tuple[dict[str, object], ...]:
+        """One row per order: buyer, date, chip, quantity asked, units obtainable (after
+        volume caps), weight, precision, peak and expected FLOP/s, route and the decision's
+        terms (``geotech.frames.terms``)."""
+        return tuple(
+            {
+                "buyer": self.buyer,
+                "on": self.on,
+                "chip": o.order.chip,
+                "quantity": o.order.quantity,
+                "units": o.holding.units,
+                "weight": o.holding.weight,
+                "precision": str(self.precision),
+                "peak_flops": o.holding.peak_flops,
+                "expected_flops": o.holding.expected_flops,
+                "route": o.decision.route,
+                **frames.decision_terms(o.decision),
+            }
+            for o in self.orders
+        )
+
+    def to_frame(self) -> Any:
+        """``rows()`` as a ``pandas.DataFrame`` (extra ``pandas``)."""
+        return frames.to_frame(self.rows())
 
 
 def accessible_compute(

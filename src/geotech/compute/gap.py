@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 from attrs import frozen
 
+from geotech import frames
 from geotech.compute.access import AccessibleCompute, as_capacity
 from geotech.compute.flops import (
     DEFAULT_UTILIZATION,
@@ -67,6 +69,29 @@ class ComputeGap:
     utilization: float
     ratio: float | None
     times: tuple[WorkloadTimes, ...]
+
+    def rows(self) -> tuple[dict[str, object], ...]:
+        """One row per workload: its name and FLOP, both sides' labels, expected FLOP/s and
+        days to train (inf without compute), the utilization and the ratio."""
+        return tuple(
+            {
+                "workload": t.workload.name,
+                "flop": t.workload.flop,
+                "a": self.a.label,
+                "b": self.b.label,
+                "a_flops": self.a.flops,
+                "b_flops": self.b.flops,
+                "a_days": t.a_days,
+                "b_days": t.b_days,
+                "utilization": self.utilization,
+                "ratio": self.ratio,
+            }
+            for t in self.times
+        )
+
+    def to_frame(self) -> Any:
+        """``rows()`` as a ``pandas.DataFrame`` (extra ``pandas``)."""
+        return frames.to_frame(self.rows())
 
 
 def compute_gap(

@@ -8,10 +8,12 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 from attrs import frozen
 
+from geotech import frames
 from geotech.compute.access import AccessibleCompute, as_capacity
 from geotech.compute.flops import (
     DEFAULT_UTILIZATION_RANGE,
@@ -67,6 +69,14 @@ class Distribution:
     def median(self) -> float:
         return self.quantile(0.5)
 
+    def rows(self) -> tuple[dict[str, object], ...]:
+        """One row per sample, in drawing order: its index (from 0) and value."""
+        return tuple({"sample": i, "value": v} for i, v in enumerate(self.samples))
+
+    def to_frame(self) -> Any:
+        """``rows()`` as a ``pandas.DataFrame`` (extra ``pandas``)."""
+        return frames.to_frame(self.rows())
+
 
 @frozen
 class Simulation:
@@ -74,6 +84,17 @@ class Simulation:
 
     label: str
     achieved_flops: Distribution
+
+    def rows(self) -> tuple[dict[str, object], ...]:
+        """One row per sample, in drawing order: label, index (from 0), achieved FLOP/s."""
+        return tuple(
+            {"label": self.label, "sample": i, "achieved_flops": v}
+            for i, v in enumerate(self.achieved_flops.samples)
+        )
+
+    def to_frame(self) -> Any:
+        """``rows()`` as a ``pandas.DataFrame`` (extra ``pandas``)."""
+        return frames.to_frame(self.rows())
 
     def days(self, model_or_flop: Model | float) -> Distribution:
         """Samples of the time to train, in days (inf in samples with no compute)."""
