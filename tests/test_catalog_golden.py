@@ -28,6 +28,7 @@ from geotech import (
     VolumeCap,
     catalog,
     evaluate,
+    io,
 )
 from geotech.policies import Condition
 
@@ -54,6 +55,11 @@ CN_STATE_FUNDED = "cn-2025-11-state-funded-dc-domestic-only"  # entry 6
 CN_CUSTOMS = "cn-gac-2026-01-14-h200-not-permitted"  # entry 9
 CN_APPROVALS = "cn-2026-01-h200-import-approvals"  # entry 9
 CN_DEEPSEEK = "cn-2026-01-30-deepseek-h200-approval"  # entry 9
+CN_PAUSE = "cn-2026-01-07-h200-order-pause"  # entry 9: pause new orders, buy only if necessary
+CN_PORT_CHECKS = "cn-gac-2025-10-port-checks"  # entry 6
+MACAU = "us-bis-2023-01-18-macau"  # entry 1: 88 FR 2821, effective 2023-01-17
+AFFILIATES = "us-bis-2025-09-29-affiliates-rule"  # entry 11
+AFFILIATES_SUSPENSION = "us-bis-2025-11-10-affiliates-suspension"  # entry 10 (Busan truce)
 
 Key = tuple[str, object]
 
@@ -353,6 +359,95 @@ CASES = [
         ),
         NONE,
     ),
+    # The Macau rule (88 FR 2821) was published on 2023-01-18 but is effective from 2023-01-17
+    # (its DATES paragraph; corrected fact): an A100 (3A090 under the Oct 2022 test: TPP 4,992
+    # and 600 GB/s I/O) exported to Macau needs a license from the 17th, under the presumption
+    # of denial the Oct 2022 rule set for China.
+    Golden(
+        "a100-to-macau-2023-01-17",
+        request("bytedance", "nvidia-a100", dt.date(2023, 1, 17), ("US", "MO")),
+        LICENSE,
+        DENIAL,
+        (MACAU,),
+        (
+            ("US -> MO", EXPORT, LICENSE, DENIAL, (MACAU,)),
+            ("US -> MO", IMPORT, ALLOWED, None, ()),
+        ),
+        NONE,
+    ),
+    # The day before, Macau was outside the Oct 2022 rule (China and Hong Kong only).
+    Golden(
+        "a100-to-macau-2023-01-16",
+        request("bytedance", "nvidia-a100", dt.date(2023, 1, 16), ("US", "MO")),
+        ALLOWED,
+        None,
+        (),
+        (
+            ("US -> MO", EXPORT, ALLOWED, None, ()),
+            ("US -> MO", IMPORT, ALLOWED, None, ()),
+        ),
+        NONE,
+    ),
+    # Week of 5 Jan 2026: Beijing told firms to pause new H200 orders and, on 13 Jan, not to buy
+    # unless necessary (entry 9, reported): the import into China is discouraged. The Jan 2026
+    # US rule and the Section 232 tariff are not yet in force (both from 15 Jan), so the US
+    # export is still under the presumption of denial and the import into the US is duty-free.
+    Golden(
+        "bytedance-h200-2026-01-10-via-us-order-pause",
+        request("bytedance", "nvidia-h200", dt.date(2026, 1, 10), VIA_US, "datacenter"),
+        LICENSE,
+        DENIAL,
+        (OCT_2023, HQ_RULE),
+        (
+            ("TW -> US", EXPORT, ALLOWED, None, ()),
+            ("TW -> US", IMPORT, ALLOWED, None, ()),
+            ("US -> CN", EXPORT, LICENSE, DENIAL, (OCT_2023, HQ_RULE)),
+            ("US -> CN", IMPORT, DISCOURAGED, None, (CN_PAUSE,)),
+        ),
+        NONE,
+    ),
+    # From 10 Oct 2025 customs teams check imports of the H20 and RTX Pro 6000D (entry 6, FT):
+    # a third Chinese measure discouraging the H20, beside the CAC summons and the August notices.
+    Golden(
+        "bytedance-h20-2025-11-01-port-checks",
+        request("bytedance", "nvidia-h20", dt.date(2025, 11, 1), None, "datacenter"),
+        LICENSE,
+        APPROVAL,
+        (H20_SHARE,),
+        (
+            ("US -> CN", EXPORT, LICENSE, APPROVAL, (H20_SHARE,)),
+            ("US -> CN", IMPORT, DISCOURAGED, None, (CN_H20_GUIDANCE, CN_SUMMONS, CN_PORT_CHECKS)),
+        ),
+        frozenset({("revenue_share", 0.15)}),
+    ),
+    # China's state-funded data-centre rule bars foreign chips only (entry 6): a Chinese-designed
+    # accelerator (Cambricon MLU370, made by TSMC) may go into such a project. Corrected rule:
+    # the record used to except only the Ascend 910B/910C and so barred every other domestic chip.
+    Golden(
+        "bytedance-cambricon-2026-02-01-state-funded",
+        request("bytedance", "cambricon-mlu370-x8", FEB_2026, DIRECT, "state_funded_datacenter"),
+        ALLOWED,
+        None,
+        (),
+        (
+            ("TW -> CN", EXPORT, ALLOWED, None, ()),
+            ("TW -> CN", IMPORT, ALLOWED, None, ()),
+        ),
+        NONE,
+    ),
+    # ... while a foreign chip for the same project is prohibited.
+    Golden(
+        "bytedance-h20-2026-02-01-state-funded",
+        request("bytedance", "nvidia-h20", FEB_2026, DIRECT, "state_funded_datacenter"),
+        PROHIBITED,
+        None,
+        (CN_STATE_FUNDED,),
+        (
+            ("TW -> CN", EXPORT, LICENSE, APPROVAL, (H20_SHARE,)),
+            ("TW -> CN", IMPORT, PROHIBITED, None, (CN_STATE_FUNDED,)),
+        ),
+        frozenset({("revenue_share", 0.15)}),
+    ),
 ]
 
 
@@ -371,3 +466,35 @@ def test_golden(case: Golden) -> None:
     assert {key(c) for c in decision.conditions} == case.conditions, explanation
     unknowns = tuple((u.policy, str(u.leg), u.needs) for u in decision.unknowns)
     assert unknowns == case.unknowns, explanation
+
+
+# The affiliates rule (entry 11) was suspended, not ended: the suspension rule of 10 Nov 2025
+# sets it aside through 9 Nov 2026 and reimposes it on 10 Nov 2026 absent an extension (none is
+# recorded). The catalogue has no unlisted affiliate of a listed party, so one is added: a
+# Singapore subsidiary of Huawei (Entity List since 2019). The item is the RTX 4090 D, a consumer
+# card outside 3A090 (TPP 4,707 < 4,800), so the headquarters rule does not reach it and only the
+# Entity List policies can: the affiliate needs a license while the rule runs, none during the
+# suspension (the suspension decides), and one again from 2026-11-10.
+AFFILIATE_CASES = [
+    (dt.date(2025, 10, 1), LICENSE, DENIAL, (AFFILIATES,)),
+    (dt.date(2025, 11, 10), ALLOWED, None, (AFFILIATES_SUSPENSION,)),
+    (dt.date(2026, 11, 9), ALLOWED, None, (AFFILIATES_SUSPENSION,)),
+    (dt.date(2026, 11, 10), LICENSE, DENIAL, (AFFILIATES,)),
+]
+
+
+@pytest.mark.parametrize(("on", "verdict", "review", "determining"), AFFILIATE_CASES)
+def test_affiliates_rule_suspension(
+    on: dt.date, verdict: Verdict, review: ReviewPolicy | None, determining: tuple[str, ...]
+) -> None:
+    data = io.world_to_data(catalog.world())
+    data["companies"].append(
+        {"id": "huawei-sg", "name": "Huawei affiliate (Singapore)", "hq": "SG", "parent": "huawei"}
+    )
+    world = io.world_from_data(data)
+    request = AccessRequest(buyer="huawei-sg", item="nvidia-rtx-4090d", on=on, route=("US", "SG"))
+    decision = evaluate(world, request)
+    explanation = decision.explain()
+    assert decision.verdict is verdict, explanation
+    assert decision.review is review, explanation
+    assert decision.determining_policies == determining, explanation
