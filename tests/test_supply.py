@@ -63,9 +63,9 @@ def world() -> World:
 
 #: (material, stage, state, share, as_of, estimated) as the cited sources state them.
 SOURCED = [
-    # IEA Global Critical Minerals Outlook 2024: 62 % of mining, 92 % of refined output (2023),
-    # all rare earths, used for the light group (hence estimated).
-    ("rare-earths-light", Stage.MINING, "CN", 0.62, D(2023, 12, 31), True),
+    # USGS MCS 2025: 255,000 of 376,000 t REO mined in 2023 (68 %); IEA GCMO 2024: 92 % of
+    # refined output (2023); all rare earths, used for the light group (hence estimated).
+    ("rare-earths-light", Stage.MINING, "CN", 0.68, D(2023, 12, 31), True),
     ("rare-earths-light", Stage.REFINING, "CN", 0.92, D(2023, 12, 31), True),
     # "~99 % of heavy-REE processing".
     ("rare-earths-medium-heavy", Stage.REFINING, "CN", 0.99, D(2025, 8, 30), True),
@@ -76,11 +76,11 @@ SOURCED = [
     ("gallium", Stage.REFINING, "CN", 0.98, D(2023, 12, 31), False),
     # CRMA: around 60 % of germanium.
     ("germanium", Stage.REFINING, "CN", 0.60, D(2023, 7, 4), True),
-    # USGS via Reuters: two-thirds of graphite; more than 90 % of anode refining.
-    ("graphite", Stage.MINING, "CN", 0.67, D(2023, 10, 20), True),
+    # USGS MCS 2025: 78 % of graphite mining (2024); Reuters: more than 90 % of anode refining.
+    ("graphite", Stage.MINING, "CN", 0.78, D(2024, 12, 31), True),
     ("graphite", Stage.REFINING, "CN", 0.90, D(2023, 10, 20), True),
-    # CSIS (USGS data): 48 % of antimony mine production in 2023.
-    ("antimony", Stage.MINING, "CN", 0.48, D(2023, 12, 31), False),
+    # USGS MCS 2025: 60,000 of 100,000 t of antimony mine production (2024 estimates).
+    ("antimony", Stage.MINING, "CN", 0.60, D(2024, 12, 31), True),
     # Superhard materials association: over 95 % of abrasive-grade synthetic diamond.
     ("superhard-materials", Stage.MANUFACTURING, "CN", 0.95, D(2025, 1, 21), True),
     # TrendForce: SK hynix over 90 % of HBM3.
