@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import random
 import resource
@@ -47,8 +48,9 @@ from geotech import Ruling, catalog
 from geotech.engine import batch
 from geotech.entities import Company, Listing, Throughput
 from geotech.policies import EffectKind
-from geotech.sweep import Parametrized, draws, sweep
-from geotech.world import World, amend_policy
+from geotech.reforms import Amend, Reform
+from geotech.sweep import draws, sweep
+from geotech.world import World
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import vs_cedar
@@ -268,7 +270,7 @@ def requests_table(rows: Sequence[dict[str, Any]]) -> str:
 # Sweeps
 
 
-def reshape(world: World, policy_id: str, effect: str, shift_days: int) -> World:
+def reshape(world: World, policy_id: str, effect: str, shift_days: int) -> Reform:
     """A reform: give the policy another effect and move its entry into force."""
     policy = world.policy(policy_id)
     effective = policy.effective + dt.timedelta(days=shift_days)
@@ -277,12 +279,14 @@ def reshape(world: World, policy_id: str, effect: str, shift_days: int) -> World
     review = policy.review if effect == EffectKind.LICENSE_REQUIRED else None
     if effect == EffectKind.LICENSE_REQUIRED and review is None:
         review = geotech.ReviewPolicy.CASE_BY_CASE
-    return amend_policy(world, policy_id, effect=effect, review=review, effective=effective)
+    if review is None:
+        return Amend(policy_id, effect=effect, clear={"review"}, effective=effective)
+    return Amend(policy_id, effect=effect, review=review, effective=effective)
 
 
-def ensemble(world: World, n: int, seed: int = 1) -> list[Parametrized]:
+def ensemble(world: World, n: int, seed: int = 1) -> list[Reform]:
     return draws(
-        reshape,
+        functools.partial(reshape, world),
         n,
         seed=seed,
         policy_id=[p.id for p in world.policies],

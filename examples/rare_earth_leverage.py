@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 
 from geotech import AccessRequest, Decision, World, catalog, evaluate
+from geotech.reforms import Amend
 from geotech.supply import CounterScenario, Exposure, counter_scenario, exposure
-from geotech.world import amend_policy
 
 DATES = (dt.date(2025, 6, 1), dt.date(2025, 12, 1), dt.date(2026, 11, 28))
 BUYERS = ("bytedance", "alibaba", "huawei")
@@ -57,7 +57,7 @@ def mineral_exposure(world: World) -> dict[tuple[str, dt.date], Exposure]:
 def truce_holds(world: World) -> World:
     """The world where both suspensions are extended with no end date."""
     for suspension in (OCT_2025_SUSPENSION, US_BAN_SUSPENSION):
-        world = amend_policy(world, suspension, expires=None)
+        world = Amend(suspension, clear={"expires"}).apply(world)
     return world
 
 
@@ -65,7 +65,7 @@ def package_returns(world: World) -> CounterScenario:
     """From the truce, the October 2025 package comes back into force on 2026-11-11."""
     return counter_scenario(
         truce_holds(world),
-        lambda w: amend_policy(w, OCT_2025_SUSPENSION, expires=PACKAGE_RETURNS),
+        Amend(OCT_2025_SUSPENSION, expires=PACKAGE_RETURNS),
         DATES[-1],
         PRODUCERS,
     )

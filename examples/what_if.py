@@ -4,8 +4,10 @@
 2. China revokes Tencent's authorization to import H200s.
 3. The US lowers the case-by-case cap from TPP 21,000 to TPP 16,000.
 
-Then 2 and 3 together (reforms chain). Each table lists the requests whose decision on
-2026-02-01 changes: who gains or loses access, from what to what, and the policies responsible.
+Then 2 and 3 together (reforms chain). The reforms are records (``geotech.reforms``); the
+catalogue names the same three, with its own wording, in ``catalog.reforms()``. Each table
+lists the requests whose decision on 2026-02-01 changes: who gains or loses access, from what
+to what, and the policies responsible.
 Run: ``python examples/what_if.py``.
 """
 
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from geotech import AccessRequest, World, analysis, catalog, reforms, render
+from geotech import AccessRequest, World, analysis, catalog, render
+from geotech.reforms import ChangeThreshold, Deauthorize, Rescind
 
 ON = dt.date(2026, 2, 1)
 BUYERS = ("bytedance", "alibaba", "tencent", "deepseek", "baidu", "huawei")
@@ -22,9 +25,9 @@ CASE_BY_CASE = "us-bis-2026-01-15-h200-case-by-case"
 APPROVALS = "cn-2026-01-h200-import-approvals"
 
 REFORMS = (
-    reforms.rescind(CASE_BY_CASE, name="the US rescinds the January 2026 case-by-case rule"),
-    reforms.deauthorize(APPROVALS, "tencent", name="China revokes Tencent's authorization"),
-    reforms.change_threshold(
+    Rescind(CASE_BY_CASE, name="the US rescinds the January 2026 case-by-case rule"),
+    Deauthorize(APPROVALS, "tencent", name="China revokes Tencent's authorization"),
+    ChangeThreshold(
         CASE_BY_CASE, "tpp", 16_000, name="the US lowers the case-by-case cap to TPP 16,000"
     ),
 )
@@ -52,7 +55,7 @@ def report() -> str:
     ]
     for i, reform in enumerate((*REFORMS, combined), 1):
         title = f"{i}. {reform.name}" if i <= len(REFORMS) else f"{i}. 2 and 3: {reform.name}"
-        result = analysis.compare(world, reform(world), asked)
+        result = analysis.compare(world, reform, asked)
         lines += ["", title, "-" * min(len(title), 100), render.to_text(result).rstrip()]
     return "\n".join(lines)
 

@@ -42,7 +42,7 @@ from geotech import (
 )
 from geotech.engine.semantics import EXACT_UNKNOWNS
 from geotech.policies import Restriction
-from geotech.world import add_policy, list_company
+from geotech.reforms import AddPolicy, ListCompany
 
 D = dt.date
 ON = D(2026, 2, 1)
@@ -219,7 +219,7 @@ def test_policies_of_the_exporting_state_are_in_scope(mini_world: World) -> None
         effect="prohibit",
         effective=D(2026, 1, 1),
     )
-    world = add_policy(mini_world, tw_rule)
+    world = AddPolicy(tw_rule).apply(mini_world)
     direct = ask(world, route=("TW", "CN"))
     assert direct.verdict is Verdict.PROHIBITED
     assert direct.determining_policies == ("tw-test-export-rule",)
@@ -453,7 +453,7 @@ def test_unknown_that_could_not_change_the_verdict_keeps_it_certain(
         effect="discourage",
         effective=D(2025, 1, 1),
     )
-    d = evaluate(add_policy(mini_world, military), flagship_request)
+    d = evaluate(AddPolicy(military).apply(mini_world), flagship_request)
     assert (d.verdict, d.review) == (LR, CBC)
     assert d.certain
     assert d.unknowns == (
@@ -464,7 +464,7 @@ def test_unknown_that_could_not_change_the_verdict_keeps_it_certain(
     # The outcome itself is uncertain (CONDITIONAL or DISCOURAGED), the decision is not.
     assert not d.outcomes[3].certain
     declared = evaluate(
-        add_policy(mini_world, military), attrs.evolve(flagship_request, end_use="military")
+        AddPolicy(military).apply(mini_world), attrs.evolve(flagship_request, end_use="military")
     )
     assert (declared.verdict, declared.review) == (LR, CBC)
 
@@ -729,7 +729,7 @@ def test_explain_reported_policy_and_unknowns(mini_world: World) -> None:
         effective=D(2025, 1, 1),
     )
     d = evaluate(
-        add_policy(mini_world, military),
+        AddPolicy(military).apply(mini_world),
         AccessRequest(buyer="huawei", item="nvidia-h200", on=ON, quantity=1000),
     )
     lines = d.explain().splitlines()
@@ -768,7 +768,7 @@ def test_explain_uncertain_and_unrestricted() -> None:
 
 
 def test_listing_a_buyer_tightens_the_decision(mini_world: World) -> None:
-    listed = list_company(mini_world, "us-entity-list", "bytedance", D(2026, 1, 20))
+    listed = ListCompany("us-entity-list", "bytedance", D(2026, 1, 20)).apply(mini_world)
     d = ask(listed, route=("TW", "US", "CN"))
     assert (d.verdict, d.review) == (LR, POD)
     assert d.determining_policies == (ENTITY_LIST,)

@@ -34,7 +34,6 @@ from geotech import (
     render,
     strategies,
 )
-from geotech import world as gw
 from geotech.analysis import (
     Event,
     EventKind,
@@ -54,14 +53,16 @@ from geotech.criteria import Criterion, walk
 from geotech.errors import InvalidValueError, UnknownEntityError
 from geotech.policies import AnyPolicy, Restriction, ReviewPolicy
 from geotech.reforms import (
+    AddPolicy,
+    Amend,
+    Authorize,
+    Chain,
+    ChangeThreshold,
+    Deauthorize,
+    DelistCompany,
+    ListCompany,
     Reform,
-    add_policy,
-    authorize,
-    change_threshold,
-    deauthorize,
-    delist_company,
-    list_company,
-    rescind,
+    Rescind,
 )
 
 D = dt.date
@@ -167,7 +168,7 @@ def test_timeline_reports_listings(mini_world: World) -> None:
             ["huawei listed on us-entity-list", "policy us-entity-list-license takes effect"],
         )
     ]
-    listed = list_company("us-entity-list", "bytedance", D(2026, 1, 20))(mini_world)
+    listed = ListCompany("us-entity-list", "bytedance", D(2026, 1, 20)).apply(mini_world)
     flagship = AccessRequest(buyer="bytedance", item="nvidia-h200", on=ON, route=VIA_US)
     change = timeline(listed, flagship, D(2026, 1, 16), D(2026, 1, 25)).changes
     assert [(x.on, [str(e) for e in x.events]) for x in change] == [
@@ -197,7 +198,8 @@ def test_events_of_the_world(mini_world: World) -> None:
 
 
 def test_rescinding_the_case_by_case_rule(mini_world: World) -> None:
-    result = compare(mini_world, rescind(CBC)(mini_world), _requests())
+    result = compare(mini_world, Rescind(CBC).apply(mini_world), _requests())
+    assert compare(mini_world, Rescind(CBC), _requests()) == result  # a reform of the baseline
     assert render.to_text(result).splitlines() == [
         "4 of 10 requests change: 0 gain, 3 lose, 1 change terms only",
         "buyer      item             shift  before                   after              "
@@ -217,17 +219,17 @@ def test_rescinding_the_case_by_case_rule(mini_world: World) -> None:
 
 
 def test_rescinding_from_a_date_ends_the_policy(mini_world: World) -> None:
-    later = rescind(CBC, D(2026, 3, 1))
+    later = Rescind(CBC, D(2026, 3, 1))
     assert later.name == "rescind us-2026-h200-case-by-case from 2026-03-01"
-    assert later(mini_world).policy(CBC).expires == D(2026, 3, 1)
-    assert compare(mini_world, later(mini_world), _requests()).changes == ()
-    assert CBC not in rescind(CBC, D(2026, 1, 1))(mini_world).ids("policy")
-    ended = rescind(CBC, D(2026, 3, 1))(mini_world)
-    assert rescind(CBC, D(2026, 4, 1))(ended) == ended
+    assert later.apply(mini_world).policy(CBC).expires == D(2026, 3, 1)
+    assert compare(mini_world, later.apply(mini_world), _requests()).changes == ()
+    assert CBC not in Rescind(CBC, D(2026, 1, 1)).apply(mini_world).ids("policy")
+    ended = Rescind(CBC, D(2026, 3, 1)).apply(mini_world)
+    assert Rescind(CBC, D(2026, 4, 1)).apply(ended) == ended
 
 
 def test_deauthorizing_the_only_buyer_rescinds_the_authorization(mini_world: World) -> None:
-    reformed = deauthorize(APPROVALS, "bytedance")(mini_world)
+    reformed = Deauthorize(APPROVALS, "bytedance").apply(mini_world)
     assert APPROVALS not in reformed.ids("policy")
     changes = compare(mini_world, reformed, _requests()).changes
     seen = [(x.buyer, x.item, x.before.verdict, x.after.verdict, x.responsible) for x in changes]
@@ -238,7 +240,7 @@ def test_deauthorizing_the_only_buyer_rescinds_the_authorization(mini_world: Wor
 
 
 def test_authorize_and_deauthorize_edit_the_buyers(mini_world: World) -> None:
-    both = authorize(APPROVALS, "huawei")(mini_world)
+    both = Authorize(APPROVALS, "huawei").apply(mini_world)
     buyers = [n for n in walk(both.policy(APPROVALS).criterion) if isinstance(n, BuyerIs)]
     assert buyers == [BuyerIs(["bytedance", "huawei"])]
     result = compare(mini_world, both, _requests())
@@ -248,27 +250,27 @@ def test_authorize_and_deauthorize_edit_the_buyers(mini_world: World) -> None:
         "huawei  nvidia-h200  gains  prohibited  license (denial)*  cn-2026-h200-customs-block, "
         "us-entity-list-license",
     ]
-    assert deauthorize(APPROVALS, "huawei")(both) == mini_world
+    assert Deauthorize(APPROVALS, "huawei").apply(both) == mini_world
 
 
 def test_authorization_errors(mini_world: World) -> None:
     with pytest.raises(InvalidValueError, match="effect prohibit, not allow"):
-        authorize("cn-2026-h200-customs-block", "huawei")(mini_world)
+        Authorize("cn-2026-h200-customs-block", "huawei").apply(mini_world)
     with pytest.raises(InvalidValueError, match="no buyer_is test"):
-        authorize("us-2026-semiconductor-tariff", "huawei")(mini_world)
+        Authorize("us-2026-semiconductor-tariff", "huawei").apply(mini_world)
     with pytest.raises(InvalidValueError, match=r"does not name \['huawei'\]"):
-        deauthorize(APPROVALS, "huawei")(mini_world)
+        Deauthorize(APPROVALS, "huawei").apply(mini_world)
     with pytest.raises(UnknownEntityError, match="bytedanse"):
-        authorize(APPROVALS, "bytedanse")(mini_world)
+        Authorize(APPROVALS, "bytedanse").apply(mini_world)
 
 
 def test_change_threshold(mini_world: World) -> None:
     # TPP 16,000 still covers the H200 (15,832): nothing changes.
-    cap = change_threshold(CBC, "tpp", 16000)
+    cap = ChangeThreshold(CBC, "tpp", 16000)
     assert cap.name == "set tpp threshold of us-2026-h200-case-by-case to 16000"
-    assert Spec("tpp", "<", 16000) in walk(cap(mini_world).policy(CBC).criterion)
-    assert compare(mini_world, cap(mini_world), _requests()).changes == ()
-    lower = change_threshold(CBC, "tpp", 15000)(mini_world)
+    assert Spec("tpp", "<", 16000) in walk(cap.apply(mini_world).policy(CBC).criterion)
+    assert compare(mini_world, cap.apply(mini_world), _requests()).changes == ()
+    lower = ChangeThreshold(CBC, "tpp", 15000).apply(mini_world)
     result = compare(mini_world, lower, _requests())
     assert [(x.buyer, x.item, x.shift) for x in result.changes] == [
         ("bytedance", "nvidia-h200", Shift.LOSES),
@@ -280,15 +282,15 @@ def test_change_threshold(mini_world: World) -> None:
 
 def test_change_threshold_errors(mini_world: World) -> None:
     with pytest.raises(InvalidValueError, match=r"tests tpp with \['<', '>'\]; pass op="):
-        change_threshold("us-2026-semiconductor-tariff", "tpp", 15000)(mini_world)
+        ChangeThreshold("us-2026-semiconductor-tariff", "tpp", 15000).apply(mini_world)
     with pytest.raises(InvalidValueError, match="has no spec test on memory_gb; its spec tests"):
-        change_threshold(CBC, "memory_gb", 100)(mini_world)
-    tariff = change_threshold("us-2026-semiconductor-tariff", "tpp", 15000, op=">")(mini_world)
+        ChangeThreshold(CBC, "memory_gb", 100).apply(mini_world)
+    tariff = ChangeThreshold("us-2026-semiconductor-tariff", "tpp", 15000, op=">").apply(mini_world)
     assert Spec("tpp", ">", 15000) in walk(tariff.policy("us-2026-semiconductor-tariff").criterion)
 
 
 def test_listing_and_delisting(mini_world: World) -> None:
-    listed = list_company("us-entity-list", "bytedance", D(2026, 1, 20))(mini_world)
+    listed = ListCompany("us-entity-list", "bytedance", D(2026, 1, 20)).apply(mini_world)
     result = compare(mini_world, listed, _requests())
     assert [(x.buyer, x.item, x.shift) for x in result.changes] == [
         ("bytedance", "nvidia-h200", Shift.LOSES),
@@ -296,7 +298,7 @@ def test_listing_and_delisting(mini_world: World) -> None:
         ("bytedance", "nvidia-h100-sxm", Shift.LOSES),
         ("bytedance", "nvidia-h200", Shift.LOSES),
     ]  # fmt: skip
-    delisted = delist_company("us-entity-list", "huawei", D(2026, 1, 1))(mini_world)
+    delisted = DelistCompany("us-entity-list", "huawei", D(2026, 1, 1)).apply(mini_world)
     result = compare(mini_world, delisted, _requests())
     assert render.to_text(result).splitlines()[2:] == [
         "huawei  nvidia-h200      terms  prohibited        prohibited*              "
@@ -318,12 +320,12 @@ def test_reforms_chain_in_order(mini_world: World) -> None:
         supersedes=["cn-2026-h200-customs-block"],
         effective=D(2026, 1, 30),
     )
-    both = add_policy(new).then(rescind(CBC))
+    both = AddPolicy(new).then(Rescind(CBC))
     assert isinstance(both, Reform)
     assert both.name == "add cn-what-if-approvals; then rescind us-2026-h200-case-by-case"
-    assert both(mini_world) == rescind(CBC)(add_policy(new)(mini_world))
+    assert both.apply(mini_world) == Rescind(CBC).apply(AddPolicy(new).apply(mini_world))
     with pytest.raises(UnknownEntityError, match="cn-what-if-approvals"):
-        rescind("cn-what-if-approvals").then(add_policy(new))(mini_world)
+        Rescind("cn-what-if-approvals").then(AddPolicy(new)).apply(mini_world)
 
 
 def test_compare_matrices_between_two_dates(mini_world: World) -> None:
@@ -377,7 +379,7 @@ def test_best_route_goes_through_the_us(mini_world: World) -> None:
 
 def _with(world: World, *policies: AnyPolicy) -> World:
     for p in policies:
-        world = gw.add_policy(world, p)
+        world = AddPolicy(p).apply(world)
     return world
 
 
@@ -457,11 +459,9 @@ def test_lint_finds_always_superseded_policies(mini_world: World) -> None:
         "discourage",
         effective=D(2026, 2, 1),
     )
-    world = gw.amend_policy(
-        _with(mini_world, shadowed),
-        APPROVALS,
-        supersedes={"cn-2026-h200-customs-block", "planted-discouraged"},
-    )
+    world = Amend(
+        APPROVALS, supersedes={"cn-2026-h200-customs-block", "planted-discouraged"}
+    ).apply(_with(mini_world, shadowed))
     assert lint(world) == (
         Finding(
             FindingKind.ALWAYS_SUPERSEDED,
@@ -474,7 +474,7 @@ def test_lint_finds_always_superseded_policies(mini_world: World) -> None:
 
 
 def test_lint_finds_tests_of_ended_listings(mini_world: World) -> None:
-    delisted = delist_company("us-entity-list", "huawei", D(2020, 1, 1))(mini_world)
+    delisted = DelistCompany("us-entity-list", "huawei", D(2020, 1, 1)).apply(mini_world)
     world = _with(
         delisted,
         _planted("planted-listed", BuyerListed(["us-entity-list"]), effective=D(2021, 1, 1)),
@@ -581,7 +581,9 @@ def test_json_of_timelines_comparisons_and_routes(mini_world: World) -> None:
             ],
         )
     ]
-    result = json.loads(render.to_json(compare(mini_world, rescind(CBC)(mini_world), [request])))
+    result = json.loads(
+        render.to_json(compare(mini_world, Rescind(CBC).apply(mini_world), [request]))
+    )
     assert result["compared"] == 1
     assert [
         (x["shift"], x["before"]["review"], x["after"]["review"]) for x in result["changes"]
@@ -601,7 +603,7 @@ def test_markdown_tables(mini_world: World) -> None:
         "| huawei | license (denial) | prohibited |\n\n"
         "_* with conditions; ? not certain (depends on unknown facts)_\n"
     )
-    result = compare(mini_world, rescind(CBC)(mini_world), _requests()[:1])
+    result = compare(mini_world, Rescind(CBC).apply(mini_world), _requests()[:1])
     assert render.to_markdown(result).splitlines()[:4] == [
         "**1 of 1 requests change: 0 gain, 1 lose, 0 change terms only**",
         "",
@@ -652,12 +654,9 @@ def test_timeline_change_points_are_the_days_the_decision_changes(data: st.DataO
 def _worlds_with_reform(draw: st.DrawFn) -> tuple[World, World, list[AccessRequest]]:
     world = draw(strategies.worlds())
     gone = draw(st.lists(st.sampled_from([p.id for p in world.policies] or [""]), unique=True))
-    reform = Reform(name="remove some policies", steps=())
-    for pid in gone:
-        if pid:
-            reform = reform.then(rescind(pid))
+    steps = [Rescind(pid) for pid in gone if pid]
     requests = draw(st.lists(strategies.requests(world), min_size=1, max_size=6))
-    return world, reform(world), requests
+    return world, Chain(steps).apply(world) if steps else world, requests
 
 
 @settings(max_examples=60, deadline=None)

@@ -41,7 +41,7 @@ from geotech import (
     World,
 )
 from geotech.criteria import CRITERIA, Criterion, Facts, depth, fmt, walk
-from geotech.world import list_company
+from geotech.reforms import ListCompany
 
 D = dt.date
 ON = D(2026, 2, 1)
@@ -305,7 +305,7 @@ def test_buyer_listed_is_dated(mini_world: World) -> None:
 
 
 def test_buyer_listed_with_affiliates_climbs_the_parent_chain(mini_world: World) -> None:
-    world = list_company(mini_world, "us-entity-list", "bytedance", D(2026, 1, 1))
+    world = ListCompany("us-entity-list", "bytedance", D(2026, 1, 1)).apply(mini_world)
     own = judge(world, BuyerListed(["us-entity-list"]), buyer="bytedance-sg")
     assert own.truth is F
     chain = judge(world, BuyerListed(["us-entity-list"], affiliates=True), buyer="bytedance-sg")

@@ -43,8 +43,9 @@ from geotech import (
 from geotech import strategies as gs
 from geotech.criteria import CRITERIA, depth, walk
 from geotech.policies import CONDITIONS
+from geotech.reforms import AddPolicy
 from geotech.testing import completion_problems
-from geotech.world import MAX_CRITERION_DEPTH, add_policy
+from geotech.world import MAX_CRITERION_DEPTH
 
 SOME = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: How far ``find`` may search for a case before the strategies count as not reaching it
@@ -191,7 +192,7 @@ def test_new_policies_fit_the_world(data: Any) -> None:
     for policy in (data.draw(gs.new_policies(world)), data.draw(gs.new_policies(world, near))):
         assert not policy.supersedes
         assert policy.id not in world.ids("policy")
-        assert policy in add_policy(world, policy).policies
+        assert policy in AddPolicy(policy).apply(world).policies
     assert policy.in_force(near.on)
 
 

@@ -33,6 +33,7 @@ from geotech import (
     catalog,
 )
 from geotech.errors import InvalidValueError
+from geotech.reforms import AddPolicy, Amend, RemovePolicy
 from geotech.supply import (
     Chokepoint,
     Exposure,
@@ -42,7 +43,6 @@ from geotech.supply import (
     current_shares,
     exposure,
 )
-from geotech.world import add_policy, amend_policy, remove_policy
 
 D = dt.date
 BEFORE_SUSPENSIONS = D(2025, 6, 1)
@@ -293,7 +293,7 @@ def test_chokepoint_threshold_must_be_a_fraction(world: World, threshold: float)
 
 def _truce(world: World) -> World:
     for suspension in (OCT_2025_SUSPENSION, US_BAN_SUSPENSION):
-        world = amend_policy(world, suspension, expires=None)
+        world = Amend(suspension, clear={"expires"}).apply(world)
     return world
 
 
@@ -301,7 +301,7 @@ def test_the_october_package_coming_back(world: World) -> None:
     truce = _truce(world)
     scenario = counter_scenario(
         truce,
-        lambda w: amend_policy(w, OCT_2025_SUSPENSION, expires=D(2026, 11, 11)),
+        Amend(OCT_2025_SUSPENSION, expires=D(2026, 11, 11)),
         AFTER_SUSPENSIONS,
         ["US", "nvidia"],
     )
@@ -322,7 +322,7 @@ def test_the_october_package_coming_back(world: World) -> None:
 
 
 def test_a_counter_scenario_takes_a_world_or_a_reform(world: World) -> None:
-    later = amend_policy(world, OCT_2025_SUSPENSION, expires=D(2027, 1, 1))
+    later = Amend(OCT_2025_SUSPENSION, expires=D(2027, 1, 1)).apply(world)
     direct = counter_scenario(world, later, AFTER_SUSPENSIONS, ["KR"])
     reform = counter_scenario(world, lambda _: later, AFTER_SUSPENSIONS, ["KR"])
     assert direct == reform
@@ -412,7 +412,7 @@ def controls(draw: st.DrawFn, id: str) -> ExportPolicy:
 def worlds(draw: st.DrawFn) -> World:
     world = _base_world()
     for i in range(draw(st.integers(0, 4))):
-        world = add_policy(world, draw(controls(f"control-{i}")))
+        world = AddPolicy(draw(controls(f"control-{i}"))).apply(world)
     return world
 
 
@@ -439,7 +439,7 @@ def test_adding_a_control_never_lowers_exposure(
     world: World, control: ExportPolicy, producer: str, on: dt.date, end_use: str | None
 ) -> None:
     before = exposure(world, producer, on, end_use=end_use)
-    after = exposure(add_policy(world, control), producer, on, end_use=end_use)
+    after = exposure(AddPolicy(control).apply(world), producer, on, end_use=end_use)
     assert _at_least(after, before)
 
 
@@ -452,7 +452,7 @@ def test_removing_a_control_never_raises_exposure(
         return
     removed = data.draw(st.sampled_from([p.id for p in world.policies]))
     before = exposure(world, producer, on)
-    after = exposure(remove_policy(world, removed), producer, on)
+    after = exposure(RemovePolicy(removed).apply(world), producer, on)
     assert _at_least(before, after)
 
 

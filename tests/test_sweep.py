@@ -1,4 +1,5 @@
-"""Sweeps equal reform-by-reform evaluation, in this process, on a process pool and on dask."""
+"""Sweeps equal reform-by-reform evaluation, in this process, on a process pool and on dask;
+reform ensembles are records built by ``grid`` and ``draws``."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pytest
 
 from geotech import AccessRequest, EffectKind, World, evaluate
 from geotech.errors import UnknownEntityError
-from geotech.sweep import Parametrized, Reform, Rulings, SweepError, draws, grid, sweep
-from geotech.world import amend_policy, remove_policy
+from geotech.reforms import Amend, ChangeThreshold, Reform, RemovePolicy
+from geotech.sweep import Rulings, SweepError, draws, grid, sweep
 
 D = dt.date
 REQUESTS = tuple(
@@ -25,7 +26,7 @@ REQUESTS = tuple(
 )
 
 
-def ensemble() -> list[Parametrized]:
+def ensemble() -> list[Reform]:
     """Every policy of the mini world made an allow, a discouragement or a prohibition, then
     each removed: 7 x 3 + 7 reforms."""
     ids = [
@@ -38,14 +39,14 @@ def ensemble() -> list[Parametrized]:
         "us-entity-list-license",
     ]
     effects = [EffectKind.ALLOW, EffectKind.DISCOURAGE, EffectKind.PROHIBIT]
-    amended = grid(amend_policy, policy_id=ids, effect=effects, review=[None])
-    return amended + grid(remove_policy, policy_id=ids)
+    amended = grid(Amend, policy=ids, effect=effects, clear=[{"review"}])
+    return amended + grid(RemovePolicy, policy=ids)
 
 
-def one_by_one(world: World, reforms: list[Parametrized]) -> list[Rulings]:
+def one_by_one(world: World, reforms: list[Reform]) -> list[Rulings]:
     out = []
     for reform in reforms:
-        reformed = reform(world)
+        reformed = reform.apply(world)
         out.append(tuple(evaluate(reformed, r).ruling for r in REQUESTS))
     return out
 
@@ -64,28 +65,45 @@ class Inline(Executor):
 
 
 def test_grid_varies_the_last_axis_fastest() -> None:
-    reforms = grid(amend_policy, policy_id=["a", "b"], effect=["allow", "prohibit"])
-    assert [r.params for r in reforms] == [
-        (("policy_id", "a"), ("effect", "allow")),
-        (("policy_id", "a"), ("effect", "prohibit")),
-        (("policy_id", "b"), ("effect", "allow")),
-        (("policy_id", "b"), ("effect", "prohibit")),
+    reforms = grid(Amend, policy=["a", "b"], effect=["allow", "prohibit"])
+    assert reforms == [
+        Amend("a", effect=EffectKind.ALLOW),
+        Amend("a", effect=EffectKind.PROHIBIT),
+        Amend("b", effect=EffectKind.ALLOW),
+        Amend("b", effect=EffectKind.PROHIBIT),
     ]
 
 
 def test_draws_are_reproducible_from_their_seed() -> None:
-    axes: dict[str, Any] = {"policy_id": ["a", "b", "c"], "rate": lambda rng: rng.uniform(0, 1)}
-    first = draws(amend_policy, 20, seed=7, **axes)
-    assert first == draws(amend_policy, 20, seed=7, **axes)
-    assert first != draws(amend_policy, 20, seed=8, **axes)
-    assert {dict(r.params)["policy_id"] for r in first} <= {"a", "b", "c"}
-    assert all(0 <= dict(r.params)["rate"] <= 1 for r in first)
+    axes: dict[str, Any] = {
+        "policy": ["a", "b", "c"],
+        "fact": ["tpp"],
+        "value": lambda rng: rng.uniform(0, 1),
+    }
+    first = draws(ChangeThreshold, 20, seed=7, **axes)
+    assert first == draws(ChangeThreshold, 20, seed=7, **axes)
+    assert first != draws(ChangeThreshold, 20, seed=8, **axes)
+    assert all(isinstance(r, ChangeThreshold) for r in first)
+    assert {r.policy for r in first if isinstance(r, ChangeThreshold)} <= {"a", "b", "c"}
+    assert all(0 <= r.value <= 1 for r in first if isinstance(r, ChangeThreshold))
 
 
-def test_a_parametrized_reform_pickles_and_applies(mini_world: World) -> None:
-    [reform] = grid(remove_policy, policy_id=["us-entity-list-license"])
+def test_a_factory_may_be_any_function_returning_a_record(mini_world: World) -> None:
+    def shorten(policy: str, days: int) -> Reform:
+        p = mini_world.policy(policy)
+        return Amend(policy, expires=p.effective + dt.timedelta(days=days))
+
+    reforms = grid(shorten, policy=["us-entity-list-license"], days=[1, 30])
+    assert reforms == [
+        Amend("us-entity-list-license", expires=D(2019, 5, 17)),
+        Amend("us-entity-list-license", expires=D(2019, 6, 15)),
+    ]
+
+
+def test_a_gridded_reform_pickles_and_applies(mini_world: World) -> None:
+    [reform] = grid(RemovePolicy, policy=["us-entity-list-license"])
     assert pickle.loads(pickle.dumps(reform)) == reform
-    assert reform(mini_world) == remove_policy(mini_world, "us-entity-list-license")
+    assert reform.apply(mini_world) == RemovePolicy("us-entity-list-license").apply(mini_world)
 
 
 def test_sweep_in_process_equals_one_by_one(mini_world: World) -> None:
@@ -112,7 +130,7 @@ def test_sweep_on_a_process_pool_equals_one_by_one(mini_world: World) -> None:
 
 
 def test_a_failing_reform_fails_the_sweep(mini_world: World) -> None:
-    reforms: list[Reform] = [*grid(remove_policy, policy_id=["no-such-policy"])]
+    reforms: list[Reform] = [*grid(RemovePolicy, policy=["no-such-policy"])]
     with pytest.raises(UnknownEntityError, match="no-such-policy"):
         sweep(mini_world, reforms, REQUESTS)
     # an error that cannot be unpickled (UnknownEntityError today) arrives as a SweepError

@@ -18,7 +18,6 @@ from geotech import (
     ControlClass,
     CountryGroup,
     DestinationIn,
-    EffectKind,
     ExportPolicy,
     GeotechError,
     ImporterIn,
@@ -39,15 +38,7 @@ from geotech import (
     World,
     WorldError,
 )
-from geotech.world import (
-    MAX_CRITERION_DEPTH,
-    add_policy,
-    amend_policy,
-    delist_company,
-    list_company,
-    remove_policy,
-    replace_policy,
-)
+from geotech.world import MAX_CRITERION_DEPTH
 
 D = dt.date
 US = State(id="US", name="United States")
@@ -377,95 +368,6 @@ def test_classify_takes_an_item_value(mini_world: World) -> None:
 def test_classify_unknown_item_raises(mini_world: World) -> None:
     with pytest.raises(UnknownEntityError, match="did you mean 'nvidia-h20', 'nvidia-h200'"):
         mini_world.classify("nvidia-h201", on=D(2024, 1, 1))
-
-
-# -- reforms ------------------------------------------------------------------------------------
-
-
-def test_add_policy_returns_a_new_world(mini_world: World) -> None:
-    extra = export("us-test-ban", criterion=ItemIs(["nvidia-h20"]), effective=D(2025, 4, 9))
-    changed = add_policy(mini_world, extra)
-    assert changed.policy("us-test-ban") == extra
-    assert "us-test-ban" not in mini_world.ids("policy")
-    assert len(changed.policies) == len(mini_world.policies) + 1
-
-
-def test_add_policy_with_a_taken_id_is_a_world_error(mini_world: World) -> None:
-    with pytest.raises(WorldError, match="id 'us-2023-acs-destination' is used 2 times"):
-        add_policy(mini_world, export("us-2023-acs-destination"))
-
-
-def test_remove_policy_drops_references_to_it(mini_world: World) -> None:
-    changed = remove_policy(mini_world, "cn-2026-h200-customs-block")
-    assert "cn-2026-h200-customs-block" not in changed.ids("policy")
-    assert changed.policy("cn-2026-h200-import-approvals").supersedes == frozenset()
-    assert mini_world.policy("cn-2026-h200-import-approvals").supersedes == {
-        "cn-2026-h200-customs-block"
-    }
-
-
-def test_remove_unknown_policy_raises(mini_world: World) -> None:
-    with pytest.raises(UnknownEntityError, match="unknown policy 'us-2026-h200'"):
-        remove_policy(mini_world, "us-2026-h200")
-
-
-def test_replace_and_amend_policy(mini_world: World) -> None:
-    amended = amend_policy(
-        mini_world, "us-2026-h200-case-by-case", review="presumption_of_approval"
-    )
-    assert (
-        amended.policy("us-2026-h200-case-by-case").review is ReviewPolicy.PRESUMPTION_OF_APPROVAL
-    )
-    assert mini_world.policy("us-2026-h200-case-by-case").review is ReviewPolicy.CASE_BY_CASE
-    stricter = attrs.evolve(mini_world.policy("cn-2026-h200-customs-block"), effect="discourage")
-    replaced = replace_policy(mini_world, stricter)
-    assert replaced.policy("cn-2026-h200-customs-block").effect is EffectKind.DISCOURAGE
-    with pytest.raises(UnknownEntityError):
-        replace_policy(mini_world, export("nope"))
-
-
-def test_amend_policy_into_an_invalid_policy_raises(mini_world: World) -> None:
-    with pytest.raises(GeotechError, match="review is required"):
-        amend_policy(mini_world, "us-2026-h200-case-by-case", review=None)
-
-
-def test_list_and_delist_company(mini_world: World) -> None:
-    listed = list_company(
-        mini_world,
-        "us-entity-list",
-        "bytedance",
-        D(2026, 3, 1),
-        citation="hypothetical",
-        sources=["https://example.org/listing"],
-    )
-    entity_list = listed.party_list("us-entity-list")
-    assert not entity_list.listed("bytedance", D(2026, 2, 28))
-    assert entity_list.listed("bytedance", D(2026, 3, 1))
-    assert not mini_world.party_list("us-entity-list").listed("bytedance", D(2026, 3, 1))
-
-    delisted = delist_company(listed, "us-entity-list", "bytedance", D(2026, 6, 1))
-    after = delisted.party_list("us-entity-list")
-    assert after.listed("bytedance", D(2026, 5, 31))
-    assert not after.listed("bytedance", D(2026, 6, 1))
-    assert after.listed("huawei", D(2026, 6, 1))
-
-
-def test_delist_before_the_listing_starts_drops_it(mini_world: World) -> None:
-    listed = list_company(mini_world, "us-entity-list", "bytedance", D(2026, 3, 1))
-    delisted = delist_company(listed, "us-entity-list", "bytedance", D(2026, 3, 1))
-    assert delisted == mini_world
-
-
-def test_list_company_checks_its_ids(mini_world: World) -> None:
-    with pytest.raises(UnknownEntityError, match="unknown company 'bytedanse'"):
-        list_company(mini_world, "us-entity-list", "bytedanse", D(2026, 3, 1))
-    with pytest.raises(UnknownEntityError, match="unknown party list 'us-entity'"):
-        list_company(mini_world, "us-entity", "bytedance", D(2026, 3, 1))
-
-
-def test_listing_twice_overlapping_is_a_world_error(mini_world: World) -> None:
-    with pytest.raises(WorldError, match=r"party_lists\[us-entity-list\]\.listings\[huawei\]"):
-        list_company(mini_world, "us-entity-list", "huawei", D(2020, 1, 1))
 
 
 def test_a_class_code_belongs_to_one_issuer() -> None:

@@ -25,18 +25,21 @@ from typing import Any, Literal, TypeVar
 import attrs
 import cattrs
 from cattrs.errors import (
+    AttributeValidationNote,
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
     IterableValidationNote,
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.strategies import configure_tagged_union
 
 from geotech import criteria, entities, files, policies
 from geotech.criteria import Criterion
 from geotech.entities import Chip, Precision, Throughput
 from geotech.errors import DocumentError, GeotechError, WorldError
 from geotech.policies import AnyPolicy, Condition, ReviewPolicy
+from geotech.reforms import Reform
 from geotech.world import MAX_CRITERION_DEPTH, World
 
 T = TypeVar("T")
@@ -270,7 +273,37 @@ def _make_converter() -> cattrs.Converter:
     pol_s, pol_u = _tagged(conv, side_classes, "side", "policy side")
     conv.register_structure_hook(AnyPolicy, pol_s)
     conv.register_unstructure_hook(AnyPolicy, pol_u)
+    _configure_reforms(conv)
     return conv
+
+
+def _tag(cls: Any) -> str:
+    return str(cls.tag)
+
+
+def _configure_reforms(conv: cattrs.Converter) -> None:
+    """Reforms as a union tagged by ``type`` (written first); an unknown or missing tag is a
+    problem at ``type`` that lists the known ones."""
+    configure_tagged_union(Reform, conv, tag_generator=_tag, tag_name="type")
+    tagged = conv.get_structure_hook(Reform)
+    tags = [cls.tag for cls in typing.get_args(Reform)]
+
+    def structure(value: Any, t: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise _expect("a table with 'type'", value)
+        if value.get("type") not in tags:
+            problem = _ProblemError(
+                f"expected one of {', '.join(tags)}, got {_got(value.get('type'))}"
+            )
+            problem.__notes__ = [
+                AttributeValidationNote("Structuring the reform type", "type", str)
+            ]
+            raise ClassValidationError("while structuring a reform", [problem], dict)
+        return tagged(value, t)
+
+    conv.register_structure_hook(Reform, structure)
+    untagged = conv.get_unstructure_hook(Reform)
+    conv.register_unstructure_hook(Reform, lambda r: {"type": r.tag, **untagged(r)})
 
 
 converter = _make_converter()
@@ -435,28 +468,50 @@ def world_to_data(world: World) -> dict[str, Any]:
     return doc
 
 
-def loads_world(text: str, format: Format, source: str | None = None) -> World:
-    """A World from TOML or JSON text."""
+def _parse(text: str, format: Format, source: str | None) -> Any:
     try:
-        doc = tomllib.loads(text) if format == "toml" else json.loads(text)
+        return tomllib.loads(text) if format == "toml" else json.loads(text)
     except ValueError as exc:  # also an integer too long to convert (over 4,300 digits)
         raise DocumentError([f"$: not valid {format.upper()}: {exc}"], source) from None
     except RecursionError:
         raise DocumentError(["$: nested too deeply to parse"], source) from None
-    return world_from_data(doc, source)
+
+
+def _read(p: Path) -> str:
+    try:
+        return p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DocumentError([f"$: cannot read the file: {exc.strerror}"], str(p)) from None
+    except UnicodeDecodeError:
+        raise DocumentError(["$: not UTF-8 text"], str(p)) from None
+
+
+def loads_world(text: str, format: Format, source: str | None = None) -> World:
+    """A World from TOML or JSON text."""
+    return world_from_data(_parse(text, format, source), source)
 
 
 def load_world(path: str | os.PathLike[str]) -> World:
     """A World from a ``.toml`` or ``.json`` file; every problem is reported at once."""
     p = Path(path)
     fmt = format_of(p)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DocumentError([f"$: cannot read the file: {exc.strerror}"], str(p)) from None
-    except UnicodeDecodeError:
-        raise DocumentError(["$: not UTF-8 text"], str(p)) from None
-    return loads_world(text, fmt, str(p))
+    return loads_world(_read(p), fmt, str(p))
+
+
+def loads_reform(text: str, format: Format, source: str | None = None) -> Reform:
+    """A reform from TOML or JSON text: one record with its ``type``, or, without ``type``, a
+    chain (``name`` and ``[[steps]]``); every problem is reported at once."""
+    doc = _parse(text, format, source)
+    if isinstance(doc, Mapping) and "type" not in doc:
+        doc = {"type": "chain", **doc}
+    return from_data(doc, Reform, source)
+
+
+def load_reform(path: str | os.PathLike[str]) -> Reform:
+    """A reform from a ``.toml`` or ``.json`` file (see ``loads_reform``)."""
+    p = Path(path)
+    fmt = format_of(p)
+    return loads_reform(_read(p), fmt, str(p))
 
 
 def dumps_world(world: World, format: Format) -> str:

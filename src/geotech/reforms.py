@@ -1,72 +1,271 @@
-"""Reforms: named, chainable ``World -> World`` values (rescind or add a policy, authorize or
-de-authorize an importer, change a threshold, list or delist a company)."""
+"""Reforms as data: frozen records of what-if changes to a World.
+
+Every record has ``apply(world) -> World``, which returns a new, validated world (the input is
+never changed) or raises a ``GeotechError`` saying why the reform does not fit that world.
+Records compare by value, pickle (so they run on process pools and dask), and load from TOML or
+JSON through ``geotech.io`` as members of the tagged union ``Reform`` (tag key ``type``).
+Calling a record applies it; ``a.then(b)`` is the ``Chain`` that applies ``a``, then ``b``.
+
+Each record has a ``name``: given, or derived from its fields when not (``attrs.evolve`` keeps
+the name it had; pass ``name=`` to rename).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, ClassVar, TypeVar, cast
 
 import attrs
 from attrs import frozen
 
 from geotech import criteria as c
-from geotech import world as gw
 from geotech.criteria import Criterion, Op, SpecName
-from geotech.entities import member
+from geotech.entities import Listing, PartyList, Status, member, number, optional_day, strings
 from geotech.errors import InvalidValueError
-from geotech.policies import (
-    AnyPolicy,
-    EffectKind,
-)
+from geotech.policies import AnyPolicy, EffectKind, ReviewPolicy
 from geotech.world import World
 
-Transform = Callable[[World], World]
+R = TypeVar("R", bound="_Record")
 
 
-def _steps(values: Iterable[Transform]) -> tuple[Transform, ...]:
+class _Record:
+    """What every reform record shares: applying, calling and chaining."""
+
+    __slots__ = ()
+    name: str
+
+    def apply(self, world: World) -> World:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """The name derived from the record's fields."""
+        raise NotImplementedError
+
+    def __call__(self, world: World) -> World:
+        return self.apply(world)
+
+    def then(self, other: Reform) -> Chain:
+        """The reform that applies this one, then ``other``."""
+        return Chain((cast("Reform", self), other))
+
+
+#: A name derived from the record's fields unless one is given (keyword only, always last).
+_NAME: Any = attrs.field(
+    default=attrs.Factory(lambda self: self.describe(), takes_self=True), kw_only=True
+)
+
+
+def _companies(values: Iterable[str]) -> tuple[str, ...]:
+    """Converter: company ids, sorted and unique; a lone string is one id."""
+    return tuple(sorted(strings(values)))
+
+
+def _texts(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _steps(values: Iterable[Reform]) -> tuple[Reform, ...]:
+    return tuple(values)
+
+
+def _some(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    if not value:
+        what = "company id" if attribute.name == "buyers" else "reform"
+        raise InvalidValueError(
+            f"{type(instance).__name__}.{attribute.name}: expected at least one {what}"
+        )
+
+
+def _optional_effect(value: EffectKind | str | None) -> EffectKind | None:
+    return None if value is None else member(EffectKind, value, "Amend.effect")
+
+
+def _optional_op(value: Op | str | None) -> Op | None:
+    return None if value is None else member(Op, value, "ChangeThreshold.op")
+
+
+def _fact(value: SpecName | str) -> SpecName:
+    return member(SpecName, value, "ChangeThreshold.fact")
+
+
+# ---------------------------------------------------------------------------------------------
+# Policies
+
+
+def _remove(world: World, policy_id: str) -> World:
+    world.policy(policy_id)
+    kept = tuple(
+        attrs.evolve(p, supersedes=p.supersedes - {policy_id}) if policy_id in p.supersedes else p
+        for p in world.policies
+        if p.id != policy_id
+    )
+    return attrs.evolve(world, policies=kept)
+
+
+def _replace(world: World, policy: AnyPolicy) -> World:
+    world.policy(policy.id)
+    return attrs.evolve(
+        world, policies=tuple(policy if p.id == policy.id else p for p in world.policies)
+    )
+
+
 @frozen
-class Reform:
-    """A named what-if: a pure ``World -> World`` change. ``a.then(b)`` applies ``a``, then
-    ``b``; calling a reform on a world applies it (and validates the result)."""
+class AddPolicy(_Record):
+    """Add a policy; its id must be new."""
 
-    name: str
-    steps: tuple[Transform, ...] = attrs.field(converter=_steps)
+    tag: ClassVar[str] = "add_policy"
+    policy: AnyPolicy
+    name: str = _NAME
 
-    def __call__(self, world: World) -> World:
-        for step in self.steps:
-            world = step(world)
-        return world
+    def describe(self) -> str:
+        return f"add {self.policy.id}"
 
-    def then(self, other: Reform) -> Reform:
-        return Reform(name=f"{self.name}; then {other.name}", steps=(*self.steps, *other.steps))
+    def apply(self, world: World) -> World:
+        return attrs.evolve(world, policies=(*world.policies, self.policy))
 
 
-def rescind(policy_id: str, on: dt.date | None = None, *, name: str | None = None) -> Reform:
+@frozen
+class RemovePolicy(_Record):
+    """Remove a policy outright; other policies stop naming it in ``supersedes``."""
+
+    tag: ClassVar[str] = "remove_policy"
+    policy: str
+    name: str = _NAME
+
+    def describe(self) -> str:
+        return f"remove {self.policy}"
+
+    def apply(self, world: World) -> World:
+        return _remove(world, self.policy)
+
+
+@frozen
+class ReplacePolicy(_Record):
+    """Put ``policy`` in the place of the world's policy with the same id."""
+
+    tag: ClassVar[str] = "replace_policy"
+    policy: AnyPolicy
+    name: str = _NAME
+
+    def describe(self) -> str:
+        return f"replace {self.policy.id}"
+
+    def apply(self, world: World) -> World:
+        return _replace(world, self.policy)
+
+
+@frozen
+class Rescind(_Record):
     """Remove a policy (other policies stop naming it in ``supersedes``); with ``on``, end it
-    on that date instead (removed outright when it would not yet be in force)."""
+    on that date instead (removed outright when it would not yet be in force; unchanged when
+    it ends by then anyway)."""
 
-    def change(world: World) -> World:
-        policy = world.policy(policy_id)
-        if on is None or on <= policy.effective:
-            return gw.remove_policy(world, policy_id)
-        if policy.expires is not None and policy.expires <= on:
+    tag: ClassVar[str] = "rescind"
+    policy: str
+    on: dt.date | None = attrs.field(default=None, validator=optional_day)
+    name: str = _NAME
+
+    def describe(self) -> str:
+        return f"rescind {self.policy}" + (f" from {self.on.isoformat()}" if self.on else "")
+
+    def apply(self, world: World) -> World:
+        policy = world.policy(self.policy)
+        if self.on is None or self.on <= policy.effective:
+            return _remove(world, self.policy)
+        if policy.expires is not None and policy.expires <= self.on:
             return world
-        return gw.amend_policy(world, policy_id, expires=on)
-
-    when = f" from {on.isoformat()}" if on is not None else ""
-    return Reform(name=name or f"rescind {policy_id}{when}", steps=(change,))
+        return _replace(world, attrs.evolve(policy, expires=self.on))
 
 
-def add_policy(policy: AnyPolicy, *, name: str | None = None) -> Reform:
-    """Add a policy (its id must be new)."""
+#: The fields ``Amend`` may set, in the order its name lists them.
+_AMENDABLE = (
+    "title",
+    "effect",
+    "review",
+    "effective",
+    "announced",
+    "expires",
+    "supersedes",
+    "status",
+    "citation",
+    "sources",
+)
+#: The optional fields ``Amend.clear`` may reset to "none".
+_CLEARABLE = frozenset({"review", "announced", "expires"})
 
-    def change(world: World) -> World:
-        return gw.add_policy(world, policy)
 
-    return Reform(name=name or f"add {policy.id}", steps=(change,))
+@frozen
+class Amend(_Record):
+    """Change fields of a policy: each given field replaces the policy's, and the fields named
+    in ``clear`` (``review``, ``announced``, ``expires``) are reset to none. To change a
+    criterion use ``ChangeThreshold``, ``Authorize`` or ``Deauthorize``; to change conditions
+    or anything else, ``ReplacePolicy``."""
+
+    tag: ClassVar[str] = "amend"
+    policy: str
+    title: str | None = None
+    effect: EffectKind | None = attrs.field(default=None, converter=_optional_effect)
+    review: ReviewPolicy | None = None
+    effective: dt.date | None = attrs.field(default=None, validator=optional_day)
+    announced: dt.date | None = attrs.field(default=None, validator=optional_day)
+    expires: dt.date | None = attrs.field(default=None, validator=optional_day)
+    supersedes: frozenset[str] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(strings)
+    )
+    status: Status | None = None
+    citation: str | None = None
+    sources: tuple[str, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(tuple)
+    )
+    clear: frozenset[str] = attrs.field(default=frozenset(), converter=strings)
+    name: str = _NAME
+
+    def __attrs_post_init__(self) -> None:
+        unknown = sorted(self.clear - _CLEARABLE)
+        if unknown:
+            raise InvalidValueError(
+                f"Amend.clear: cannot clear {', '.join(unknown)}; only "
+                f"{', '.join(sorted(_CLEARABLE))} can be cleared"
+            )
+        both = sorted(k for k in self.clear if getattr(self, k) is not None)
+        if both:
+            raise InvalidValueError(
+                f"Amend.clear: {', '.join(both)} both set and cleared; give one or the other"
+            )
+        if not self.changes():
+            raise InvalidValueError(
+                f"Amend: nothing to change in {self.policy!r}; set a field "
+                f"({', '.join(_AMENDABLE)}) or clear one"
+            )
+
+    def changes(self) -> dict[str, Any]:
+        """The policy's fields as this reform sets them."""
+        given = {k: getattr(self, k) for k in _AMENDABLE if getattr(self, k) is not None}
+        return given | dict.fromkeys(sorted(self.clear))
+
+    def describe(self) -> str:
+        parts = [
+            f"clear {k}" if v is None else f"{k} {_text(v)}" for k, v in self.changes().items()
+        ]
+        return f"amend {self.policy}: {', '.join(parts)}"
+
+    def apply(self, world: World) -> World:
+        return _replace(world, attrs.evolve(world.policy(self.policy), **self.changes()))
+
+
+def _text(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, ReviewPolicy):
+        return value.name.lower()
+    if isinstance(value, frozenset | tuple):
+        return "[" + ", ".join(sorted(map(str, value))) + "]"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Criteria: thresholds and authorizations
 
 
 def _rewrite(
@@ -80,6 +279,58 @@ def _rewrite(
     if isinstance(criterion, c.Not):
         return c.Not(_rewrite(criterion.of, fn, not positive))
     return fn(criterion, positive)
+
+
+def _leaves(criterion: Criterion, positive: bool = True) -> Iterator[tuple[Criterion, bool]]:
+    if isinstance(criterion, c.All | c.AnyOf):
+        for x in criterion.of:
+            yield from _leaves(x, positive)
+    elif isinstance(criterion, c.Not):
+        yield from _leaves(criterion.of, not positive)
+    else:
+        yield criterion, positive
+
+
+@frozen
+class ChangeThreshold(_Record):
+    """Set the threshold of the policy's ``spec`` tests on ``fact`` (those with ``op`` when
+    given) to ``value``. Applying raises ``InvalidValueError`` when no test matches, or when
+    tests with different operators match and ``op`` does not say which."""
+
+    tag: ClassVar[str] = "change_threshold"
+    policy: str
+    fact: SpecName = attrs.field(converter=_fact)
+    value: float = attrs.field(converter=number)
+    op: Op | None = attrs.field(default=None, converter=_optional_op)
+    name: str = _NAME
+
+    def describe(self) -> str:
+        op = "" if self.op is None else f" {self.op}"
+        return f"set {self.fact}{op} threshold of {self.policy} to {c.fmt(self.value)}"
+
+    def apply(self, world: World) -> World:
+        policy = world.policy(self.policy)
+        specs = [n for n in c.walk(policy.criterion) if isinstance(n, c.Spec)]
+        hits = [n for n in specs if n.fact is self.fact and self.op in (None, n.op)]
+        if not hits:
+            tests = ", ".join(f"{n.fact} {n.op} {c.fmt(n.value)}" for n in specs) or "none"
+            raise InvalidValueError(
+                f"change_threshold: policy {self.policy!r} has no spec test on {self.fact}"
+                f"{'' if self.op is None else f' with {self.op}'}; its spec tests: {tests}"
+            )
+        ops = sorted({str(n.op) for n in hits})
+        if len(ops) > 1:
+            raise InvalidValueError(
+                f"change_threshold: policy {self.policy!r} tests {self.fact} with {ops}; pass "
+                "op= to say which threshold to change"
+            )
+
+        def fn(node: Criterion, positive: bool) -> Criterion:
+            if isinstance(node, c.Spec) and node in hits:
+                return attrs.evolve(node, value=self.value)
+            return node
+
+        return _replace(world, attrs.evolve(policy, criterion=_rewrite(policy.criterion, fn)))
 
 
 def _authorization(
@@ -98,19 +349,9 @@ def _authorization(
     if not tests:
         raise InvalidValueError(
             f"{verb}: policy {policy_id!r} has no buyer_is test outside a 'not'; add a new "
-            "ImportPolicy naming the buyers with add_policy instead"
+            "ImportPolicy naming the buyers with AddPolicy instead"
         )
     return policy, tests
-
-
-def _leaves(criterion: Criterion, positive: bool = True) -> Iterable[tuple[Criterion, bool]]:
-    if isinstance(criterion, c.All | c.AnyOf):
-        for x in criterion.of:
-            yield from _leaves(x, positive)
-    elif isinstance(criterion, c.Not):
-        yield from _leaves(criterion.of, not positive)
-    else:
-        yield criterion, positive
 
 
 def _with_buyers(
@@ -124,41 +365,189 @@ def _with_buyers(
     return _rewrite(criterion, fn)
 
 
-def authorize(policy_id: str, *buyers: str, name: str | None = None) -> Reform:
-    """Name more buyers in an authorization (an allow policy, typically import side, whose
-    criterion tests ``buyer_is``)."""
-    who = tuple(buyers)
+@frozen
+class Authorize(_Record):
+    """Name more buyers in an authorization: an allow policy (typically import side) whose
+    criterion tests ``buyer_is`` outside a ``not``."""
 
-    def change(world: World) -> World:
-        policy, _ = _authorization(world, policy_id, who, "authorize")
-        criterion = _with_buyers(policy.criterion, lambda ids: ids | set(who))
-        return gw.replace_policy(world, attrs.evolve(policy, criterion=criterion))
+    tag: ClassVar[str] = "authorize"
+    policy: str
+    buyers: tuple[str, ...] = attrs.field(converter=_companies, validator=_some)
+    name: str = _NAME
 
-    return Reform(name=name or f"authorize {', '.join(who)} under {policy_id}", steps=(change,))
+    def describe(self) -> str:
+        return f"authorize {', '.join(self.buyers)} under {self.policy}"
+
+    def apply(self, world: World) -> World:
+        policy, _ = _authorization(world, self.policy, self.buyers, "authorize")
+        criterion = _with_buyers(policy.criterion, lambda ids: ids | set(self.buyers))
+        return _replace(world, attrs.evolve(policy, criterion=criterion))
 
 
-def deauthorize(policy_id: str, *buyers: str, name: str | None = None) -> Reform:
+@frozen
+class Deauthorize(_Record):
     """Remove buyers from an authorization; when it names nobody any more, it is rescinded.
-    Raises ``InvalidValueError`` when a buyer is not named by the policy."""
-    who = frozenset(buyers)
+    Applying raises ``InvalidValueError`` when a buyer is not named by the policy."""
 
-    def change(world: World) -> World:
-        policy, tests = _authorization(world, policy_id, sorted(who), "deauthorize")
+    tag: ClassVar[str] = "deauthorize"
+    policy: str
+    buyers: tuple[str, ...] = attrs.field(converter=_companies, validator=_some)
+    name: str = _NAME
+
+    def describe(self) -> str:
+        return f"deauthorize {', '.join(self.buyers)} under {self.policy}"
+
+    def apply(self, world: World) -> World:
+        policy, tests = _authorization(world, self.policy, self.buyers, "deauthorize")
+        who = frozenset(self.buyers)
         named = frozenset().union(*(n.ids for n in tests))
         missing = sorted(who - named)
         if missing:
             raise InvalidValueError(
-                f"deauthorize: policy {policy_id!r} does not name {missing}; it names "
+                f"deauthorize: policy {self.policy!r} does not name {missing}; it names "
                 f"{sorted(named)}"
             )
         if all(n.ids <= who for n in tests):
-            return gw.remove_policy(world, policy_id)
+            return _remove(world, self.policy)
         criterion = _with_buyers(policy.criterion, lambda ids: ids - who)
-        return gw.replace_policy(world, attrs.evolve(policy, criterion=criterion))
+        return _replace(world, attrs.evolve(policy, criterion=criterion))
 
-    return Reform(
-        name=name or f"deauthorize {', '.join(sorted(who))} under {policy_id}", steps=(change,)
+
+# ---------------------------------------------------------------------------------------------
+# Party lists
+
+
+def _replace_list(world: World, updated: PartyList) -> World:
+    return attrs.evolve(
+        world,
+        party_lists=tuple(updated if p.id == updated.id else p for p in world.party_lists),
     )
+
+
+@frozen
+class ListCompany(_Record):
+    """Put ``company`` on the party list ``list`` from ``start`` (until ``end``)."""
+
+    tag: ClassVar[str] = "list"
+    list: str
+    company: str
+    start: dt.date
+    end: dt.date | None = attrs.field(default=None, validator=optional_day)
+    citation: str = ""
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    name: str = _NAME
+
+    def describe(self) -> str:
+        until = f" until {self.end.isoformat()}" if self.end else ""
+        return f"list {self.company} on {self.list} from {self.start.isoformat()}{until}"
+
+    def apply(self, world: World) -> World:
+        world.company(self.company)
+        target = world.party_list(self.list)
+        listing = Listing(
+            company=self.company,
+            start=self.start,
+            end=self.end,
+            citation=self.citation,
+            sources=self.sources,
+        )
+        return _replace_list(world, attrs.evolve(target, listings=(*target.listings, listing)))
+
+
+@frozen
+class DelistCompany(_Record):
+    """End every listing of ``company`` on the party list ``list`` by ``on``; listings that
+    would start on or after ``on`` are dropped."""
+
+    tag: ClassVar[str] = "delist"
+    list: str
+    company: str
+    on: dt.date
+    name: str = _NAME
+
+    def describe(self) -> str:
+        return f"delist {self.company} from {self.list} on {self.on.isoformat()}"
+
+    def apply(self, world: World) -> World:
+        world.company(self.company)
+        target = world.party_list(self.list)
+        kept: list[Listing] = []
+        for x in target.listings:
+            if x.company != self.company or (x.end is not None and x.end <= self.on):
+                kept.append(x)
+            elif x.start < self.on:
+                kept.append(attrs.evolve(x, end=self.on))
+        return _replace_list(world, attrs.evolve(target, listings=tuple(kept)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Sequences
+
+
+@frozen
+class Chain(_Record):
+    """Several reforms applied in order (at least one). ``chain.apply(w)`` equals applying
+    each step to the result of the previous one."""
+
+    tag: ClassVar[str] = "chain"
+    steps: tuple[Reform, ...] = attrs.field(converter=_steps, validator=_some)
+    name: str = _NAME
+
+    def describe(self) -> str:
+        return "; then ".join(step.name for step in self.steps)
+
+    def apply(self, world: World) -> World:
+        for step in self.steps:
+            world = step.apply(world)
+        return world
+
+    def then(self, other: Reform) -> Chain:
+        """This chain with ``other`` as its last step (nested when this chain has its own
+        name, which then stays with the steps it describes)."""
+        if self.name == self.describe():
+            return Chain((*self.steps, other))
+        return Chain((self, other))
+
+
+#: Every reform record; ``geotech.io`` loads them by their ``type`` tag.
+Reform = (
+    Rescind
+    | Authorize
+    | Deauthorize
+    | ChangeThreshold
+    | ListCompany
+    | DelistCompany
+    | AddPolicy
+    | RemovePolicy
+    | ReplacePolicy
+    | Amend
+    | Chain
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shorthands with the signatures of the earlier reform functions (buyers as positional
+# arguments): each returns its record, named ``name`` when given.
+
+
+def _named(reform: R, name: str | None) -> R:
+    return reform if name is None else attrs.evolve(reform, name=name)  # type: ignore[misc]
+
+
+def rescind(policy_id: str, on: dt.date | None = None, *, name: str | None = None) -> Rescind:
+    return _named(Rescind(policy_id, on), name)
+
+
+def add_policy(policy: AnyPolicy, *, name: str | None = None) -> AddPolicy:
+    return _named(AddPolicy(policy), name)
+
+
+def authorize(policy_id: str, *buyers: str, name: str | None = None) -> Authorize:
+    return _named(Authorize(policy_id, buyers), name)
+
+
+def deauthorize(policy_id: str, *buyers: str, name: str | None = None) -> Deauthorize:
+    return _named(Deauthorize(policy_id, buyers), name)
 
 
 def change_threshold(
@@ -168,40 +557,8 @@ def change_threshold(
     *,
     op: Op | str | None = None,
     name: str | None = None,
-) -> Reform:
-    """Set the threshold of the policy's ``spec`` tests on ``fact`` (those with ``op`` when
-    given) to ``value``. Raises ``InvalidValueError`` when no test matches, or when tests with
-    different operators match and ``op`` does not say which."""
-    on_fact = member(SpecName, fact, "change_threshold.fact")
-    with_op = None if op is None else member(Op, op, "change_threshold.op")
-
-    def change(world: World) -> World:
-        policy = world.policy(policy_id)
-        specs = [n for n in c.walk(policy.criterion) if isinstance(n, c.Spec)]
-        hits = [n for n in specs if n.fact is on_fact and (with_op is None or n.op is with_op)]
-        if not hits:
-            tests = ", ".join(f"{n.fact} {n.op} {c.fmt(n.value)}" for n in specs) or "none"
-            raise InvalidValueError(
-                f"change_threshold: policy {policy_id!r} has no spec test on {on_fact}"
-                f"{'' if with_op is None else f' with {with_op}'}; its spec tests: {tests}"
-            )
-        ops = sorted({str(n.op) for n in hits})
-        if len(ops) > 1:
-            raise InvalidValueError(
-                f"change_threshold: policy {policy_id!r} tests {on_fact} with {ops}; pass op= "
-                "to say which threshold to change"
-            )
-
-        def fn(node: Criterion, positive: bool) -> Criterion:
-            if isinstance(node, c.Spec) and node in hits:
-                return attrs.evolve(node, value=value)
-            return node
-
-        criterion = _rewrite(policy.criterion, fn)
-        return gw.replace_policy(world, attrs.evolve(policy, criterion=criterion))
-
-    default = f"set {on_fact}{'' if with_op is None else f' {with_op}'} threshold of {policy_id} "
-    return Reform(name=name or default + f"to {c.fmt(float(value))}", steps=(change,))
+) -> ChangeThreshold:
+    return _named(ChangeThreshold(policy_id, fact, value, op), name)
 
 
 def list_company(
@@ -211,25 +568,11 @@ def list_company(
     *,
     end: dt.date | None = None,
     name: str | None = None,
-) -> Reform:
-    """Put ``company`` on ``party_list`` from ``start`` (until ``end``)."""
-
-    def change(world: World) -> World:
-        return gw.list_company(world, party_list, company, start, end=end)
-
-    return Reform(
-        name=name or f"list {company} on {party_list} from {start.isoformat()}", steps=(change,)
-    )
+) -> ListCompany:
+    return _named(ListCompany(party_list, company, start, end), name)
 
 
 def delist_company(
     party_list: str, company: str, on: dt.date, *, name: str | None = None
-) -> Reform:
-    """End every listing of ``company`` on ``party_list`` by ``on``."""
-
-    def change(world: World) -> World:
-        return gw.delist_company(world, party_list, company, on)
-
-    return Reform(
-        name=name or f"delist {company} from {party_list} on {on.isoformat()}", steps=(change,)
-    )
+) -> DelistCompany:
+    return _named(DelistCompany(party_list, company, on), name)

@@ -348,7 +348,7 @@ def counter_scenario(
     end_use: str | None = None,
 ) -> CounterScenario:
     """Exposure of ``producers`` on ``on`` in ``baseline`` and in ``scenario`` (a world, or a
-    reform applied to the baseline such as ``lambda w: amend_policy(w, id, expires=day)``),
+    reform applied to the baseline such as ``Amend(id, expires=day)``),
     with the inputs whose controlled share changes and the chips that need them."""
     reformed = scenario(baseline) if callable(scenario) else scenario
     before = tuple(exposure(baseline, p, on, end_use=end_use) for p in producers)

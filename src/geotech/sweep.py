@@ -1,15 +1,14 @@
 """Scenario ensembles: the rulings of many requests under many reforms, on any executor.
 
-A reform is a callable ``World -> World`` (``geotech.world`` has the building blocks:
-``amend_policy``, ``add_policy``, ``list_company``...). ``grid`` and ``draws`` build ensembles
-of ``Parametrized`` reforms, a grid of values or seeded random draws; ``sweep`` evaluates an
-ensemble in this process or on any ``concurrent.futures.Executor``: a process pool,
-``dask.distributed``'s ``Client.get_executor()``...
+The reforms are ``geotech.reforms`` records (``Amend``, ``RemovePolicy``, ``Chain``...), which
+pickle. ``grid`` and ``draws`` build ensembles with a record factory (a record class, or any
+function returning a record), over a grid of values or seeded random draws; ``sweep``
+evaluates an ensemble in this process or on any ``concurrent.futures.Executor``: a process
+pool, ``dask.distributed``'s ``Client.get_executor()``...
 
 With an executor, the world and the requests travel once per worker, not once per task: they
 are pickled once and named by their SHA-256; the first tasks carry them, later tasks only the
-name and a small chunk of reforms, and a worker that lacks them says so and gets them. Reforms
-must pickle for process-based executors: module-level functions, or ``Parametrized`` over one.
+name and a small chunk of reforms, and a worker that lacks them says so and gets them.
 """
 
 from __future__ import annotations
@@ -24,14 +23,11 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import Any
 
-from attrs import frozen
-
 from geotech.engine import AccessRequest, Ruling
 from geotech.engine.batch import Evaluator
 from geotech.errors import GeotechError
+from geotech.reforms import Reform
 from geotech.world import World
-
-Reform = Callable[[World], World]
 
 
 class SweepError(GeotechError):
@@ -42,46 +38,32 @@ class SweepError(GeotechError):
 Rulings = tuple[Ruling, ...]
 
 
-@frozen
-class Parametrized:
-    """The reform ``world -> make(world, **params)``; it pickles when ``make`` does."""
-
-    make: Callable[..., World]
-    params: tuple[tuple[str, Any], ...]
-
-    def __call__(self, world: World) -> World:
-        return self.make(world, **dict(self.params))
-
-
-def grid(make: Callable[..., World], **axes: Sequence[Any]) -> list[Parametrized]:
-    """One reform per combination of the axes' values, the last axis varying fastest:
-    ``grid(amend_policy, policy_id=["p1"], expires=[d1, d2])``."""
+def grid(make: Callable[..., Reform], **axes: Sequence[Any]) -> list[Reform]:
+    """``make(**values)`` for every combination of the axes' values, the last axis varying
+    fastest: ``grid(Amend, policy=["p1"], expires=[d1, d2])``."""
     names = tuple(axes)
     return [
-        Parametrized(make, tuple(zip(names, values, strict=True)))
+        make(**dict(zip(names, values, strict=True)))
         for values in itertools.product(*axes.values())
     ]
 
 
 def draws(
-    make: Callable[..., World],
+    make: Callable[..., Reform],
     n: int,
     *,
     seed: int,
     **axes: Sequence[Any] | Callable[[random.Random], Any],
-) -> list[Parametrized]:
-    """``n`` reforms whose parameters are drawn by ``random.Random(seed)``: uniformly from a
-    sequence, or by a function of the generator (``lambda rng: rng.uniform(0, 0.5)``). The same
-    seed gives the same ensemble."""
+) -> list[Reform]:
+    """``n`` reforms ``make(**values)`` whose values are drawn by ``random.Random(seed)``:
+    uniformly from a sequence, or by a function of the generator (``lambda rng:
+    rng.uniform(0, 0.5)``). The same seed gives the same ensemble."""
     rng = random.Random(seed)
 
     def draw(axis: Sequence[Any] | Callable[[random.Random], Any]) -> Any:
         return axis(rng) if callable(axis) else rng.choice(axis)
 
-    return [
-        Parametrized(make, tuple((name, draw(axis)) for name, axis in axes.items()))
-        for _ in range(n)
-    ]
+    return [make(**{name: draw(axis) for name, axis in axes.items()}) for _ in range(n)]
 
 
 def sweep(
@@ -94,7 +76,7 @@ def sweep(
     chunksize: int | None = None,
 ) -> list[Rulings]:
     """The rulings of ``requests`` in each reformed world, in reform order:
-    ``result[i][j] == evaluate(reforms[i](world), requests[j]).ruling``.
+    ``result[i][j] == evaluate(reforms[i].apply(world), requests[j]).ruling``.
 
     Without an executor the ensemble runs here. With one, tasks of ``chunksize`` reforms
     (default: about 16 tasks per worker) run on it; ``workers`` (default: this machine's CPU
@@ -163,7 +145,7 @@ def _evaluate(
     shared: dict[Ruling, Ruling] = {}
     out: list[Rulings] = []
     for reform in reforms:
-        rulings = Evaluator(reform(world)).rulings(requests)
+        rulings = Evaluator(reform.apply(world)).rulings(requests)
         distinct = {id(r): r for r in rulings}  # an Evaluator already shares equal rulings
         canonical = {key: shared.setdefault(r, r) for key, r in distinct.items()}
         out.append(tuple(canonical[id(r)] for r in rulings))

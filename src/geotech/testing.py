@@ -21,7 +21,8 @@ from geotech import io
 from geotech.criteria import Truth
 from geotech.engine import AccessRequest, Decision, Outcome, evaluate, evaluate_many
 from geotech.policies import AnyPolicy, Condition, Restriction, Verdict
-from geotech.world import World, add_policy, remove_policy, replace_policy
+from geotech.reforms import AddPolicy, RemovePolicy, ReplacePolicy
+from geotech.world import World
 
 __all__ = [
     "Permutation",
@@ -264,7 +265,7 @@ def check_out_of_dates(
     on = request.on
     chosen = world.policies if policy_ids is None else [world.policy(i) for i in policy_ids]
     for p in chosen:
-        without = evaluate(remove_policy(world, p.id), request)
+        without = evaluate(RemovePolicy(p.id).apply(world), request)
         variants: list[tuple[str, AnyPolicy]] = []
         if not p.in_force(on):
             variants.append((f"in force from {p.effective} to {p.expires}", p))
@@ -276,7 +277,7 @@ def check_out_of_dates(
             moved = attrs.evolve(p, effective=start, expires=end)
             variants.append((f"moved to start on {start}", moved))
         for how, variant in variants:
-            got = evaluate(replace_policy(world, variant), request)
+            got = evaluate(ReplacePolicy(variant).apply(world), request)
             if not _same(without, got):
                 raise AssertionError(
                     f"out of dates: policy {p.id} ({how}) changes the decision of {request!r}: "
@@ -292,7 +293,7 @@ def check_monotone_add(world: World, policy: AnyPolicy, requests: Iterable[Acces
             f"check_monotone_add: policy {policy.id} supersedes {sorted(policy.supersedes)}; "
             "the law covers policies that supersede nothing"
         )
-    grown = add_policy(world, policy)
+    grown = AddPolicy(policy).apply(world)
     for request in requests:
         before, after = evaluate(world, request), evaluate(grown, request)
         if after.restriction < before.restriction:
@@ -311,7 +312,7 @@ def check_monotone_remove(world: World, policy_id: str, requests: Iterable[Acces
             f"check_monotone_remove: policy {policy_id} supersedes {sorted(policy.supersedes)}; "
             "the law covers policies that supersede nothing"
         )
-    shrunk = remove_policy(world, policy_id)
+    shrunk = RemovePolicy(policy_id).apply(world)
     for request in requests:
         before, after = evaluate(world, request), evaluate(shrunk, request)
         if after.restriction > before.restriction:

@@ -3,7 +3,7 @@
 Building a World checks that its records fit together and reports every problem at once
 (duplicate ids, dangling references, overlapping versions of one class code, parent and
 supersedes cycles). Look-ups of unknown ids raise ``UnknownEntityError`` with close matches.
-Reforms are pure functions that return a new World.
+Changes are reforms (``geotech.reforms``): records whose ``apply`` returns a new World.
 """
 
 from __future__ import annotations
@@ -455,80 +455,3 @@ def _supersedes_cycle(world: World) -> list[str]:
                 state[node] = 2
                 path.pop()
     return []
-
-
-# ---------------------------------------------------------------------------------------------
-# Reforms: pure functions World -> World
-
-
-def add_policy(world: World, policy: AnyPolicy) -> World:
-    """A world with ``policy`` added (its id must be new)."""
-    return attrs.evolve(world, policies=(*world.policies, policy))
-
-
-def remove_policy(world: World, policy_id: str) -> World:
-    """A world without the policy; other policies stop naming it in ``supersedes``."""
-    world.policy(policy_id)
-    kept = tuple(
-        attrs.evolve(p, supersedes=p.supersedes - {policy_id}) if policy_id in p.supersedes else p
-        for p in world.policies
-        if p.id != policy_id
-    )
-    return attrs.evolve(world, policies=kept)
-
-
-def replace_policy(world: World, policy: AnyPolicy) -> World:
-    """A world where the policy with ``policy.id`` is replaced by ``policy``."""
-    world.policy(policy.id)
-    return attrs.evolve(
-        world, policies=tuple(policy if p.id == policy.id else p for p in world.policies)
-    )
-
-
-def amend_policy(world: World, policy_id: str, **changes: Any) -> World:
-    """A world where the policy's fields are changed (``effective=``, ``expires=``,
-    ``criterion=``, ``review=``, ``conditions=``...)."""
-    return replace_policy(world, attrs.evolve(world.policy(policy_id), **changes))
-
-
-def list_company(
-    world: World,
-    party_list: str,
-    company: str,
-    start: dt.date,
-    *,
-    end: dt.date | None = None,
-    citation: str = "",
-    sources: Iterable[str] = (),
-) -> World:
-    """A world where ``company`` is on ``party_list`` from ``start`` (until ``end``)."""
-    world.company(company)
-    target = world.party_list(party_list)
-    listing = Listing(
-        company=company, start=start, end=end, citation=citation, sources=tuple(sources)
-    )
-    updated = attrs.evolve(target, listings=(*target.listings, listing))
-    return _replace_list(world, updated)
-
-
-def delist_company(world: World, party_list: str, company: str, on: dt.date) -> World:
-    """A world where every listing of ``company`` on ``party_list`` ends by ``on``.
-
-    Listings that would start on or after ``on`` are dropped.
-    """
-    world.company(company)
-    target = world.party_list(party_list)
-    kept: list[Listing] = []
-    for x in target.listings:
-        if x.company != company or (x.end is not None and x.end <= on):
-            kept.append(x)
-        elif x.start < on:
-            kept.append(attrs.evolve(x, end=on))
-    return _replace_list(world, attrs.evolve(target, listings=tuple(kept)))
-
-
-def _replace_list(world: World, updated: PartyList) -> World:
-    return attrs.evolve(
-        world,
-        party_lists=tuple(updated if p.id == updated.id else p for p in world.party_lists),
-    )

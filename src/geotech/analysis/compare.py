@@ -1,5 +1,5 @@
-"""Comparisons: who gains and who loses access between two worlds, from what to what, and
-which policies did it."""
+"""Comparisons: who gains and who loses access between two worlds (or a world and a reform of
+it), from what to what, and which policies did it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from geotech import frames
 from geotech.analysis.matrix import AccessMatrix, Terms
 from geotech.engine import AccessRequest, Decision, evaluate_many
 from geotech.errors import InvalidValueError
+from geotech.reforms import Reform
 from geotech.world import World
 
 
@@ -99,11 +100,15 @@ def _diff(pairs: Iterable[tuple[Decision, Decision]]) -> Comparison:
     return Comparison(compared=n, changes=tuple(changes))
 
 
-def compare(baseline: World, reformed: World, requests: Iterable[AccessRequest]) -> Comparison:
-    """Who gains and who loses access from ``baseline`` to ``reformed``. ``compare(w, w, rs)``
-    is empty, and ``compare(b, a, rs)`` mirrors ``compare(a, b, rs)``."""
+def compare(
+    baseline: World, reformed: World | Reform, requests: Iterable[AccessRequest]
+) -> Comparison:
+    """Who gains and who loses access from ``baseline`` to ``reformed``: a world, or a reform
+    applied to the baseline (``compare(w, r, rs) == compare(w, r.apply(w), rs)``).
+    ``compare(w, w, rs)`` is empty, and ``compare(b, a, rs)`` mirrors ``compare(a, b, rs)``."""
+    after = reformed if isinstance(reformed, World) else reformed.apply(baseline)
     rs = tuple(requests)
-    return _diff(zip(evaluate_many(baseline, rs), evaluate_many(reformed, rs), strict=True))
+    return _diff(zip(evaluate_many(baseline, rs), evaluate_many(after, rs), strict=True))
 
 
 def compare_matrices(before: AccessMatrix, after: AccessMatrix) -> Comparison:

@@ -1,30 +1,39 @@
-"""The embedded real-world catalogue: states, groups, companies, lists, items, classes, policies.
+"""The embedded real-world catalogue: states, groups, companies, lists, items, classes, policies,
+and named reforms.
 
 ``world()`` loads the TOML files in ``geotech/catalog/data`` (one per kind; each file is a
 fragment of a world document and the fragments are merged), validates the whole, and caches
 the result. Every record carries its sources; measures known only from reporting are marked
-``status = "reported"`` and can be left out with ``include_reported=False``.
+``status = "reported"`` and can be left out with ``include_reported=False``. ``reforms()``
+loads the named what-ifs of ``data/reforms.toml``.
 """
 
 from __future__ import annotations
 
 import functools
 import tomllib
+import types
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
 from geotech import io
 from geotech.entities import Status
 from geotech.errors import DocumentError
-from geotech.world import World, remove_policy
+from geotech.reforms import Reform, RemovePolicy
+from geotech.world import World
 
-__all__ = ["data_files", "document", "world"]
+__all__ = ["REFORMS_FILE", "data_files", "document", "reforms", "world"]
+
+#: The data file of the named reforms; every other data file is a fragment of the world.
+REFORMS_FILE = "reforms.toml"
 
 
 def data_files() -> tuple[str, ...]:
-    """Names of the catalogue's data files, sorted."""
+    """Names of the data files of the catalogue's world, sorted."""
     root = resources.files(__package__).joinpath("data")
-    return tuple(sorted(p.name for p in root.iterdir() if p.name.endswith(".toml")))
+    names = (p.name for p in root.iterdir() if p.name.endswith(".toml"))
+    return tuple(sorted(name for name in names if name != REFORMS_FILE))
 
 
 def document() -> dict[str, Any]:
@@ -64,7 +73,7 @@ def world(include_reported: bool = True) -> World:
     out = full
     for policy in full.policies:
         if policy.status is Status.REPORTED:
-            out = remove_policy(out, policy.id)
+            out = RemovePolicy(policy.id).apply(out)
     return _without_reported_listings(out)
 
 
@@ -76,3 +85,26 @@ def _without_reported_listings(w: World) -> World:
         for pl in w.party_lists
     )
     return attrs.evolve(w, party_lists=lists)
+
+
+@functools.cache
+def reforms() -> Mapping[str, Reform]:
+    """The catalogue's named reforms by id, in file order (cached; read-only). Each applies to
+    ``world()``: ``reforms()["rescind-h200-rule"].apply(world())``."""
+    source = f"geotech catalogue {REFORMS_FILE}"
+    text = resources.files(__package__).joinpath("data", REFORMS_FILE).read_text(encoding="utf-8")
+    doc = tomllib.loads(text)
+    problems: list[str] = []
+    if doc.pop("schema_version", None) != io.SCHEMA_VERSION:
+        problems.append(f"schema_version: expected {io.SCHEMA_VERSION}")
+    tables = doc.pop("reforms", {})
+    problems += [f"{key}: unknown key; the file holds schema_version and reforms" for key in doc]
+    named: dict[str, Reform] = {}
+    for key, table in tables.items():
+        try:
+            named[key] = io.from_data(table, Reform)
+        except DocumentError as exc:
+            problems += [io.prefix(f"reforms.{key}", p) for p in exc.problems]
+    if problems:
+        raise DocumentError(problems, source)
+    return types.MappingProxyType(named)
