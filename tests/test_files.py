@@ -129,6 +129,7 @@ def test_an_unwritable_folder_is_named(tmp_path: Path) -> None:
 def test_a_planted_symlink_is_never_followed(tmp_path: Path) -> None:
     """A symlink at the name a fixed temporary would have (``.map.svg.tmp.svg``) or at any
     ``.map.svg.*`` name stays untouched, and so does the file it points to."""
+    pytest.importorskip("matplotlib", reason="pictures need the plot extra")
     victim = tmp_path / "victim.txt"
     victim.write_text("precious", encoding="utf-8")
     for name in (".map.svg.tmp.svg", ".map.svg.tmp", ".map.svg.x.tmp"):
@@ -147,6 +148,7 @@ def test_a_planted_symlink_is_never_followed(tmp_path: Path) -> None:
 def test_a_failed_picture_leaves_the_old_file_and_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    pytest.importorskip("matplotlib", reason="pictures need the plot extra")
     figure = plot.chip_map(catalog.world(), ON, chips=["nvidia-h200"], resolution=10)
     target = tmp_path / "map.png"
     target.write_bytes(b"old picture")

@@ -112,12 +112,16 @@ def access_matrix(
     on: dt.date,
     *,
     route: Sequence[str] | None = None,
+    end_use: str | None = None,
 ) -> AccessMatrix:
     """Evaluate every buyer x item on ``on`` (with ``route`` if given, else each request's
-    default route). Raises ``UnknownEntityError`` for an unknown id."""
+    default route, and the declared ``end_use``). Raises ``UnknownEntityError`` for an
+    unknown id."""
     bs, its = _distinct("buyers", buyers), _distinct("items", items)
     path = None if route is None else tuple(route)
-    requests = [AccessRequest(buyer=b, item=i, on=on, route=path) for b in bs for i in its]
+    requests = [
+        AccessRequest(buyer=b, item=i, on=on, route=path, end_use=end_use) for b in bs for i in its
+    ]
     decisions = evaluate_many(world, requests)
     cells = tuple(
         Cell(buyer=r.buyer, item=r.item, decision=d)

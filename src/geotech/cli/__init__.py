@@ -1,9 +1,10 @@
 """The ``geotech`` command: ask the engine and the analysis functions from a terminal.
 
 One module per command, each with its parser registration (``register``) beside its handler
-(``run``): explain, matrix, timeline, compare, route, classify, catalog, lint, validate and
-plot (docs/cli.md); ``shared`` holds what they share and ``arguments`` the argument types.
-Exit codes: 0 success, 1 findings (lint findings, validation problems), 2 usage error (bad
+(``run``): explain, evaluate, matrix, timeline, compare, route, classify, catalog, lint,
+validate, test and plot (docs/cli.md); ``shared`` holds what they share and ``arguments`` the
+argument types. Exit codes: 0 success, 1 findings (lint findings, validation problems, failed
+decision tests, bad request lines), 2 usage error (bad
 arguments, unknown ids, impossible dates, unreadable, oversized or invalid input files),
 3 internal error (a bug in geotech), 130 interrupted. Every error is one line on stderr
 saying what was wrong, where and how to fix it. The command is the only place that reads
@@ -22,11 +23,13 @@ from geotech.cli import (
     catalog,
     classify,
     compare,
+    evaluate,
     explain,
     lint,
     matrix,
     plot,
     route,
+    test,
     timeline,
     validate,
 )
@@ -46,7 +49,20 @@ from geotech.errors import GeotechError
 __all__ = ["build_parser", "main"]
 
 #: The commands in the order ``geotech --help`` lists them.
-COMMANDS = (explain, matrix, timeline, compare, route, classify, catalog, lint, validate, plot)
+COMMANDS = (
+    explain,
+    evaluate,
+    matrix,
+    timeline,
+    compare,
+    route,
+    classify,
+    catalog,
+    lint,
+    validate,
+    test,
+    plot,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="geotech",
         description="Who can obtain which strategic technology, under which rules, and why.",
         epilog="example:\n  geotech explain bytedance nvidia-h200 --on 2026-02-01 --route TW,US,CN"
-        "\n\nexit codes: 0 success, 1 findings (lint, validate), 2 usage error, 3 internal "
-        "error",
+        "\n\nexit codes: 0 success, 1 findings (lint, validate, test, evaluate), 2 usage error, "
+        "3 internal error",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"geotech {geotech.__version__}")

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +20,16 @@ from geotech.cli.shared import (
     UsageError,
     check_all,
     command,
+    decided_on,
+    emit,
+    end_use_option,
     load_world,
     on,
     on_option,
     one_line,
     output_format,
     pairs_options,
+    parse_document,
     read_input,
     route_option,
     write,
@@ -82,6 +84,7 @@ def register(subcommands: Any) -> None:
     pairs_options(p)
     on_option(p)
     route_option(p)
+    end_use_option(p)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,12 +180,7 @@ REFORM_STEPS: dict[str, type[_Step]] = {
 def load_reform(path: Path, text: str) -> tuple[str, list[reforms.Reform]]:
     """A reform file's name and steps from its text (JSON for a ``.json`` path, else TOML);
     raises ``DocumentError`` listing every problem."""
-    try:
-        doc = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-    except ValueError as exc:  # also an integer too long to convert (over 4,300 digits)
-        raise DocumentError([f"$: not valid {path.suffix[1:].upper()}: {exc}"], str(path)) from None
-    except RecursionError:
-        raise DocumentError(["$: nested too deeply to parse"], str(path)) from None
+    doc = parse_document(path, text)
     problems: list[str] = []
     if not isinstance(doc, dict):
         raise DocumentError(["$: expected a table with name and steps"], str(path))
@@ -271,16 +269,22 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{where} ({reform.name}): {one_line(exc)}", args.prog) from None
     day = on(args)
     requests = [
-        AccessRequest(buyer=b, item=i, on=day, route=args.route)
+        AccessRequest(buyer=b, item=i, on=day, route=args.route, end_use=args.end_use)
         for b in args.buyers
         for i in args.items
     ]
     result = analysis.compare(world, reformed, requests)
+    data = render.to_data(result)
+    data["changes"] = [
+        {"buyer": x["buyer"], "item": x["item"], "route": list(change.after.route), **x}
+        for x, change in zip(data["changes"], result.changes, strict=True)
+    ]
     fmt = output_format(args)
-    if fmt == "json":
-        write(io.dumps_json({"reform": name, "on": day, **render.to_data(result)}))
-    elif fmt == "markdown":
-        write(f"**Reform:** {name}, on {day.isoformat()}\n\n{render.to_markdown(result)}")
-    else:
-        write(f"Reform: {name}, on {day.isoformat()}\n{render.to_text(result)}")
+    head = f"{name}, on {day.isoformat()}"
+    if fmt == "markdown":
+        write(f"**Reform:** {head}\n\n")
+    elif fmt == "text":
+        write(f"Reform: {head}\n")
+    data = {"reform": name, "on": day, "route": args.route, "end_use": args.end_use, **data}
+    emit(args, result, footer=decided_on(world, requests), data=data)
     return OK

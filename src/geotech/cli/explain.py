@@ -6,7 +6,18 @@ import argparse
 from typing import Any
 
 from geotech.cli.arguments import count_arg
-from geotech.cli.shared import OK, command, emit, load_world, on, on_option, request, route_option
+from geotech.cli.shared import (
+    OK,
+    command,
+    destination_option,
+    emit,
+    end_use_option,
+    load_world,
+    on,
+    on_option,
+    request,
+    route_option,
+)
 from geotech.engine import evaluate
 
 
@@ -22,9 +33,9 @@ def register(subcommands: Any) -> None:
     p.add_argument("item", metavar="ITEM", help="the item's id (chip, model or material)")
     on_option(p)
     route_option(p)
-    p.add_argument("--destination", metavar="STATE", type=str.upper, help="(default: buyer's HQ)")
+    destination_option(p)
     p.add_argument("--quantity", type=count_arg, help="number of units")
-    p.add_argument("--end-use", metavar="USE", help="declared end use, e.g. datacenter")
+    end_use_option(p)
 
 
 def run(args: argparse.Namespace) -> int:

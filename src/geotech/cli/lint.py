@@ -15,7 +15,7 @@ def register(subcommands: Any) -> None:
         "lint",
         run,
         "findings about the rules themselves (exit 1 when there are any)",
-        "geotech lint --world my_world.toml",
+        "geotech lint --world examples/my_world.toml",
     )
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from geotech import analysis
+from geotech import analysis, render
 from geotech.cli.shared import (
     OK,
     check_all,
     command,
+    decided_on,
     emit,
+    end_use_option,
     load_world,
     on,
     on_option,
@@ -32,10 +34,12 @@ def register(subcommands: Any) -> None:
 
 
 def options(p: argparse.ArgumentParser) -> None:
-    """The options of an access matrix: ``--buyers``, ``--items``, ``--on``, ``--route``."""
+    """The options of an access matrix: ``--buyers``, ``--items``, ``--on``, ``--route``,
+    ``--end-use``."""
     pairs_options(p)
     on_option(p)
     route_option(p)
+    end_use_option(p)
 
 
 def access_matrix(args: argparse.Namespace, world: World) -> analysis.AccessMatrix:
@@ -43,9 +47,20 @@ def access_matrix(args: argparse.Namespace, world: World) -> analysis.AccessMatr
     check_all(args, "--buyers", world.company, args.buyers)
     check_all(args, "--items", world.item, args.items)
     check_all(args, "--route", world.state, args.route or ())
-    return analysis.access_matrix(world, args.buyers, args.items, on(args), route=args.route)
+    return analysis.access_matrix(
+        world, args.buyers, args.items, on(args), route=args.route, end_use=args.end_use
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    emit(args, access_matrix(args, load_world(args)))
+    world = load_world(args)
+    matrix = access_matrix(args, world)
+    data = render.to_data(matrix)
+    data["end_use"] = args.end_use
+    data["cells"] = [
+        {"buyer": x["buyer"], "item": x["item"], "route": list(cell.decision.route), **x}
+        for x, cell in zip(data["cells"], matrix.cells, strict=True)
+    ]
+    requests = [cell.decision.request for cell in matrix.cells]
+    emit(args, matrix, footer=decided_on(world, requests), data=data)
     return OK

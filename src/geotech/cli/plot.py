@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+import attrs
+
 from geotech import compute, files
 from geotech.cli.arguments import (
     date_arg,
@@ -28,6 +30,7 @@ from geotech.cli.shared import (
     check_all,
     command,
     end,
+    end_use_option,
     load_world,
     on,
     on_option,
@@ -85,6 +88,7 @@ def register(subcommands: Any) -> None:
     )
     p.add_argument("--start", type=date_arg, required=True, metavar="DATE")
     p.add_argument("--end", type=date_arg, metavar="DATE", help="(default: tomorrow)")
+    end_use_option(p)
 
     p = picture(
         "matrix",
@@ -120,6 +124,7 @@ def register(subcommands: Any) -> None:
         default=compute.DEFAULT_UTILIZATION,
         help=f"model FLOP utilization (default: {compute.DEFAULT_UTILIZATION})",
     )
+    end_use_option(p)
 
 
 def _save(args: argparse.Namespace, figure: Any) -> int:
@@ -148,7 +153,16 @@ def run_timeline(args: argparse.Namespace) -> int:
 
     world = load_world(args)
     requests = [
-        request(args, world, buyer, item, args.start, where="--request", route=route)
+        request(
+            args,
+            world,
+            buyer,
+            item,
+            args.start,
+            where="--request",
+            route=route,
+            end_use=args.end_use,
+        )
         for buyer, item, route in args.request
     ]
     figure = plot.verdict_timeline(world, requests, args.start, end(args))
@@ -177,6 +191,8 @@ def run_gap(args: argparse.Namespace) -> int:
             check(args, where, world.chip, order.chip)
             check_all(args, f"{where} {order.chip}@", world.state, order.route or ())
         precision = Precision(args.precision)
+        if args.end_use is not None:
+            orders = [attrs.evolve(order, end_use=args.end_use) for order in orders]
         sides.append(compute.accessible_compute(world, who, day, orders, precision=precision))
     gap = compute.compute_gap(sides[0], sides[1], utilization=args.utilization)
     return _save(args, plot.compute_gap_bars(gap))

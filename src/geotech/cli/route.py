@@ -8,17 +8,20 @@ from typing import Any
 import attrs
 
 from geotech import analysis
-from geotech.cli.arguments import via_arg
 from geotech.cli.shared import (
     OK,
     check,
     check_all,
     command,
+    destination_option,
     emit,
+    end_use_lines,
+    end_use_option,
     load_world,
     on,
     on_option,
     request,
+    via_option,
 )
 from geotech.engine import resolve_route
 
@@ -34,22 +37,25 @@ def register(subcommands: Any) -> None:
     p.add_argument("buyer", metavar="BUYER")
     p.add_argument("item", metavar="ITEM")
     on_option(p)
-    p.add_argument(
-        "--via",
-        type=via_arg,
-        metavar="STOPS",
-        help="candidate stops: US,SG,MY+SG is via US; via SG; via MY then SG (the direct route "
-        "is always a candidate; default: one stop in every state of the world)",
-    )
+    via_option(p)
     p.add_argument("--origin", metavar="STATE", type=str.upper, help="(default: item's origin)")
-    p.add_argument("--destination", metavar="STATE", type=str.upper, help="(default: buyer's HQ)")
+    destination_option(p)
+    end_use_option(p)
 
 
 def run(args: argparse.Namespace) -> int:
     world = load_world(args)
     if args.origin is not None:
         check(args, "--origin", world.state, args.origin)
-    asked = request(args, world, args.buyer, args.item, on(args), destination=args.destination)
+    asked = request(
+        args,
+        world,
+        args.buyer,
+        args.item,
+        on(args),
+        destination=args.destination,
+        end_use=args.end_use,
+    )
     if args.origin is not None:
         destination = args.destination or world.company(args.buyer).hq
         start = () if args.origin == destination else (args.origin,)
@@ -61,5 +67,6 @@ def run(args: argparse.Namespace) -> int:
         _, route = resolve_route(world, asked, world.company(args.buyer), world.item(args.item))
         ends = {route[0], route[-1]}
         via = [(), *(tuple(s for s in stops if s not in ends) for stops in args.via)]
-    emit(args, analysis.best_route(world, asked, via))
+    # Every candidate is shown with its route; the end use is the one thing left to say.
+    emit(args, analysis.best_route(world, asked, via), footer=end_use_lines([asked]))
     return OK

@@ -1,5 +1,6 @@
-"""What every ``geotech`` command shares: exit codes, the usage error, the common options,
-world and input-file loading within bounds, id checks, and output through ``geotech.render``.
+"""What every ``geotech`` command shares: exit codes, the usage error, the common options
+(each defined once here), world and input-file loading within bounds, id checks, and output
+through ``geotech.render`` with the route and end use each answer was decided on.
 
 Input files are read once, only if they are regular files, and only up to
 ``GEOTECH_MAX_INPUT_BYTES`` bytes (default 64 MiB); anything else is a usage error.
@@ -9,16 +10,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from geotech import catalog, files, io, render, reports
-from geotech.cli.arguments import date_arg, ids_arg, states_arg
+from geotech.cli.arguments import date_arg, ids_arg, states_arg, via_arg
 from geotech.engine import AccessRequest, resolve_route
-from geotech.errors import GeotechError, ProblemsError, UnknownEntityError
+from geotech.errors import DocumentError, GeotechError, ProblemsError, UnknownEntityError
 from geotech.world import World
 
 OK, FINDINGS, USAGE, INTERNAL, INTERRUPTED = 0, 1, 2, 3, 130
@@ -77,6 +80,34 @@ def route_option(p: argparse.ArgumentParser) -> None:
         metavar="STATES",
         help="states the item passes through, ending at the destination, e.g. TW,US,CN "
         "(default: the item's origin, then the destination)",
+    )
+
+
+def destination_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--destination",
+        metavar="STATE",
+        type=str.upper,
+        help="where the item goes (default: the route's end, else the buyer's HQ)",
+    )
+
+
+def end_use_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--end-use",
+        metavar="USE",
+        help="declared end use, e.g. datacenter (default: undeclared; rules that turn on it "
+        "make the answer uncertain)",
+    )
+
+
+def via_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--via",
+        type=via_arg,
+        metavar="STOPS",
+        help="candidate stops: US,SG,MY+SG is via US; via SG; via MY then SG (the direct route "
+        "is always a candidate; default: one stop in every state of the world)",
     )
 
 
@@ -247,6 +278,17 @@ def read_input(args: argparse.Namespace, where: str, path: Path) -> str:
         raise UsageError(f"{where} {exc}", args.prog) from None
 
 
+def parse_document(path: Path, text: str) -> Any:
+    """The data of a TOML document (JSON for a ``.json`` path); raises ``DocumentError``."""
+    fmt = "JSON" if path.suffix.lower() == ".json" else "TOML"
+    try:
+        return json.loads(text) if fmt == "JSON" else tomllib.loads(text)
+    except ValueError as exc:  # also an integer too long to convert (over 4,300 digits)
+        raise DocumentError([f"$: not valid {fmt}: {exc}"], str(path)) from None
+    except RecursionError:
+        raise DocumentError(["$: nested too deeply to parse"], str(path)) from None
+
+
 def read_world_file(args: argparse.Namespace, where: str, path: Path) -> World:
     """The world in the file ``path`` given as ``where``; raises ``ProblemsError`` when the
     document is invalid and ``UsageError`` when the file cannot be read as one."""
@@ -284,15 +326,65 @@ def output_format(args: argparse.Namespace) -> reports.Format:
     return "json" if fmt == "json" else "markdown" if fmt == "markdown" else "text"
 
 
-def emit(args: argparse.Namespace, value: render.Renderable) -> None:
-    """Write ``value`` to stdout in the ``--format`` asked."""
+def emit(
+    args: argparse.Namespace,
+    value: render.Renderable,
+    *,
+    footer: Sequence[str] = (),
+    data: Any = None,
+) -> None:
+    """Write ``value`` to stdout in the ``--format`` asked: as text or Markdown followed by
+    the ``footer`` lines (see ``decided_on``), or as JSON (``data`` if given, else the
+    value's own)."""
     fmt = output_format(args)
     if fmt == "json":
-        write(render.to_json(value))
-    elif fmt == "markdown":
-        write(render.to_markdown(value))
+        write(io.dumps_json(render.to_data(value) if data is None else data))
+        return
+    markdown = fmt == "markdown"
+    text = render.to_markdown(value) if markdown else render.to_text(value)
+    if markdown and footer:  # a list: an indented line is an item of the line above
+        footer = ["", *(f"  - {x[2:]}" if x.startswith("  ") else f"- {x}" for x in footer)]
+    write(text + "".join(f"{line}\n" for line in footer))
+
+
+def decided_on(world: World, requests: Sequence[AccessRequest]) -> list[str]:
+    """Lines saying which route each request was decided on (one line when they share it,
+    else one line per route with the buyers and items that took it) and the end use."""
+    groups: dict[tuple[str, ...], list[AccessRequest]] = {}
+    for asked in requests:
+        _, route = resolve_route(world, asked, world.company(asked.buyer), world.item(asked.item))
+        groups.setdefault(route, []).append(asked)
+    if all(r.route is not None for r in requests):
+        how = "as given"
+    elif all(r.route is None for r in requests):
+        how = "default: origin, then destination"
     else:
-        write(render.to_text(value))
+        how = "as given, else origin, then destination"
+    if len(groups) == 1:
+        (route,) = groups
+        lines = [f"route: {' -> '.join(route)} ({how})"]
+    else:
+        lines = [f"routes ({how}):"]
+        lines += [f"  {' -> '.join(k)}: {_who(v)}" for k, v in groups.items()]
+    return lines + end_use_lines(requests)
+
+
+def end_use_lines(requests: Sequence[AccessRequest]) -> list[str]:
+    """``end use: ...`` when the requests declare one."""
+    uses = sorted({r.end_use for r in requests if r.end_use is not None})
+    return [f"end use: {', '.join(uses)}"] if uses else []
+
+
+def _who(requests: Sequence[AccessRequest]) -> str:
+    """``a, b x p, q; c x r``: the buyers and items of ``requests``, buyers with the same
+    items together."""
+    items: dict[str, list[str]] = {}
+    for r in requests:
+        items.setdefault(r.buyer, []).append(r.item)
+    buyers: dict[tuple[str, ...], list[str]] = {}
+    for buyer, its in items.items():
+        buyers.setdefault(tuple(its), []).append(buyer)
+    return "; ".join(f"{', '.join(b)} x {', '.join(i)}" for i, b in buyers.items())
 
 
 def write(text: str) -> None:

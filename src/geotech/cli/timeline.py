@@ -5,9 +5,20 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from geotech import analysis
+from geotech import analysis, render
 from geotech.cli.arguments import date_arg
-from geotech.cli.shared import OK, command, emit, end, load_world, request, route_option
+from geotech.cli.shared import (
+    OK,
+    command,
+    decided_on,
+    destination_option,
+    emit,
+    end,
+    end_use_option,
+    load_world,
+    request,
+    route_option,
+)
 
 
 def register(subcommands: Any) -> None:
@@ -25,7 +36,8 @@ def register(subcommands: Any) -> None:
         "--end", type=date_arg, metavar="DATE", help="day after the last (default: tomorrow)"
     )
     route_option(p)
-    p.add_argument("--destination", metavar="STATE", type=str.upper, help="(default: buyer's HQ)")
+    destination_option(p)
+    end_use_option(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
         args.start,
         destination=args.destination,
         route=args.route,
+        end_use=args.end_use,
     )
-    emit(args, analysis.timeline(world, asked, args.start, end(args)))
+    found = analysis.timeline(world, asked, args.start, end(args))
+    data = {**render.to_data(found), "route": list(found.initial.route)}
+    emit(args, found, footer=decided_on(world, [asked]), data=data)
     return OK

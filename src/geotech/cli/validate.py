@@ -28,7 +28,7 @@ def register(subcommands: Any) -> None:
         "validate",
         run,
         "check a world file and report every problem with its path (exit 1 when any)",
-        "geotech validate my_world.toml",
+        "geotech validate examples/my_world.toml",
     )
     p.add_argument("file", type=Path, metavar="FILE", help="a .toml or .json world")
 
