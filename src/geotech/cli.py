@@ -895,7 +895,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     result = analysis.compare(world, reformed, requests)
     fmt = _format(args)
     if fmt == "json":
-        sys.stdout.write(io.dumps_json({"reform": name, "on": on, **render.to_data(result)}))
+        sys.stdout.write(io.dumps_json({"reform": name, "on": on, **io.to_data(result)}))
     elif fmt == "markdown":
         sys.stdout.write(f"**Reform:** {name}, on {on.isoformat()}\n\n{render.to_markdown(result)}")
     else:
