@@ -28,6 +28,9 @@ MAX_DOCUMENT_DEPTH = 2 * MAX_CRITERION_DEPTH + 8
 MAX_INT_DIGITS = sys.int_info.default_max_str_digits
 
 
+MISSING = "missing required key"
+
+
 class MismatchError(ValueError):
     """A value of the wrong type or form; the message says what was expected."""
 
@@ -38,8 +41,6 @@ def shown(value: object) -> str:
         text = repr(value)
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**60:
         text = f"an integer of about {_digits(value)} digits"
-    elif isinstance(value, float) and not math.isfinite(value):
-        text = str(value)
     else:
         try:
             text = json.dumps(value, default=_leaf)
@@ -72,7 +73,7 @@ def describe(exc: BaseException, _: object = None) -> str:
         allowed = ", ".join(a.name for a in attrs.fields(exc.cl) if a.init)
         return f"unknown key {keys}; allowed keys are {allowed}"
     if isinstance(exc, KeyError):
-        return f"missing required key {exc.args[0]!r}"
+        return f"{MISSING} {exc.args[0]!r}"
     if isinstance(exc, RecursionError):
         return "nested too deeply"
     return f"invalid value ({type(exc).__name__}: {exc})"
@@ -84,6 +85,9 @@ def messages(exc: BaseException) -> list[str]:
     for line in cattrs.transform_error(exc, path="$", format_exception=describe):
         # transform_error writes ``message @ path``; a path holds no " @ ".
         message, _, path = line.rpartition(" @ ")
+        if message.startswith(MISSING):
+            # The path of a missing key is not in the document: name the table lacking it.
+            path = path[: path.rfind(".")] if "." in path else path
         out.append(f"{path.removeprefix('$.') or '$'}: {message}")
     return out
 

@@ -79,6 +79,8 @@ def dumps_json(data: Any) -> str:
         return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
     except ValueError as exc:
         raise GeotechError(f"cannot write JSON: {_why(exc)}") from None
+    except RecursionError:
+        raise GeotechError("cannot write JSON: the data is nested too deeply") from None
 
 
 def _json_default(value: object) -> str:
@@ -111,6 +113,8 @@ def dumps_toml(doc: Mapping[str, Any]) -> str:
                     lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in record.items()]
     except ValueError as exc:
         raise GeotechError(f"cannot write TOML: {_why(exc)}") from None
+    except RecursionError:
+        raise GeotechError("cannot write TOML: the data is nested too deeply") from None
     return "\n".join(lines) + "\n"
 
 

@@ -95,8 +95,8 @@ def chokepoint_lines(points: Sequence[Chokepoint], markdown: bool) -> list[str]:
         for p in points
     ]
     header = ["material", "stage", "state", "share", "as of"]
-    body = [*table(header, rows, markdown), "~ estimated share"]
-    return titled(f"{len(points)} chokepoints", body, markdown)
+    legend = ["", "_~ estimated share_"] if markdown else ["~ estimated share"]
+    return titled(f"{len(points)} chokepoints", [*table(header, rows, markdown), *legend], markdown)
 
 
 def counter_lines(c: CounterScenario, markdown: bool) -> list[str]:
