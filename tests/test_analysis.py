@@ -524,39 +524,41 @@ def test_json_is_plain_and_byte_stable(mini_world: World) -> None:
     assert text == render.to_json(
         access_matrix(mini_world, BUYERS[:1], ITEMS[:1], ON, route=VIA_US)
     )
-    assert json.loads(text) == {
+    data = json.loads(text)
+    # Results are written by the one converter: a cell holds its whole decision.
+    assert {k: v for k, v in data.items() if k != "cells"} == {
         "on": "2026-02-01",
         "route": ["TW", "US", "CN"],
         "buyers": ["bytedance"],
         "items": ["nvidia-h200"],
-        "cells": [
-            {
-                "buyer": "bytedance",
-                "item": "nvidia-h200",
-                "verdict": "license_required",
-                "review": "case_by_case",
-                "conditions": [
-                    {"type": "requirement", "kind": "domestic_purchase_ratio",
-                     "detail": "buy domestic chips alongside"},
-                    {"type": "requirement", "kind": "supply_certification",
-                     "detail": "sufficient US supply"},
-                    {"type": "requirement", "kind": "third_party_testing",
-                     "detail": "independent testing in the US"},
-                    {"type": "tariff", "rate": 0.25},
-                    {"type": "volume_cap", "fraction": 0.5,
-                     "reference": "shipments to US end users"},
-                ],
-                "determining_policies": [CBC],
-                "certain": True,
-            }
+    }
+    (cell,) = data["cells"]
+    assert (cell["buyer"], cell["item"]) == ("bytedance", "nvidia-h200")
+    assert cell["decision"]["ruling"] == {
+        "verdict": "license_required",
+        "review": "case_by_case",
+        "conditions": [
+            {"type": "requirement", "kind": "domestic_purchase_ratio",
+             "detail": "buy domestic chips alongside"},
+            {"type": "requirement", "kind": "supply_certification",
+             "detail": "sufficient US supply"},
+            {"type": "requirement", "kind": "third_party_testing",
+             "detail": "independent testing in the US"},
+            {"type": "tariff", "rate": 0.25},
+            {"type": "volume_cap", "fraction": 0.5,
+             "reference": "shipments to US end users"},
         ],
+        "determining_policies": [CBC],
+        "applying_policies": cell["decision"]["ruling"]["applying_policies"],
+        "certain": True,
     }  # fmt: skip
+    assert CBC in cell["decision"]["ruling"]["applying_policies"]
     decision = json.loads(render.to_json(matrix.cells[0].decision))
     assert [(o["leg"], o["side"], o["verdict"]) for o in decision["outcomes"]] == [
-        (["TW", "US"], "export", "allowed"),
-        (["TW", "US"], "import", "conditional"),
-        (["US", "CN"], "export", "license_required"),
-        (["US", "CN"], "import", "conditional"),
+        ({"exporter": "TW", "importer": "US"}, "export", "allowed"),
+        ({"exporter": "TW", "importer": "US"}, "import", "conditional"),
+        ({"exporter": "US", "importer": "CN"}, "export", "license_required"),
+        ({"exporter": "US", "importer": "CN"}, "import", "conditional"),
     ]
     findings = json.loads(render.to_json(lint(mini_world)))
     assert findings == {"findings": []}
@@ -566,8 +568,9 @@ def test_json_of_timelines_comparisons_and_routes(mini_world: World) -> None:
     request = AccessRequest(buyer="bytedance", item="nvidia-h200", on=ON, route=VIA_US)
     line = json.loads(render.to_json(timeline(mini_world, request, D(2026, 1, 20), ON)))
     assert line["start"] == "2026-01-20"
-    assert line["initial"]["verdict"] == "prohibited"
-    assert [(x["on"], x["after"]["review"], x["events"]) for x in line["changes"]] == [
+    assert line["initial"]["ruling"]["verdict"] == "prohibited"
+    changes = line["changes"]
+    assert [(x["on"], x["after"]["ruling"]["review"], x["events"]) for x in changes] == [
         (
             "2026-01-28",
             "case_by_case",
@@ -576,7 +579,6 @@ def test_json_of_timelines_comparisons_and_routes(mini_world: World) -> None:
                     "on": "2026-01-28",
                     "kind": "policy_effective",
                     "subject": APPROVALS,
-                    "detail": "",
                 }
             ],
         )
@@ -586,11 +588,11 @@ def test_json_of_timelines_comparisons_and_routes(mini_world: World) -> None:
     )
     assert result["compared"] == 1
     assert [
-        (x["shift"], x["before"]["review"], x["after"]["review"]) for x in result["changes"]
-    ] == [("loses", "case_by_case", "presumption_of_denial")]
+        (x["before"]["ruling"]["review"], x["after"]["ruling"]["review"]) for x in result["changes"]
+    ] == [("case_by_case", "presumption_of_denial")]
     direct = attrs.evolve(request, route=("TW", "CN"))
     routes = json.loads(render.to_json(best_route(mini_world, direct, via=[(), ("US",)])))
-    assert routes["best"] == list(VIA_US)
+    assert routes["options"][0]["route"] == list(VIA_US)  # ranked: the best first
     assert [o["route"] for o in routes["options"]] == [list(VIA_US), ["TW", "CN"]]
 
 

@@ -180,7 +180,9 @@ def test_malformed_cases_are_reported_with_their_paths() -> None:
         cases_from_data(doc, "cases.toml")
     assert raised.value.problems == (
         "cases[0].on: expected a date YYYY-MM-DD, got '2026-13-01'",
-        "cases[0].why: missing required key 'why'",
+        "cases[0].verdict: expected one of allowed, conditional, discouraged, license_required, "
+        "prohibited, got 'maybe'",
+        "cases[0]: missing required key 'why'",
         "cases[1].conditions[0].kind: a tariff has no kind; give rate",
         "cases[1].conditions[1].type: expected one of tariff, revenue_share, volume_cap, "
         "requirement, got 'bribe'",

@@ -97,3 +97,29 @@ def test_golden_explanation_names_the_determining_policies(path: Path) -> None:
         assert f"  - {pid}: " in text
     for result in (r for o in decision.outcomes for r in o.considered):
         assert f"    {result.policy} [{mark(result)}]" in text
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_golden_in_the_public_json_format(path: Path) -> None:
+    """The converter's JSON of each golden decision says what the golden file expects (verdicts
+    written as lowercase names) and reads back to the same decision."""
+    case = load(path)
+    decision = decide(case)
+    data = json.loads(io.dumps_json(io.to_data(decision)))
+    expected = case["expected"]
+    assert data["ruling"] == {
+        "verdict": expected["verdict"].lower(),
+        "review": expected["review"],
+        "conditions": json.loads(io.dumps_json(expected["conditions"])),
+        "determining_policies": expected["determining_policies"],
+        "applying_policies": data["ruling"]["applying_policies"],
+        "certain": expected["certain"],
+    }
+    assert [
+        (f"{o['leg']['exporter']} -> {o['leg']['importer']}", o["side"], o["verdict"].upper())
+        for o in data["outcomes"]
+    ] == [(o["leg"], o["side"], o["verdict"]) for o in expected["outcomes"]]
+    assert [
+        {"policy": u["policy"], "side": u["side"], "needs": u["needs"]} for u in data["unknowns"]
+    ] == [{k: u[k] for k in ("policy", "side", "needs")} for u in expected["unknowns"]]
+    assert io.from_data(data, Decision) == decision

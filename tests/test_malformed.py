@@ -10,11 +10,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geotech import DocumentError, GeotechError, World, io
+from geotech import DocumentError, GeotechError, Model, Not, Reexport, World, io
+from geotech.criteria import Criterion
 
 ALLOWED_WORLD_KEYS = "$: unknown key 'colour'; allowed keys are schema_version, states, "
 
@@ -83,7 +85,7 @@ MALFORMED_JSON = json.dumps(
 )
 
 EXPECTED = [
-    "states[1].name: missing required key 'name'",
+    "states[1]: missing required key 'name'",
     "companies[0]: unknown key 'founded'; allowed keys are id, name, hq, parent, roles, sources",
     "chips[0].throughput: expected one of fp64, fp32, tf32, bf16, fp16, fp8, int8, fp6, fp4, "
     "int4, got 'fp7'",
@@ -260,7 +262,7 @@ def test_non_string_keys_are_reported_not_a_crash() -> None:
         ({"states": [{"id": 5, "name": "US"}]}, "states[0].id: expected a string, got 5"),
         (
             {"states": [{"id": "USA", "name": "US"}]},
-            "states[0]: State.id: expected an ISO 3166 alpha-2 code like 'CN', got 'USA'",
+            "states[0].id: expected an ISO 3166 alpha-2 code like 'CN', got 'USA'",
         ),
         (
             {"states": [{"id": "US", "name": "A"}, {"id": "US", "name": "B"}]},
@@ -268,8 +270,7 @@ def test_non_string_keys_are_reported_not_a_crash() -> None:
         ),
         (
             {"chips": [{"id": "c", "name": "C", "designer": "n", "die_area_mm2": -5}]},
-            "chips[0]: Chip.die_area_mm2: must be a finite number > 0 (or omitted if unknown), "
-            "got -5.0",
+            "chips[0].die_area_mm2: must be a finite number > 0 (or omitted if unknown), got -5.0",
         ),
         (
             {"chips": [{"id": "c", "name": "C", "designer": "n", "released": "2024-02-30"}]},
@@ -314,11 +315,13 @@ def test_policy_problems_with_paths() -> None:
     with pytest.raises(DocumentError) as info:
         io.world_from_data(doc)
     problems = info.value.problems
-    assert problems[0].startswith("policies[0].criterion: type 'bogus' is not a known criterion")
+    assert problems[0].startswith(
+        "policies[0].criterion.type: expected one of all, any, not, item_kind"
+    )
     assert problems[1:] == (
         "policies[1].criterion.op: expected one of >=, >, <, <=, got '=>'",
         "policies[1].criterion.value: expected a number, got 'x'",
-        "policies[2]: side 'sideways' is not a known policy side; use one of export, import",
+        "policies[2].side: expected one of export, import, got 'sideways'",
         "policies[3].review: expected one of presumption_of_approval, case_by_case, "
         "presumption_of_denial, got 'maybe'",
         "policies[3].conditions[0].rate: expected a fraction between 0 and 1, got 2.0",
@@ -530,3 +533,147 @@ def test_an_interrupted_dump_leaves_no_temporary(
     with pytest.raises(KeyboardInterrupt):
         io.dump_world(mini_world, tmp_path / "world.toml")
     assert list(tmp_path.iterdir()) == []
+
+
+# -- hardening ----------------------------------------------------------------------------------
+
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        (f'{{"schema_version": {HUGE}}}', "json"),
+        (f"schema_version = {HUGE}\n", "toml"),
+    ],
+)
+def test_integers_longer_than_python_reads_are_a_document_error(text: str, fmt: io.Format) -> None:
+    with pytest.raises(DocumentError) as info:
+        io.loads_world(text, fmt)
+    assert info.value.problems == (
+        f"$: a number is longer than {io.MAX_INT_DIGITS:,} digits; no geotech figure is",
+    )
+
+
+def test_a_huge_integer_in_data_is_a_problem_at_its_path() -> None:
+    doc = {"chips": [{"id": "c", "name": "C", "designer": "n", "die_area_mm2": 10**5000}]}
+    with pytest.raises(DocumentError) as info:
+        io.world_from_data(doc)
+    assert info.value.problems[0].startswith(
+        "chips[0].die_area_mm2: expected a number of at most about 1.8e308, got an integer"
+    )
+
+
+def test_dumping_a_world_holding_a_huge_integer_is_a_geotech_error(mini_world: World) -> None:
+    model = Model(id="m", name="M", developer="nvidia", training_chip_count=10**5000)
+    world = attrs.evolve(mini_world, models=(model,))
+    for fmt in ("json", "toml"):
+        with pytest.raises(GeotechError, match=r"an integer is longer than 4,300 digits"):
+            io.dumps_world(world, fmt)  # type: ignore[arg-type]
+
+
+def test_duplicate_json_keys_are_an_error() -> None:
+    text = '{"states": [{"id": "US", "name": "A", "name": "B"}]}'
+    with pytest.raises(DocumentError) as info:
+        io.loads_world(text, "json")
+    assert info.value.problems == (
+        "$: not valid JSON: key 'name' appears twice in one object; keep one",
+    )
+
+
+@pytest.mark.parametrize("version", [True, 1.0, "1", None])
+def test_schema_version_must_be_the_integer_one(version: Any) -> None:
+    with pytest.raises(DocumentError) as info:
+        io.world_from_data({"schema_version": version})
+    assert info.value.problems[0].startswith("schema_version: this geotech reads version 1, got")
+
+
+@pytest.mark.parametrize("day", ["20260115", "2026-W03-4", "2026-1-15", "2026-01-15T00:00"])
+def test_dates_are_exactly_year_month_day(day: str) -> None:
+    doc = {"chips": [{"id": "c", "name": "C", "designer": "n", "released": day}]}
+    with pytest.raises(DocumentError) as info:
+        io.world_from_data(doc)
+    assert info.value.problems == (f"chips[0].released: expected a date YYYY-MM-DD, got {day!r}",)
+
+
+def test_an_unknown_format_names_the_supported_ones() -> None:
+    with pytest.raises(
+        GeotechError, match=r"unknown document format 'yaml'; use one of toml, json"
+    ):
+        io.loads_world("a: 1", "yaml")  # type: ignore[arg-type]
+    with pytest.raises(GeotechError, match=r"unknown document format 'yaml'"):
+        io.dumps_world(World(), "yaml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", [b'{"states": []}', None, 5])
+def test_text_that_is_not_a_string_is_a_document_error(text: Any) -> None:
+    with pytest.raises(DocumentError, match=r"expected the document as text \(str\), got"):
+        io.loads_world(text, "json")
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ({"US"}, "states: expected document data (tables, lists, strings, numbers, booleans, "
+         "dates), got a set"),
+        (object(), "states: expected document data"),
+        ([{"id": "US", "name": float("nan")}], "states[0].name: expected a string, got NaN"),
+    ],
+)  # fmt: skip
+def test_data_that_no_document_holds_is_a_document_error(value: Any, problem: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        io.world_from_data({"states": value})
+    assert info.value.problems[0].startswith(problem)
+
+
+def test_a_criterion_nested_five_thousand_deep_in_python() -> None:
+    criterion: Any = Reexport()
+    for _ in range(5_000):
+        criterion = Not(criterion)
+    with pytest.raises(GeotechError, match="nested too deeply to write as data"):
+        io.to_data(criterion, Criterion)
+
+
+def test_every_field_of_a_record_is_reported() -> None:
+    doc = {
+        "states": [{"id": "US", "name": "US"}],
+        "companies": [{"id": "n", "name": "N", "hq": "US"}],
+        "chips": [
+            {"id": "c", "name": "C", "designer": "n", "die_area_mm2": -5, "tdp_w": "hot"},
+        ],
+    }
+    with pytest.raises(DocumentError) as info:
+        io.world_from_data(doc)
+    assert info.value.problems == (
+        "chips[0].die_area_mm2: must be a finite number > 0 (or omitted if unknown), got -5.0",
+        "chips[0].tdp_w: expected a number, got 'hot'",
+    )
+
+
+def test_a_bad_record_does_not_hide_a_duplicate_id_elsewhere() -> None:
+    doc = {
+        "states": [{"id": "US", "name": "US"}],
+        "companies": [
+            {"id": "x", "name": "X", "hq": "US"},
+            {"id": "x", "name": "X again", "hq": "US"},
+        ],
+        "chips": [{"id": "x", "name": "X", "designer": "x", "tdp_w": "hot"}],
+    }
+    with pytest.raises(DocumentError) as info:
+        io.world_from_data(doc)
+    assert info.value.problems == (
+        "chips[0].tdp_w: expected a number, got 'hot'",
+        "companies: id 'x' is used 2 times; ids must be unique",
+    )
+
+
+def test_world_problems_point_into_the_document() -> None:
+    doc = {
+        "states": [{"id": "US", "name": "US"}],
+        "groups": [
+            {"id": "g", "issuer": "US", "code": "G", "name": "G", "members": [{"state": "CN"}]}
+        ],
+    }
+    with pytest.raises(DocumentError) as info:
+        io.world_from_data(doc)
+    assert info.value.problems == ("groups[0].members[0]: unknown state 'CN'",)

@@ -401,7 +401,7 @@ def test_malformed_reform_documents_list_every_problem(tmp_path: Path) -> None:
         "steps[4].start: expected a date YYYY-MM-DD, got 'soon'",
         "steps[4]: unknown key 'why'; allowed keys are list, company, start, end, citation, "
         "sources, name",
-        f"steps[5].type: expected one of {tags}, got null",
+        f"steps[5]: no 'type': give the reform, one of {tags}",
     )
     with pytest.raises(DocumentError, match=r"type: expected one of rescind, .*, got 5"):
         io.from_data({"type": 5}, Reform)

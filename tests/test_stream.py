@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import geotech
-from geotech import AccessRequest, InvalidValueError, World, catalog, evaluate, render, stream
+from geotech import AccessRequest, InvalidValueError, World, catalog, evaluate, io, render, stream
 from geotech.cli import main
 
 SOURCES = Path(geotech.__file__).resolve().parent.parent
@@ -138,7 +138,7 @@ BAD = [
         b'{"buyer": "bytedance", "item": "nvidia-h200", "on": "2026-02-01", "quantity": 0}\n',
         "quantity: expected a count >= 1, got 0",
     ),
-    (b'{"buyer": "bytedance", "item": "nvidia-h200"}\n', "on: missing required key 'on'"),
+    (b'{"buyer": "bytedance", "item": "nvidia-h200"}\n', "$: missing required key 'on'"),
     (b"\xff\xfe{}\n", "not UTF-8 text; write the line in UTF-8"),
 ]
 
@@ -211,7 +211,7 @@ def test_evaluate_reads_stdin(world: World) -> None:
     result = _run("evaluate", "--jsonl", "-", stdin="".join(map(_line, requests)))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
-        json.dumps(render.to_data(evaluate(world, r)), default=dt.date.isoformat) for r in requests
+        json.dumps(io.to_data(evaluate(world, r)), default=dt.date.isoformat) for r in requests
     ]
 
 
@@ -224,7 +224,7 @@ def test_evaluate_exits_1_after_a_bad_line(tmp_path: Path, world: World) -> None
     assert json.loads(first) == json.loads(last) == _expected(world, good)
     assert json.loads(error) == {
         "line": 2,
-        "error": "buyer: missing required key 'buyer'; item: missing required key 'item'; on: "
+        "error": "$: missing required key 'buyer'; $: missing required key 'item'; $: "
         "missing required key 'on'",
     }
 
@@ -233,7 +233,7 @@ def test_evaluate_the_shipped_requests(capsys: pytest.CaptureFixture[str]) -> No
     path = Path(__file__).resolve().parent.parent / "examples" / "cases" / "requests.jsonl"
     assert main(["evaluate", "--jsonl", str(path)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert [json.loads(x)["verdict"] for x in out] == [
+    assert [json.loads(x)["ruling"]["verdict"] for x in out] == [
         "license_required",
         "license_required",
         "license_required",

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 
 from attrs import frozen
 
-from geotech import io, render
+from geotech import io
 from geotech.engine import AccessRequest, Decision, evaluate_many, resolve_route
 from geotech.errors import GeotechError, InvalidValueError, ProblemsError, UnknownEntityError
 from geotech.world import World
@@ -119,7 +119,7 @@ def to_line(answer: Decision | LineError) -> str:
     data = (
         {"line": answer.line, "error": answer.error}
         if isinstance(answer, LineError)
-        else render.to_data(answer)
+        else io.to_data(answer)
     )
     # ASCII only: text from the input (an end use, an unknown id) may hold lone surrogates.
     return json.dumps(data, default=dt.date.isoformat) + "\n"

@@ -16,6 +16,7 @@ import attrs
 
 from geotech import catalog
 from geotech.entities import Chip, CountryGroup, Membership
+from geotech.render import table
 from geotech.world import World
 
 __all__ = ["KINDS", "render"]
@@ -333,17 +334,13 @@ def _policies(world: World) -> list[Row]:
 
 
 def _section(title: str, headers: Row, rows: Iterable[Row]) -> str:
-    lines = [f"## {title}", "", _line(headers), _line(["---"] * len(headers))]
-    lines += [_line(row) for row in rows]
-    return "\n".join(lines)
+    cells = [[_cell_text(c) for c in row] for row in rows]
+    return "\n".join([f"## {title}", "", *table(headers, cells, markdown=True)])
 
 
-def _line(cells: Iterable[str]) -> str:
-    return "| " + " | ".join(_escape(c) for c in cells) + " |"
-
-
-def _escape(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|") or UNKNOWN
+def _cell_text(text: str) -> str:
+    """One line (a table row cannot break), ``UNKNOWN`` for nothing."""
+    return " ".join(text.split()) or UNKNOWN
 
 
 def _links(urls: Iterable[str]) -> str:

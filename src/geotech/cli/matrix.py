@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from geotech import analysis, render
+from geotech import analysis, io
 from geotech.cli.shared import (
     OK,
     check_all,
@@ -55,7 +55,7 @@ def access_matrix(args: argparse.Namespace, world: World) -> analysis.AccessMatr
 def run(args: argparse.Namespace) -> int:
     world = load_world(args)
     matrix = access_matrix(args, world)
-    data = render.to_data(matrix)
+    data = io.to_data(matrix)
     data["end_use"] = args.end_use
     data["cells"] = [
         {"buyer": x["buyer"], "item": x["item"], "route": list(cell.decision.route), **x}

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
-import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -21,7 +19,7 @@ from typing import Any, NoReturn
 from geotech import catalog, files, io, render, reports
 from geotech.cli.arguments import date_arg, ids_arg, states_arg, via_arg
 from geotech.engine import AccessRequest, resolve_route
-from geotech.errors import DocumentError, GeotechError, ProblemsError, UnknownEntityError
+from geotech.errors import GeotechError, ProblemsError, UnknownEntityError
 from geotech.world import World
 
 OK, FINDINGS, USAGE, INTERNAL, INTERRUPTED = 0, 1, 2, 3, 130
@@ -278,17 +276,6 @@ def read_input(args: argparse.Namespace, where: str, path: Path) -> str:
         raise UsageError(f"{where} {exc}", args.prog) from None
 
 
-def parse_document(path: Path, text: str) -> Any:
-    """The data of a TOML document (JSON for a ``.json`` path); raises ``DocumentError``."""
-    fmt = "JSON" if path.suffix.lower() == ".json" else "TOML"
-    try:
-        return json.loads(text) if fmt == "JSON" else tomllib.loads(text)
-    except ValueError as exc:  # also an integer too long to convert (over 4,300 digits)
-        raise DocumentError([f"$: not valid {fmt}: {exc}"], str(path)) from None
-    except RecursionError:
-        raise DocumentError(["$: nested too deeply to parse"], str(path)) from None
-
-
 def read_world_file(args: argparse.Namespace, where: str, path: Path) -> World:
     """The world in the file ``path`` given as ``where``; raises ``ProblemsError`` when the
     document is invalid and ``UsageError`` when the file cannot be read as one."""
@@ -338,7 +325,7 @@ def emit(
     value's own)."""
     fmt = output_format(args)
     if fmt == "json":
-        write(io.dumps_json(render.to_data(value) if data is None else data))
+        write(render.to_json(value) if data is None else io.dumps_json(data))
         return
     markdown = fmt == "markdown"
     text = render.to_markdown(value) if markdown else render.to_text(value)

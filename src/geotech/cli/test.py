@@ -22,7 +22,6 @@ from geotech.cli.shared import (
     load_world,
     one_line,
     output_format,
-    parse_document,
     read_input,
     write,
 )
@@ -52,7 +51,9 @@ def _load(args: argparse.Namespace, world: World) -> tuple[list[Case], list[Path
     for path in args.files:
         text = read_input(args, "CASES", path)
         try:
-            found = casefile.cases_from_data(parse_document(path, text), str(path))
+            found = casefile.cases_from_data(
+                io.parse_text(text, io.format_of(path), str(path)), str(path)
+            )
         except ProblemsError as exc:
             problems += [f"{path}: {p}" for p in exc.problems]
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from geotech import analysis, render
+from geotech import analysis, io
 from geotech.cli.arguments import date_arg
 from geotech.cli.shared import (
     OK,
@@ -53,6 +53,6 @@ def run(args: argparse.Namespace) -> int:
         end_use=args.end_use,
     )
     found = analysis.timeline(world, asked, args.start, end(args))
-    data = {**render.to_data(found), "route": list(found.initial.route)}
+    data = {**io.to_data(found), "route": list(found.initial.route)}
     emit(args, found, footer=decided_on(world, [asked]), data=data)
     return OK
