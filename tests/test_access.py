@@ -40,7 +40,6 @@ from geotech import (
     evaluate,
     evaluate_many,
 )
-from geotech.engine.semantics import EXACT_UNKNOWNS
 from geotech.policies import Restriction
 from geotech.world import add_policy, list_company
 
@@ -491,18 +490,25 @@ def test_unknown_that_could_only_repeat_the_verdict_is_certain() -> None:
     assert [u.policy for u in d.unknowns] == ["maybe"]
 
 
-def test_certainty_is_exact_up_to_the_limit_then_conservative() -> None:
-    def world_with(n: int) -> World:
+def test_certainty_is_exact_for_any_number_of_unknowns() -> None:
+    def world_with(n: int, *extra: ExportPolicy) -> World:
         unknown_allows = [
             rule(f"allow-{i:02d}", "allow", criterion=EndUse([f"use-{i}"])) for i in range(n)
         ]
-        return tiny(rule("ban", "prohibit"), *unknown_allows)
+        return tiny(rule("ban", "prohibit"), *unknown_allows, *extra)
 
-    exact = decide(world_with(EXACT_UNKNOWNS))
-    assert (exact.verdict, exact.certain) == (Verdict.PROHIBITED, True)
-    beyond = decide(world_with(EXACT_UNKNOWNS + 1))
-    assert (beyond.verdict, beyond.certain) == (Verdict.PROHIBITED, False)
-    assert len(beyond.unknowns) == EXACT_UNKNOWNS + 1
+    # allows that set nothing aside cannot lower a ban, however many there are
+    for n in (10, 11, 40):
+        d = decide(world_with(n))
+        assert (d.verdict, d.certain, len(d.unknowns)) == (Verdict.PROHIBITED, True, n)
+    # one that sets the ban aside can
+    exception = rule("exception", "allow", criterion=EndUse(["use-x"]), supersedes=["ban"])
+    d = decide(world_with(40, exception))
+    assert (d.verdict, d.certain, len(d.unknowns)) == (Verdict.PROHIBITED, False, 41)
+    assert (d.outcomes[0].lowest, d.outcomes[0].highest) == (
+        Restriction.ALLOWED,
+        Restriction.PROHIBITED,
+    )
 
 
 def test_missing_spec_is_unknown_not_a_crash() -> None:

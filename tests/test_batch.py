@@ -29,7 +29,8 @@ from geotech import (
 )
 from geotech import strategies as gs
 from geotech.criteria import Facts, Step, Truth
-from geotech.engine.batch import Evaluator, change_points, rulings
+from geotech.engine import Evaluator, rulings
+from geotech.engine.batch import change_points
 from geotech.engine.matching import conjuncts
 from geotech.errors import GeotechError
 

@@ -65,12 +65,12 @@ class UsageError(Exception):
 # Argument types
 
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def date_arg(text: str) -> dt.date:
     """A YYYY-MM-DD day; an impossible day (2026-02-30) is named as such."""
-    if not _ISO_DAY.match(text):
+    if not _ISO_DAY.fullmatch(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-02-01")
     try:
         return dt.date.fromisoformat(text)
