@@ -633,12 +633,54 @@ def test_unknown_ids_in_a_request(mini_world: World, kw: dict[str, Any], message
         ({"quantity": 0}, "AccessRequest.quantity"),
         ({"quantity": True}, "AccessRequest.quantity"),
         ({"destination": "China"}, "AccessRequest.destination"),
+        ({"destination": "CN\n"}, "AccessRequest.destination"),
+        ({"buyer": None}, "AccessRequest.buyer: expected the id of a company"),
+        ({"buyer": 5}, "AccessRequest.buyer: expected the id of a company"),
+        ({"item": 3}, "AccessRequest.item: expected the id of a chip, model or material"),
+        ({"item": ["nvidia-h200"]}, "AccessRequest.item"),
+        ({"route": 5}, r"AccessRequest.route: expected the states .* got 5"),
+        ({"route": {"TW", "CN"}}, "AccessRequest.route: expected the states"),
+        ({"route": {"TW": "CN"}}, "AccessRequest.route: expected the states"),
+        ({"route": b"CN"}, "AccessRequest.route: expected the states"),
+        ({"route": ("TW", 5)}, r"AccessRequest.route\[1\]: expected an ISO 3166 .* got 5"),
+        ({"route": ["TW", None]}, r"AccessRequest.route\[1\]: .* got None"),
+        ({"route": "TW,China"}, r"AccessRequest.route\[1\]: .* got 'China'"),
+        ({"route": "tw"}, r"AccessRequest.route\[0\]: .* got 'tw'"),
+        ({"end_use": []}, "AccessRequest.end_use: expected an end use"),
+        ({"end_use": 1}, "AccessRequest.end_use: expected an end use"),
+        ({"quantity": 2.5}, "AccessRequest.quantity"),
+        ({"quantity": "10"}, "AccessRequest.quantity"),
+        ({"on": None}, "AccessRequest.on"),
     ],
 )
 def test_invalid_requests(kw: dict[str, Any], field: str) -> None:
     fields: dict[str, Any] = {"buyer": "bytedance", "item": "nvidia-h200", "on": ON, **kw}
     with pytest.raises(InvalidValueError, match=field):
         AccessRequest(**fields)
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        ("CN", ("CN",)),
+        ("TW,US,CN", ("TW", "US", "CN")),
+        ("TW, US, CN", ("TW", "US", "CN")),
+        (["TW", "CN"], ("TW", "CN")),
+        (iter(["TW", "CN"]), ("TW", "CN")),
+    ],
+)
+def test_a_route_string_is_one_state_or_a_comma_separated_list(
+    route: Any, expected: tuple[str, ...]
+) -> None:
+    request = AccessRequest(buyer="bytedance", item="nvidia-h200", on=ON, route=route)
+    assert request.route == expected
+
+
+def test_a_route_string_is_decided_as_the_states_it_names(mini_world: World) -> None:
+    by_text = AccessRequest(buyer="bytedance", item="nvidia-h200", on=ON, route="TW,US,CN")
+    by_tuple = AccessRequest(buyer="bytedance", item="nvidia-h200", on=ON, route=("TW", "US", "CN"))
+    assert by_text == by_tuple
+    assert evaluate(mini_world, by_text).route == ("TW", "US", "CN")
 
 
 # -- batch, purity, explanation --------------------------------------------------------------

@@ -62,13 +62,16 @@ def brute_range(
 @st.composite
 def scenes(draw: st.DrawFn) -> tuple[list[AnyPolicy], list[AnyPolicy]]:
     """Up to 9 policies, each matching or of unknown match, superseding only policies with a
-    smaller number (so supersession is acyclic, as a world requires)."""
+    smaller number (so supersession is acyclic, as a world requires) or out of scope."""
     n = draw(st.integers(0, 9))
     policies = [
         policy(
             i,
             draw(st.integers(0, len(EFFECTS) - 1)),
-            draw(st.sets(st.integers(0, i - 1), max_size=3)) if i else (),
+            # earlier policies, or policies out of scope (numbers 50 to 52)
+            draw(st.sets(st.integers(0, i - 1) | st.integers(50, 52), max_size=3))
+            if i
+            else draw(st.sets(st.integers(50, 52), max_size=1)),
         )
         for i in range(n)
     ]
@@ -86,7 +89,10 @@ def test_the_range_equals_trying_every_completion(
 ) -> None:
     matching, unknown = scene
     key = strictest(matching)
-    assert restriction_range(matching, unknown, key) == brute_range(matching, unknown)
+    expected = brute_range(matching, unknown)
+    assert restriction_range(matching, unknown, key) == expected
+    ranks = {p.id: p.restriction for p in matching + unknown}
+    assert restriction_range(matching, unknown, key, ranks) == expected
 
 
 @settings(max_examples=300, deadline=None)

@@ -196,7 +196,7 @@ class Evaluator:
         return reach
 
     def _export_scope(self, k: int, exporter: str, importer: str, reach: frozenset[str]) -> int:
-        """Mask of the export policies in scope on a leg (``evaluate``, step 1)."""
+        """Mask of the export policies in scope on a leg (semantics, step 1)."""
         key = (k, exporter, importer, reach)
         mask = self._export_scopes.get(key)
         if mask is None:
@@ -211,7 +211,7 @@ class Evaluator:
         return self._index.forces[k][1].get(importer, 0)
 
     def _resolve(self, request: AccessRequest) -> tuple[Company, Item, str, tuple[str, ...]]:
-        """Buyer, item, destination and route, checked (and failing) as ``evaluate`` does."""
+        """Buyer, item, destination and route, checked (and failing) as ``resolve_route`` does."""
         world = self.world
         try:
             buyer = self._buyers[request.buyer]
@@ -254,7 +254,7 @@ class Evaluator:
     def _explain(
         self, request: AccessRequest, buyer: Company, item: Item, route: tuple[str, ...]
     ) -> Parts:
-        """The explanation of a request on its resolved route, as ``evaluate`` builds it,
+        """The explanation of a request on its resolved route, judged leg by leg,
         with compiled scopes and memoized criteria."""
         destination = route[-1]
         k = self._interval(request.on)

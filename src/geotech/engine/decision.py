@@ -1,7 +1,7 @@
 """What the engine answers: an access request, the outcome of each leg and side, the ruling, the
 explanation, and the decision that holds them, with its human-readable account.
 
-``geotech.engine.evaluate`` and the batch path make these values; the semantics they follow
+``geotech.engine.legs``, ``batch`` and ``settle`` make these values; the semantics they follow
 are stated in ``geotech.engine.evaluate`` and ``geotech.engine.semantics``.
 """
 
@@ -153,9 +153,10 @@ class Explanation:
     """Why a decision came out as it did: the outcome of each leg and side with every
     in-scope policy's trace, the unknown facts, and the policies in scope.
 
-    Immutable. ``evaluate`` builds it with the decision; ``evaluate_many`` builds it the first
-    time it is read, so a batch whose explanations are never read never builds them. Either
-    way the parts are the same: explanations compare, hash and pickle by them.
+    Immutable. ``evaluate`` and ``evaluate_many`` build it the first time it is read, so a
+    decision whose explanation is never read never builds its traces; the parts are those
+    judged eagerly on every leg and side (``geotech.engine.legs.judge_leg``). Explanations
+    compare, hash and pickle by their parts.
     """
 
     __slots__ = ("_build", "_parts")

@@ -36,7 +36,9 @@ class PolicyTable(NamedTuple):
     """What settling an outcome needs of the world's policies, by bit (built once per world)."""
 
     ids: tuple[str, ...]
-    bit: dict[str, int]
+    #: each policy's bit position, by id
+    position: dict[str, int]
+    restriction: dict[str, Restriction]
     conditions: tuple[tuple[Condition, ...], ...]
     #: (restriction, mask of the policies with it), most restrictive first
     levels: tuple[tuple[Restriction, int], ...]
@@ -51,7 +53,8 @@ class PolicyTable(NamedTuple):
             levels[p.restriction] = levels.get(p.restriction, 0) | 1 << i
         return cls(
             ids=tuple(p.id for p in policies),
-            bit={p.id: 1 << i for i, p in enumerate(policies)},
+            position={p.id: i for i, p in enumerate(policies)},
+            restriction={p.id: p.restriction for p in policies},
             conditions=tuple(p.conditions for p in policies),
             levels=tuple(sorted(levels.items(), reverse=True)),
             superseding=sum(1 << i for i, p in enumerate(policies) if p.supersedes),
@@ -66,8 +69,7 @@ def settle(table: PolicyTable, policies: Sequence[AnyPolicy], held: int, unsure:
     matching = [policies[i] for i in bits(held)] if held & table.superseding or unsure else []
     if held & table.superseding:
         _, set_aside = supersede(matching)
-        for pid in set_aside:
-            kept &= ~table.bit[pid]
+        kept &= ~_mask(table.position[pid] for pid in set_aside)
     key, top = OPEN, 0
     for level_key, level in table.levels:
         top = kept & level
@@ -76,7 +78,7 @@ def settle(table: PolicyTable, policies: Sequence[AnyPolicy], held: int, unsure:
             break
     if unsure:
         unknown = [policies[i] for i in bits(unsure)]
-        lowest, highest = restriction_range(matching, unknown, key)
+        lowest, highest = restriction_range(matching, unknown, key, table.restriction)
     else:
         lowest = highest = key
     ids = table.ids
@@ -116,6 +118,17 @@ def combine(outcomes: Sequence[Settled]) -> Ruling:
         ),
         certain=certain(outcomes, key),
     )
+
+
+def _mask(positions: Iterable[int]) -> int:
+    """The mask with these bits set, built in one pass (linear in the widest position)."""
+    buffer = bytearray()
+    for i in positions:
+        byte = i >> 3
+        if byte >= len(buffer):
+            buffer.extend(bytes(byte + 1 - len(buffer)))
+        buffer[byte] |= 1 << (i & 7)
+    return int.from_bytes(buffer, "little")
 
 
 def _ids(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
