@@ -44,8 +44,7 @@ from typing import Any
 import attrs
 
 import geotech
-from geotech import Ruling, catalog
-from geotech.engine import batch
+from geotech import Ruling, catalog, engine
 from geotech.entities import Company, Listing, Throughput
 from geotech.policies import EffectKind
 from geotech.reforms import Amend, Reform
@@ -83,7 +82,7 @@ def by_policies(
     for n in counts:
         workload = baseline.generate_workload(*shape, n)
         world, requests = vs_cedar.world_of(workload), vs_cedar.requests_of(workload)
-        distinct = len(set(batch.rulings(world, requests)))  # also builds and keeps the index
+        distinct = len(set(engine.rulings(world, requests)))  # also builds and keeps the index
         geotech.evaluate_many(world, requests)
         cases.append((world, requests, distinct))
     modes = ("evaluate_many", "rulings", "cold", "compile")
@@ -92,9 +91,9 @@ def by_policies(
         for (world, requests, _), row in zip(cases, times, strict=True):
             one, other = attrs.evolve(world), attrs.evolve(world)  # equal, without the index
             row["evaluate_many"].append(timed(partial(geotech.evaluate_many, world, requests))[0])
-            row["rulings"].append(timed(partial(batch.rulings, world, requests))[0])
-            row["cold"].append(timed(partial(batch.rulings, one, requests))[0])
-            row["compile"].append(timed(partial(batch.Evaluator, other))[0])
+            row["rulings"].append(timed(partial(engine.rulings, world, requests))[0])
+            row["cold"].append(timed(partial(engine.rulings, one, requests))[0])
+            row["compile"].append(timed(partial(engine.Evaluator, other))[0])
     rows = []
     for (world, requests, distinct), row in zip(cases, times, strict=True):
         rows.append(
@@ -203,7 +202,7 @@ SIZES = {1_000: (10, 10), 10_000: (100, 10), 100_000: (100, 100), 1_000_000: (1_
 
 PATHS: dict[str, Callable[[World, list[geotech.AccessRequest]], Sequence[Any]]] = {
     "evaluate_many": geotech.evaluate_many,
-    "rulings": batch.rulings,
+    "rulings": engine.rulings,
 }
 
 

@@ -8,7 +8,7 @@ the repeats:
 
 - ``evaluate_many``: ``geotech.evaluate_many``, full decisions (each explanation, with its
   criteria traces, is built when first read, so it is not timed);
-- ``rulings``: ``geotech.engine.batch.rulings`` (verdict, review, conditions, determining and
+- ``rulings``: ``geotech.engine.rulings`` (verdict, review, conditions, determining and
   applying policies, certainty);
 - both from a world whose compiled index is built (a world builds it on first use and keeps
   it, as Cedar's ``cedar_batch`` starts from pre-parsed policies and entities); every call
@@ -66,6 +66,7 @@ from typing import Any
 import attrs
 
 import geotech
+from geotech import engine
 from geotech.criteria import (
     All,
     AnyOf,
@@ -79,7 +80,6 @@ from geotech.criteria import (
     Spec,
     SpecName,
 )
-from geotech.engine import batch
 from geotech.entities import (
     Chip,
     Company,
@@ -326,7 +326,7 @@ def bench(
 
     # answers first: geotech == reference == Cedar, for every request
     reference = baseline.reference_decide(workload)
-    ruled = batch.rulings(world, requests)
+    ruled = engine.rulings(world, requests)
     rows = rows_of(workload, ruled)
     if rows != reference:
         raise SystemExit(f"{name}: geotech != reference at {first_mismatch(rows, reference)}")
@@ -371,9 +371,9 @@ def bench(
     # each mode: (requests decided, setup outside the timed region, returning the timed call)
     every: dict[str, tuple[int, Callable[[], Callable[[], Any]]]] = {
         "evaluate_many": (n, ready(lambda: geotech.evaluate_many(world, requests))),
-        "rulings": (n, ready(lambda: batch.rulings(world, requests))),
+        "rulings": (n, ready(lambda: engine.rulings(world, requests))),
         "evaluate_many_cold": (n, lambda: cold(geotech.evaluate_many)),
-        "rulings_cold": (n, lambda: cold(batch.rulings)),
+        "rulings_cold": (n, lambda: cold(engine.rulings)),
         "evaluate_loop": (k, ready(lambda: [geotech.evaluate(world, r) for r in loop_requests])),
         "cedar_batch": (n, ready(cedar_batch)),
         "cedar_batch_text": (n, ready(cedar_batch_text)),

@@ -40,7 +40,6 @@ from geotech import (
     evaluate,
     evaluate_many,
 )
-from geotech.engine.semantics import EXACT_UNKNOWNS
 from geotech.policies import Restriction
 from geotech.reforms import AddPolicy, ListCompany
 
@@ -491,18 +490,25 @@ def test_unknown_that_could_only_repeat_the_verdict_is_certain() -> None:
     assert [u.policy for u in d.unknowns] == ["maybe"]
 
 
-def test_certainty_is_exact_up_to_the_limit_then_conservative() -> None:
-    def world_with(n: int) -> World:
+def test_certainty_is_exact_for_any_number_of_unknowns() -> None:
+    def world_with(n: int, *extra: ExportPolicy) -> World:
         unknown_allows = [
             rule(f"allow-{i:02d}", "allow", criterion=EndUse([f"use-{i}"])) for i in range(n)
         ]
-        return tiny(rule("ban", "prohibit"), *unknown_allows)
+        return tiny(rule("ban", "prohibit"), *unknown_allows, *extra)
 
-    exact = decide(world_with(EXACT_UNKNOWNS))
-    assert (exact.verdict, exact.certain) == (Verdict.PROHIBITED, True)
-    beyond = decide(world_with(EXACT_UNKNOWNS + 1))
-    assert (beyond.verdict, beyond.certain) == (Verdict.PROHIBITED, False)
-    assert len(beyond.unknowns) == EXACT_UNKNOWNS + 1
+    # allows that set nothing aside cannot lower a ban, however many there are
+    for n in (10, 11, 40):
+        d = decide(world_with(n))
+        assert (d.verdict, d.certain, len(d.unknowns)) == (Verdict.PROHIBITED, True, n)
+    # one that sets the ban aside can
+    exception = rule("exception", "allow", criterion=EndUse(["use-x"]), supersedes=["ban"])
+    d = decide(world_with(40, exception))
+    assert (d.verdict, d.certain, len(d.unknowns)) == (Verdict.PROHIBITED, False, 41)
+    assert (d.outcomes[0].lowest, d.outcomes[0].highest) == (
+        Restriction.ALLOWED,
+        Restriction.PROHIBITED,
+    )
 
 
 def test_missing_spec_is_unknown_not_a_crash() -> None:
@@ -627,12 +633,54 @@ def test_unknown_ids_in_a_request(mini_world: World, kw: dict[str, Any], message
         ({"quantity": 0}, "AccessRequest.quantity"),
         ({"quantity": True}, "AccessRequest.quantity"),
         ({"destination": "China"}, "AccessRequest.destination"),
+        ({"destination": "CN\n"}, "AccessRequest.destination"),
+        ({"buyer": None}, "AccessRequest.buyer: expected the id of a company"),
+        ({"buyer": 5}, "AccessRequest.buyer: expected the id of a company"),
+        ({"item": 3}, "AccessRequest.item: expected the id of a chip, model or material"),
+        ({"item": ["nvidia-h200"]}, "AccessRequest.item"),
+        ({"route": 5}, r"AccessRequest.route: expected the states .* got 5"),
+        ({"route": {"TW", "CN"}}, "AccessRequest.route: expected the states"),
+        ({"route": {"TW": "CN"}}, "AccessRequest.route: expected the states"),
+        ({"route": b"CN"}, "AccessRequest.route: expected the states"),
+        ({"route": ("TW", 5)}, r"AccessRequest.route\[1\]: expected an ISO 3166 .* got 5"),
+        ({"route": ["TW", None]}, r"AccessRequest.route\[1\]: .* got None"),
+        ({"route": "TW,China"}, r"AccessRequest.route\[1\]: .* got 'China'"),
+        ({"route": "tw"}, r"AccessRequest.route\[0\]: .* got 'tw'"),
+        ({"end_use": []}, "AccessRequest.end_use: expected an end use"),
+        ({"end_use": 1}, "AccessRequest.end_use: expected an end use"),
+        ({"quantity": 2.5}, "AccessRequest.quantity"),
+        ({"quantity": "10"}, "AccessRequest.quantity"),
+        ({"on": None}, "AccessRequest.on"),
     ],
 )
 def test_invalid_requests(kw: dict[str, Any], field: str) -> None:
     fields: dict[str, Any] = {"buyer": "bytedance", "item": "nvidia-h200", "on": ON, **kw}
     with pytest.raises(InvalidValueError, match=field):
         AccessRequest(**fields)
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        ("CN", ("CN",)),
+        ("TW,US,CN", ("TW", "US", "CN")),
+        ("TW, US, CN", ("TW", "US", "CN")),
+        (["TW", "CN"], ("TW", "CN")),
+        (iter(["TW", "CN"]), ("TW", "CN")),
+    ],
+)
+def test_a_route_string_is_one_state_or_a_comma_separated_list(
+    route: Any, expected: tuple[str, ...]
+) -> None:
+    request = AccessRequest(buyer="bytedance", item="nvidia-h200", on=ON, route=route)
+    assert request.route == expected
+
+
+def test_a_route_string_is_decided_as_the_states_it_names(mini_world: World) -> None:
+    by_text = AccessRequest(buyer="bytedance", item="nvidia-h200", on=ON, route="TW,US,CN")
+    by_tuple = AccessRequest(buyer="bytedance", item="nvidia-h200", on=ON, route=("TW", "US", "CN"))
+    assert by_text == by_tuple
+    assert evaluate(mini_world, by_text).route == ("TW", "US", "CN")
 
 
 # -- batch, purity, explanation --------------------------------------------------------------

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import pickle
 import random
+from collections.abc import Callable
 from functools import partial
 from typing import ClassVar
 
@@ -20,18 +22,25 @@ from geotech import (
     All,
     AnyOf,
     BuyerIs,
+    Decision,
     EffectKind,
     ExportPolicy,
     ImportPolicy,
     World,
+    catalog,
     evaluate,
     evaluate_many,
 )
 from geotech import strategies as gs
 from geotech.criteria import Facts, Step, Truth
-from geotech.engine.batch import Evaluator, change_points, rulings
+from geotech.engine import Evaluator, rulings
+from geotech.engine.batch import change_points
+from geotech.engine.decision import Explanation, Leg, Parts, Ruling, explanation_parts
+from geotech.engine.legs import judge_leg, resolve_route
 from geotech.engine.matching import conjuncts
+from geotech.engine.semantics import OPEN, certain, union
 from geotech.errors import GeotechError
+from geotech.policies import Side
 
 D = dt.date
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -242,3 +251,165 @@ def test_criteria_of_unknown_types_are_evaluated_as_they_are(mini_world: World) 
     assert "either-rule" in applying["huawei", D(2024, 5, 31)]
     assert "either-rule" not in applying["bytedance", D(2024, 5, 31)]
     assert "either-rule" in applying["bytedance", D(2024, 12, 1)]
+
+
+# -- one request at a time, on the compiled index ----------------------------------------------
+
+
+def eager(world: World, request: AccessRequest) -> tuple[Ruling, Parts]:
+    """The decision as the semantics state it, every leg and side judged on the spot with the
+    world's own policies (no index, no memo): the reference for ``evaluate``."""
+    buyer, item = world.company(request.buyer), world.item(request.item)
+    destination, route = resolve_route(world, request, buyer, item)
+    in_force = [p for p in world.policies if p.in_force(request.on)]
+    reach = world.jurisdictions(item)
+    outcomes, used = [], {}
+    for exporter, importer in itertools.pairwise(route):
+        leg = Leg(exporter, importer)
+        scopes = (
+            (
+                Side.EXPORT,
+                [
+                    p
+                    for p in in_force
+                    if p.side is Side.EXPORT
+                    and (p.issuer == exporter or p.issuer in reach)
+                    and p.issuer != importer
+                ],
+            ),
+            (Side.IMPORT, [p for p in in_force if p.side is Side.IMPORT and p.issuer == importer]),
+        )
+        for side, scope in scopes:
+            used.update((p.id, p) for p in scope)
+            outcomes.append(judge_leg(world, request, buyer, item, destination, leg, side, scope))
+    key = max((o.restriction for o in outcomes), default=OPEN)
+    ruling = Ruling(
+        verdict=key.verdict,
+        review=key.review,
+        conditions=union(o.conditions for o in outcomes),
+        determining_policies=tuple(
+            sorted({p for o in outcomes if o.restriction == key for p in o.determining_policies})
+        ),
+        applying_policies=tuple(
+            sorted({r.policy for o in outcomes for r in o.considered if r.applies})
+        ),
+        certain=certain(outcomes, key),
+    )
+    return ruling, explanation_parts(outcomes, used)
+
+
+@FAST
+@given(batches(max_policies=10, max_requests=4))
+def test_evaluate_is_the_eager_semantics_with_a_lazily_built_explanation(
+    case: tuple[World, list[AccessRequest]],
+) -> None:
+    world, requests = case
+    for request in requests:
+        ruling, parts = eager(world, request)
+        decision = evaluate(world, request)
+        assert decision.ruling == ruling
+        assert decision.explanation == Explanation.of(*parts)
+        assert decision.explanation.parts == parts
+        assert decision == evaluate_many(world, [request])[0]
+
+
+def test_evaluate_on_the_catalogue_equals_the_eager_semantics() -> None:
+    world = catalog.world()
+    for buyer in ("bytedance", "huawei", "openai", "alibaba"):
+        for item in ("nvidia-h200", "nvidia-h20", "nvidia-rtx-4090"):
+            for on in (D(2023, 1, 1), D(2025, 6, 1), D(2026, 2, 1)):
+                for route in (None, ("TW", "US", "CN")):
+                    request = AccessRequest(buyer=buyer, item=item, on=on, route=route)
+                    ruling, parts = eager(world, request)
+                    decision = evaluate(world, request)
+                    assert (decision.ruling, decision.explanation.parts) == (ruling, parts)
+
+
+GARBAGE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(allow_nan=False),
+    st.text(max_size=4),
+    st.binary(max_size=3),
+    st.lists(st.text(max_size=3), max_size=3),
+    st.sets(st.sampled_from(["CN", "US", "TW"]), max_size=2),
+    st.dates(),
+    st.datetimes(),
+)
+
+
+def answer(decide: Callable[[], Decision]) -> Decision | tuple[type[BaseException], str]:
+    try:
+        return decide()
+    except GeotechError as e:
+        return type(e), str(e)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches(max_policies=6, max_requests=1), st.data())
+def test_any_request_fields_are_checked_and_decided_alike_one_by_one_and_in_a_batch(
+    case: tuple[World, list[AccessRequest]], data: st.DataObject
+) -> None:
+    world, [valid] = case
+    states = [s.id for s in world.states]
+    fields = {
+        "buyer": st.one_of(st.sampled_from([c.id for c in world.companies]), GARBAGE),
+        "item": st.one_of(st.sampled_from(sorted(world.ids("item"))), GARBAGE),
+        "on": st.one_of(st.just(valid.on), GARBAGE),
+        "destination": st.one_of(st.none(), st.sampled_from(states), GARBAGE),
+        "route": st.one_of(
+            st.none(),
+            st.lists(st.sampled_from(states), min_size=1, max_size=3),
+            st.lists(st.sampled_from(states), min_size=1, max_size=3).map(",".join),
+            GARBAGE,
+        ),
+        "quantity": st.one_of(st.none(), st.integers(1, 5), GARBAGE),
+        "end_use": st.one_of(st.none(), st.sampled_from(["datacenter", "military"]), GARBAGE),
+    }
+    chosen = {
+        name: data.draw(strategy, label=name)
+        for name, strategy in fields.items()
+        if data.draw(st.booleans(), label=f"garble {name}")
+    }
+    try:
+        request = attrs.evolve(valid, **chosen)
+    except GeotechError:
+        return  # rejected at the edge with a GeotechError (InvalidValueError), never TypeError
+    one = answer(lambda: evaluate(world, request))
+    assert answer(lambda: evaluate_many(world, [request])[0]) == one
+    assert answer(lambda: evaluate_many(world, [valid, request])[1]) == one
+    if isinstance(one, Decision):
+        assert one.explain() == evaluate_many(world, [request])[0].explain()
+
+
+@frozen
+class Traced:
+    """A criterion type the batch indexes do not know, always true, that counts the traces
+    it builds in ``calls`` (a list, so that the frozen record can count)."""
+
+    tag: ClassVar[str] = "traced"
+    calls: list[int] = attrs.field(eq=False, hash=False)
+
+    def evaluate(self, facts: Facts) -> Step:
+        self.calls.append(1)
+        return Step("traced", Truth.TRUE)
+
+
+def test_evaluate_builds_no_trace_until_the_explanation_is_read(mini_world: World) -> None:
+    calls: list[int] = []
+    never = ExportPolicy(
+        id="never-rule",
+        issuer="US",
+        title="A rule for a buyer not asked about, with a traced part",
+        criterion=All(of=(BuyerIs(ids=frozenset({"huawei"})), Traced(calls))),  # type: ignore[arg-type]
+        effect=EffectKind.PROHIBIT,
+        effective=D(2020, 1, 1),
+    )
+    world = attrs.evolve(mini_world, policies=(*mini_world.policies, never))
+    decision = evaluate(
+        world, AccessRequest(buyer="bytedance", item="nvidia-h20", on=D(2025, 6, 1))
+    )
+    assert calls == []  # decided without the trace
+    assert any(r.policy == "never-rule" for o in decision.outcomes for r in o.considered)
+    assert calls != []  # built on first read

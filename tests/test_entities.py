@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import attrs
@@ -24,9 +25,12 @@ from geotech import (
     State,
     Status,
     Throughput,
+    UnknownEntityError,
     World,
+    io,
 )
 from geotech.entities import H100_DENSE_8BIT_TOPS, period_contains
+from geotech.errors import DocumentError
 
 D = dt.date
 
@@ -182,16 +186,50 @@ def test_estimates_must_name_chip_fields() -> None:
         chip(estimates=["colour"])
 
 
-@pytest.mark.parametrize("bad", ["Nvidia H200", "nvidia h200", "-h200", "", "H200"])
+@pytest.mark.parametrize(
+    "bad", ["Nvidia H200", "nvidia h200", "-h200", "", "H200", "h200\n", "h200\n\n", "\nh200"]
+)
 def test_ids_are_lowercase_slugs(bad: str) -> None:
     with pytest.raises(InvalidValueError, match=r"Chip\.id: expected a lowercase slug"):
         chip(id=bad)
 
 
-@pytest.mark.parametrize("bad", ["USA", "us", "C", "china"])
+@pytest.mark.parametrize("bad", ["USA", "us", "C", "china", "US\n", "\nUS", "US "])
 def test_states_are_alpha_2_codes(bad: str) -> None:
     with pytest.raises(InvalidValueError, match=r"State\.id: expected an ISO 3166 alpha-2"):
         State(id=bad, name="x")
+
+
+def test_a_state_code_with_a_trailing_newline_is_no_second_state() -> None:
+    # "US\n" passed a "^[A-Z]{2}$" match; the world would have held two United States
+    with pytest.raises(InvalidValueError, match=r"State\.id: .* got 'US\\n'"):
+        World(states=[State(id="US", name="United States"), State(id="US\n", name="Again")])
+    with pytest.raises(InvalidValueError, match=r"Company\.hq: .* got 'US\\n'"):
+        Company(id="acme", name="Acme", hq="US\n")
+    with pytest.raises(InvalidValueError, match=r"Company\.id: .* got 'acme\\n'"):
+        Company(id="acme\n", name="Acme", hq="US")
+
+
+def test_a_document_with_a_trailing_newline_in_a_state_code_is_rejected() -> None:
+    text = json.dumps(
+        {
+            "states": [
+                {"id": "US", "name": "United States"},
+                {"id": "US\n", "name": "United States, again"},
+            ]
+        }
+    )
+    with pytest.raises(DocumentError, match=r"states\[1\]\.id: .*alpha-2 .* got 'US\\n'"):
+        io.loads_world(text, "json")
+
+
+def test_world_look_ups_of_non_strings_raise_geotech_errors(mini_world: World) -> None:
+    for look_up in (mini_world.company, mini_world.chip, mini_world.state, mini_world.item):
+        for bad in (5, None, ["bytedance"], ("x",)):
+            with pytest.raises(UnknownEntityError) as info:
+                look_up(bad)  # type: ignore[arg-type]
+            assert isinstance(info.value, GeotechError)
+            assert repr(bad) in str(info.value)
 
 
 def test_company_hq_is_an_alpha_2_code() -> None:

@@ -136,7 +136,7 @@ BAD = [
     ),
     (
         b'{"buyer": "bytedance", "item": "nvidia-h200", "on": "2026-02-01", "quantity": 0}\n',
-        "quantity: expected a count >= 1, got 0",
+        "quantity: expected a whole number >= 1, got 0",
     ),
     (b'{"buyer": "bytedance", "item": "nvidia-h200"}\n', "$: missing required key 'on'"),
     (b"\xff\xfe{}\n", "not UTF-8 text; write the line in UTF-8"),

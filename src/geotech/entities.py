@@ -21,8 +21,9 @@ from geotech.errors import InvalidValueError
 
 T = TypeVar("T")
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_STATE = re.compile(r"^[A-Z]{2}$")
+# matched with fullmatch: "$" alone would accept a trailing newline
+_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_STATE = re.compile(r"[A-Z]{2}")
 
 #: Dense 8-bit TOPS of the Nvidia H100 SXM, the unit of ``h100_equivalents``.
 H100_DENSE_8BIT_TOPS = 1979.0
@@ -34,7 +35,7 @@ def _fail(instance: object, attribute: attrs.Attribute[Any], message: str) -> No
 
 def slug(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
     """Validate a record id: a lowercase slug such as ``nvidia-h200``."""
-    if not isinstance(value, str) or not _SLUG.match(value):
+    if not isinstance(value, str) or not _SLUG.fullmatch(value):
         _fail(
             instance,
             attribute,
@@ -42,9 +43,14 @@ def slug(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
         )
 
 
+def is_state_code(value: object) -> bool:
+    """Whether ``value`` is an ISO 3166 alpha-2 code such as ``CN`` (nothing before or after)."""
+    return isinstance(value, str) and _STATE.fullmatch(value) is not None
+
+
 def state_code(instance: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
     """Validate an ISO 3166 alpha-2 code such as ``CN``."""
-    if value is not None and (not isinstance(value, str) or not _STATE.match(value)):
+    if value is not None and not is_state_code(value):
         _fail(instance, attribute, f"expected an ISO 3166 alpha-2 code like 'CN', got {value!r}")
 
 

@@ -102,12 +102,12 @@ class World:
     # -- look-ups ------------------------------------------------------------------------------
 
     def _get(self, kind: str, key: str) -> Any:
+        if not isinstance(key, str):  # ids are strings; name anything else by its repr
+            raise UnknownEntityError(kind, repr(key), self._ix[kind])
         try:
             return self._ix[kind][key]
         except KeyError:
             raise UnknownEntityError(kind, key, self._ix[kind]) from None
-        except TypeError:
-            raise UnknownEntityError(kind, repr(key), self._ix[kind]) from None
 
     def state(self, id: str) -> State:
         return self._get("state", id)  # type: ignore[no-any-return]

@@ -1,12 +1,13 @@
-"""The engine: decide access requests, one at a time (``evaluate``) or many at once on a
-compiled index (``evaluate_many``, ``rulings``), with the same answers either way.
+"""The engine: decide access requests, one at a time (``evaluate``) or many at once
+(``evaluate_many``, ``rulings``), on the world's compiled index, with the same answers.
 
 Modules, lowest first: ``semantics`` (supersession, ranges, certainty), ``decision`` (the
-values the engine answers with), ``evaluate`` (one request), ``matching`` and ``batch``
-(compiled, many requests).
+values the engine answers with), ``legs`` (routes, and one leg and side judged with traces),
+``matching`` and ``batch`` (the compiled index and the evaluator), ``evaluate`` (the front
+door: ``evaluate``, ``evaluate_many``, ``rulings``).
 """
 
-from geotech.engine.batch import Evaluator, evaluate_many, rulings
+from geotech.engine.batch import Evaluator
 from geotech.engine.decision import (
     AccessRequest,
     Decision,
@@ -17,7 +18,8 @@ from geotech.engine.decision import (
     Ruling,
     Unknown,
 )
-from geotech.engine.evaluate import evaluate, origin, resolve_route
+from geotech.engine.evaluate import evaluate, evaluate_many, rulings
+from geotech.engine.legs import origin, resolve_route
 
 __all__ = [
     "AccessRequest",

@@ -7,17 +7,19 @@ and keeps the answers it computes:
   listings): nothing the engine reads changes between two of them, so every date falls in one
   *interval* and everything below is computed once per interval, not per date;
 - per interval, bitmasks of the policies in force by side and issuer: a leg's scope is the
-  ``or`` of a few masks, where ``evaluate`` filters every policy for every request;
+  ``or`` of a few masks, not a filter over every policy;
 - a ``geotech.engine.matching.MatchIndex``, and per interval the masks of each item, buyer, state
   and end use; buyers whose masks agree, and items whose masks and reach agree, share answers, and
   equal outcomes are settled once;
 - criteria wrapped so that a part reading only the item, only the buyer, only the leg or only
   the end use is evaluated once per value and its trace reused.
 
-Guarantees: ``decisions(requests) == [evaluate(world, r) for r in requests]`` (full decisions,
-whose explanations are built when first read; the same errors for the same requests), and
-``rulings(requests) == [evaluate(world, r).ruling for r in requests]``, computed from the
-policies that can apply only. Caches never change an answer; an Evaluator is not thread-safe.
+Guarantees: ``decisions(requests)`` are, in order, the decisions of the semantics
+(``geotech.engine.evaluate``), whose explanations, built when first read, equal the outcomes
+``geotech.engine.legs.judge_leg`` gives on each leg and side; a request that cannot be
+decided raises the error its resolution gives. ``rulings(requests)`` are their rulings,
+computed from the policies that can apply only. Caches never change an answer; an
+Evaluator is not thread-safe.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ import datetime as dt
 import functools
 import itertools
 import operator
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -43,25 +45,12 @@ from geotech.engine.decision import (
     Ruling,
     explanation_parts,
 )
-from geotech.engine.evaluate import judge_leg, resolve_route
+from geotech.engine.legs import judge_leg, resolve_route
 from geotech.engine.matching import Context, MatchIndex, bits, reads
-from geotech.engine.semantics import OPEN, certain, restriction_range, supersede, union
+from geotech.engine.settle import PolicyTable, Settled, combine, settle
 from geotech.entities import Company, Item
-from geotech.policies import AnyPolicy, Condition, Restriction, Side
+from geotech.policies import AnyPolicy, Side
 from geotech.world import World
-
-T = TypeVar("T")
-
-
-def evaluate_many(world: World, requests: Iterable[AccessRequest]) -> list[Decision]:
-    """``[evaluate(world, r) for r in requests]``, in order, computed on the world's compiled
-    index; each decision's explanation is built the first time it is read."""
-    return Evaluator(world).decisions(requests)
-
-
-def rulings(world: World, requests: Iterable[AccessRequest]) -> list[Ruling]:
-    """``[evaluate(world, r).ruling for r in requests]``, in order, computed fast."""
-    return Evaluator(world).rulings(requests)
 
 
 def change_points(world: World) -> tuple[dt.date, ...]:
@@ -120,23 +109,12 @@ class _Memo:
         return step
 
 
-class _Settled(NamedTuple):
-    """The outcome of one leg and side, reduced to what a ruling needs: its ruling as if it
-    were the only outcome, its restriction, and the range of restrictions over completions
-    of its unknown matches."""
-
-    ruling: Ruling
-    key: Restriction
-    lowest: Restriction
-    highest: Restriction
-
-
 class _Index(NamedTuple):
     """What an Evaluator compiles of its world, once per world (``World.derived``)."""
 
     points: tuple[dt.date, ...]
     match: MatchIndex
-    table: _Table
+    table: PolicyTable
     #: whether some literal reads the destination or the end use
     request_contexts: bool
     #: per interval, filled on first need: the export and import policies in force by issuer
@@ -148,7 +126,7 @@ class _Index(NamedTuple):
         return cls(
             points=change_points(world),
             match=match,
-            table=_Table.of(world.policies),
+            table=PolicyTable.of(world.policies),
             request_contexts=bool({"destination", "end_use"} & match.contexts),
             forces={},
         )
@@ -196,7 +174,7 @@ class Evaluator:
         self._plans: dict[tuple[Any, ...], _Plan] = {}
         self._front: dict[tuple[Any, ...], Ruling] = {}
         self._ruled: dict[tuple[int, ...], Ruling] = {}
-        self._settled: dict[tuple[int, int], _Settled] = {}
+        self._settled: dict[tuple[int, int], Settled] = {}
         # decisions
         self._compiled: dict[int, AnyPolicy] = {}
         self._memos: dict[Criterion, Any] = {}
@@ -218,7 +196,7 @@ class Evaluator:
         return reach
 
     def _export_scope(self, k: int, exporter: str, importer: str, reach: frozenset[str]) -> int:
-        """Mask of the export policies in scope on a leg (``evaluate``, step 1)."""
+        """Mask of the export policies in scope on a leg (semantics, step 1)."""
         key = (k, exporter, importer, reach)
         mask = self._export_scopes.get(key)
         if mask is None:
@@ -233,7 +211,7 @@ class Evaluator:
         return self._index.forces[k][1].get(importer, 0)
 
     def _resolve(self, request: AccessRequest) -> tuple[Company, Item, str, tuple[str, ...]]:
-        """Buyer, item, destination and route, checked (and failing) as ``evaluate`` does."""
+        """Buyer, item, destination and route, checked (and failing) as ``resolve_route`` does."""
         world = self.world
         try:
             buyer = self._buyers[request.buyer]
@@ -276,7 +254,7 @@ class Evaluator:
     def _explain(
         self, request: AccessRequest, buyer: Company, item: Item, route: tuple[str, ...]
     ) -> Parts:
-        """The explanation of a request on its resolved route, as ``evaluate`` builds it,
+        """The explanation of a request on its resolved route, judged leg by leg,
         with compiled scopes and memoized criteria."""
         destination = route[-1]
         k = self._interval(request.on)
@@ -437,7 +415,7 @@ class Evaluator:
             plan = self._plan(k, route, masks[3], request.on)
         residuals = self._match.residual_mask
         # the (matching, unknown-match) masks of the legs and sides where some policy may
-        # apply: the others add nothing to the ruling (ALLOWED, certain; engine.evaluate.decide)
+        # apply: the others add nothing to the ruling (ALLOWED, certain; engine.settle.combine)
         deciding: list[int] = []
         for exporter, importer, leg_false, leg_unknown, export, import_ in plan:
             f, u = false | leg_false, unknown | leg_unknown
@@ -456,9 +434,9 @@ class Evaluator:
         ruling = self._ruled.get(key)
         if ruling is None:
             if len(key) == 2:  # the usual case: one side decides, and is settled once
-                ruling = self._settled_of(*key).ruling
+                ruling = settle(self._table, self.world.policies, *key).ruling
             else:
-                ruling = _combine([self._settle(key[j], key[j + 1]) for j in range(0, len(key), 2)])
+                ruling = combine([self._settle(key[j], key[j + 1]) for j in range(0, len(key), 2)])
             self._ruled[key] = ruling
         return ruling
 
@@ -499,74 +477,14 @@ class Evaluator:
                 held, unsure = held & ~(1 << i), unsure | 1 << i
         return held, unsure
 
-    def _settle(self, held: int, unsure: int) -> _Settled:
-        """``_settled_of``, remembered."""
+    def _settle(self, held: int, unsure: int) -> Settled:
+        """``settle``, remembered."""
         found = self._settled.get((held, unsure))
         if found is None:
-            found = self._settled[held, unsure] = self._settled_of(held, unsure)
+            found = self._settled[held, unsure] = settle(
+                self._table, self.world.policies, held, unsure
+            )
         return found
-
-    def _settled_of(self, held: int, unsure: int) -> _Settled:
-        """One leg and side's outcome from the masks of its matching and unknown-match
-        policies, as ``engine.evaluate.judge_leg`` computes it."""
-        table, policies = self._table, self.world.policies
-        kept = held
-        if held & table.superseding:
-            _, set_aside = supersede([policies[i] for i in bits(held)])
-            for pid in set_aside:
-                kept &= ~table.bit[pid]
-        key, top = OPEN, 0
-        for level_key, level in table.levels:
-            top = kept & level
-            if top:
-                key = level_key
-                break
-        if unsure:
-            matching = [policies[i] for i in bits(held)]
-            unknown = [policies[i] for i in bits(unsure)]
-            lowest, highest = restriction_range(matching, unknown, key)
-        else:
-            lowest = highest = key
-        ids = table.ids
-        determining = tuple([ids[i] for i in bits(top)])
-        conditional = top & table.conditional
-        # alone, lowest <= key <= highest makes semantics.certain reduce to lowest == highest
-        ruling = Ruling(
-            key.verdict,
-            key.review,
-            union([table.conditions[i] for i in bits(conditional)]) if conditional else (),
-            determining,
-            determining if top == kept else tuple([ids[i] for i in bits(kept)]),
-            lowest == highest,
-        )
-        return _Settled(ruling, key, lowest, highest)
-
-
-class _Table(NamedTuple):
-    """What settling an outcome needs of the world's policies, by bit."""
-
-    ids: tuple[str, ...]
-    bit: dict[str, int]
-    conditions: tuple[tuple[Condition, ...], ...]
-    #: (restriction, mask of the policies with it), most restrictive first
-    levels: tuple[tuple[Restriction, int], ...]
-    #: the policies that set others aside, and those with conditions
-    superseding: int
-    conditional: int
-
-    @classmethod
-    def of(cls, policies: Sequence[AnyPolicy]) -> _Table:
-        levels: dict[Restriction, int] = {}
-        for i, p in enumerate(policies):
-            levels[p.restriction] = levels.get(p.restriction, 0) | 1 << i
-        return cls(
-            ids=tuple(p.id for p in policies),
-            bit={p.id: 1 << i for i, p in enumerate(policies)},
-            conditions=tuple(p.conditions for p in policies),
-            levels=tuple(sorted(levels.items(), reverse=True)),
-            superseding=sum(1 << i for i, p in enumerate(policies) if p.supersedes),
-            conditional=sum(1 << i for i, p in enumerate(policies) if p.conditions),
-        )
 
 
 #: An item's false and unknown masks, its group and its reach.
@@ -575,41 +493,3 @@ _ItemMasks = tuple[int, int, int, frozenset[str]]
 #: Per leg of a route: exporter, importer, their false and unknown masks, export and import
 #: scopes.
 _Plan = tuple[tuple[str, str, int, int, int, int], ...]
-
-
-def _combine(outcomes: Sequence[_Settled]) -> Ruling:
-    """The ruling over all legs and sides, as ``engine.evaluate.decide`` computes the decision; an
-    outcome without matching or unknown-match policies (ALLOWED, certain, nothing to add)
-    may be left out."""
-    key = max([o.key for o in outcomes], default=OPEN)
-    rulings = [o.ruling for o in outcomes]
-    return Ruling(
-        verdict=key.verdict,
-        review=key.review,
-        conditions=_merged([r.conditions for r in rulings if r.conditions], union),
-        determining_policies=_merged(
-            [
-                o.ruling.determining_policies
-                for o in outcomes
-                if o.key == key and o.ruling.determining_policies
-            ],
-            _ids,
-        ),
-        applying_policies=_merged(
-            [r.applying_policies for r in rulings if r.applying_policies], _ids
-        ),
-        certain=certain(outcomes, key),
-    )
-
-
-def _ids(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
-    return tuple(sorted({x for g in groups for x in g}))
-
-
-def _merged(
-    groups: list[tuple[T, ...]], merge: Callable[[list[tuple[T, ...]]], tuple[T, ...]]
-) -> tuple[T, ...]:
-    """``merge(groups)`` of canonical non-empty tuples, with no work for none or one."""
-    if len(groups) <= 1:
-        return groups[0] if groups else ()
-    return merge(groups)

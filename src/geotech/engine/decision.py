@@ -1,32 +1,69 @@
 """What the engine answers: an access request, the outcome of each leg and side, the ruling, the
 explanation, and the decision that holds them, with its human-readable account.
 
-``geotech.engine.evaluate`` and the batch path make these values; the semantics they follow
+``geotech.engine.legs``, ``batch`` and ``settle`` make these values; the semantics they follow
 are stated in ``geotech.engine.evaluate`` and ``geotech.engine.semantics``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
 from attrs import frozen
 
 from geotech.criteria import Step, Truth
-from geotech.entities import Company, Item, day, state_code
+from geotech.entities import Company, Item, count, day, is_state_code, state_code
 from geotech.errors import InvalidValueError
 from geotech.policies import AnyPolicy, Condition, Restriction, ReviewPolicy, Side, Verdict
 
 
-def _route(value: Iterable[str] | None) -> tuple[str, ...] | None:
-    return None if value is None else tuple(value)
+def _route(value: Any) -> Any:
+    """Converter: the route as a tuple; a string is one state or a comma-separated list
+    ("CN", "TW,US,CN"), never its letters. Anything else is left for the validator."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(","))
+    if isinstance(value, list | tuple | Iterator):
+        return tuple(value)
+    return value
 
 
-def _quantity(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise InvalidValueError(f"AccessRequest.quantity: expected a count >= 1, got {value!r}")
+def _states(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, tuple):
+        raise InvalidValueError(
+            f"AccessRequest.route: expected the states the item passes through, such as "
+            f"('TW', 'US', 'CN') or 'TW,US,CN', got {value!r}"
+        )
+    for i, code in enumerate(value):
+        if not is_state_code(code):
+            raise InvalidValueError(
+                f"AccessRequest.route[{i}]: expected an ISO 3166 alpha-2 code like 'CN', "
+                f"got {code!r}"
+            )
+
+
+def _id(what: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Validator of a field that names a record of the world by id."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str):
+            raise InvalidValueError(
+                f"AccessRequest.{attribute.name}: expected the id of {what}, got {value!r}"
+            )
+
+    return check
+
+
+def _end_use(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidValueError(
+            f"AccessRequest.end_use: expected an end use such as 'datacenter' (or none if "
+            f"unknown), got {value!r}"
+        )
 
 
 @frozen
@@ -46,16 +83,21 @@ class AccessRequest:
 
     ``destination`` defaults to the buyer's headquarters (or the route's end); ``route`` lists
     the states the item passes through, ending at the destination, and defaults to the item's
-    origin (its designer's or developer's state) followed by the destination.
+    origin (its designer's or developer's state) followed by the destination. A route given
+    as a string is one state (``"CN"``) or a comma-separated list (``"TW,US,CN"``).
+
+    Every field is checked when the request is made: a value of the wrong kind raises
+    ``InvalidValueError`` naming the field; ids that the world does not hold are found when
+    the request is decided (``UnknownEntityError``).
     """
 
-    buyer: str
-    item: str
+    buyer: str = attrs.field(validator=_id("a company, such as 'bytedance'"))
+    item: str = attrs.field(validator=_id("a chip, model or material, such as 'nvidia-h200'"))
     on: dt.date = attrs.field(validator=day)
     destination: str | None = attrs.field(default=None, validator=state_code)
-    route: tuple[str, ...] | None = attrs.field(default=None, converter=_route)
-    quantity: int | None = attrs.field(default=None, validator=_quantity)
-    end_use: str | None = None
+    route: tuple[str, ...] | None = attrs.field(default=None, converter=_route, validator=_states)
+    quantity: int | None = attrs.field(default=None, validator=count)
+    end_use: str | None = attrs.field(default=None, validator=_end_use)
 
 
 @frozen
@@ -111,9 +153,10 @@ class Explanation:
     """Why a decision came out as it did: the outcome of each leg and side with every
     in-scope policy's trace, the unknown facts, and the policies in scope.
 
-    Immutable. ``evaluate`` builds it with the decision; ``evaluate_many`` builds it the first
-    time it is read, so a batch whose explanations are never read never builds them. Either
-    way the parts are the same: explanations compare, hash and pickle by them.
+    Immutable. ``evaluate`` and ``evaluate_many`` build it the first time it is read, so a
+    decision whose explanation is never read never builds its traces; the parts are those
+    judged eagerly on every leg and side (``geotech.engine.legs.judge_leg``). Explanations
+    compare, hash and pickle by their parts.
     """
 
     __slots__ = ("_build", "_parts")

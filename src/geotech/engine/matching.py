@@ -89,11 +89,19 @@ def bits(mask: int) -> list[int]:
     if not mask & (mask - 1):  # none or one: the common case when settling
         return [mask.bit_length() - 1] if mask else []
     out = []
-    while mask:
-        top = mask.bit_length() - 1
-        out.append(top)
-        mask ^= 1 << top
-    out.reverse()
+    if mask.bit_count() <= 16:  # few bits: peel them off the top
+        while mask:
+            top = mask.bit_length() - 1
+            out.append(top)
+            mask ^= 1 << top
+        out.reverse()
+        return out
+    # many: the digits, lowest first, scanned in C (linear in the width, not in bits x width)
+    digits = bin(mask)[:1:-1]
+    i = digits.find("1")
+    while i >= 0:
+        out.append(i)
+        i = digits.find("1", i + 1)
     return out
 
 

@@ -74,7 +74,7 @@ _COUNTRY_PROPERTIES = ("mainCountry", "jurisdiction", "country")
 _START_PROPERTIES = ("startDate", "listingDate", "date")
 _ROLES = frozenset(r.value for r in Role)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -336,7 +336,7 @@ class _Reader:
             )
             return
         base = key.removeprefix(COMPANY_PREFIX) if key.startswith(COMPANY_PREFIX) else ""
-        if not _SLUG.match(base):
+        if not _SLUG.fullmatch(base):
             base = slugify(names[0]) or slugify(key) or "company"
         new, n = base, 1
         while new in taken:

@@ -95,7 +95,7 @@ def _why(exc: ValueError) -> str:
     return f"{exc}; give finite numbers and data without cycles"
 
 
-_BARE = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def dumps_toml(doc: Mapping[str, Any]) -> str:
@@ -123,7 +123,7 @@ def _is_table_array(value: object) -> bool:
 
 
 def _toml_key(key: str) -> str:
-    return key if _BARE.match(key) else _toml_string(key)
+    return key if _BARE.fullmatch(key) else _toml_string(key)
 
 
 def _toml_string(text: str) -> str:

@@ -1,0 +1,144 @@
+"""Rulings from bitmasks of policies: one leg and side settled from the masks of its matching
+and unknown-match policies, and the settled outcomes of a request combined.
+
+Bit ``i`` stands for ``world.policies[i]``. ``settle`` follows the semantics of
+``geotech.engine.semantics`` exactly as ``geotech.engine.legs.judge_leg`` does, and
+``combine`` folds outcomes as steps 5 and 6 of ``geotech.engine.evaluate`` state, so the
+batch path's rulings equal the rulings of the explained outcomes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple, TypeVar
+
+from geotech.engine.decision import Ruling
+from geotech.engine.matching import bits
+from geotech.engine.semantics import OPEN, certain, restriction_range, supersede, union
+from geotech.policies import AnyPolicy, Condition, Restriction
+
+T = TypeVar("T")
+
+
+class Settled(NamedTuple):
+    """The outcome of one leg and side, reduced to what a ruling needs: its ruling as if it
+    were the only outcome, its restriction, and the range of restrictions over completions
+    of its unknown matches. (A NamedTuple: one is made per distinct outcome on the batch
+    path's hot loop.)"""
+
+    ruling: Ruling
+    key: Restriction
+    lowest: Restriction
+    highest: Restriction
+
+
+class PolicyTable(NamedTuple):
+    """What settling an outcome needs of the world's policies, by bit (built once per world)."""
+
+    ids: tuple[str, ...]
+    #: each policy's bit position, by id
+    position: dict[str, int]
+    restriction: dict[str, Restriction]
+    conditions: tuple[tuple[Condition, ...], ...]
+    #: (restriction, mask of the policies with it), most restrictive first
+    levels: tuple[tuple[Restriction, int], ...]
+    #: the policies that set others aside, and those with conditions
+    superseding: int
+    conditional: int
+
+    @classmethod
+    def of(cls, policies: Sequence[AnyPolicy]) -> PolicyTable:
+        levels: dict[Restriction, int] = {}
+        for i, p in enumerate(policies):
+            levels[p.restriction] = levels.get(p.restriction, 0) | 1 << i
+        return cls(
+            ids=tuple(p.id for p in policies),
+            position={p.id: i for i, p in enumerate(policies)},
+            restriction={p.id: p.restriction for p in policies},
+            conditions=tuple(p.conditions for p in policies),
+            levels=tuple(sorted(levels.items(), reverse=True)),
+            superseding=sum(1 << i for i, p in enumerate(policies) if p.supersedes),
+            conditional=sum(1 << i for i, p in enumerate(policies) if p.conditions),
+        )
+
+
+def settle(table: PolicyTable, policies: Sequence[AnyPolicy], held: int, unsure: int) -> Settled:
+    """One leg and side's outcome from the masks of its matching (``held``) and unknown-match
+    (``unsure``) policies."""
+    kept = held
+    matching = [policies[i] for i in bits(held)] if held & table.superseding or unsure else []
+    if held & table.superseding:
+        _, set_aside = supersede(matching)
+        kept &= ~_mask(table.position[pid] for pid in set_aside)
+    key, top = OPEN, 0
+    for level_key, level in table.levels:
+        top = kept & level
+        if top:
+            key = level_key
+            break
+    if unsure:
+        unknown = [policies[i] for i in bits(unsure)]
+        lowest, highest = restriction_range(matching, unknown, key, table.restriction)
+    else:
+        lowest = highest = key
+    ids = table.ids
+    determining = tuple([ids[i] for i in bits(top)])
+    conditional = top & table.conditional
+    # alone, lowest <= key <= highest makes semantics.certain reduce to lowest == highest
+    ruling = Ruling(
+        key.verdict,
+        key.review,
+        union([table.conditions[i] for i in bits(conditional)]) if conditional else (),
+        determining,
+        determining if top == kept else tuple([ids[i] for i in bits(kept)]),
+        lowest == highest,
+    )
+    return Settled(ruling, key, lowest, highest)
+
+
+def combine(outcomes: Sequence[Settled]) -> Ruling:
+    """The ruling over all legs and sides; an outcome without matching or unknown-match
+    policies (ALLOWED, certain, nothing to add) may be left out."""
+    key = max([o.key for o in outcomes], default=OPEN)
+    rulings = [o.ruling for o in outcomes]
+    return Ruling(
+        verdict=key.verdict,
+        review=key.review,
+        conditions=_merged([r.conditions for r in rulings if r.conditions], union),
+        determining_policies=_merged(
+            [
+                o.ruling.determining_policies
+                for o in outcomes
+                if o.key == key and o.ruling.determining_policies
+            ],
+            _ids,
+        ),
+        applying_policies=_merged(
+            [r.applying_policies for r in rulings if r.applying_policies], _ids
+        ),
+        certain=certain(outcomes, key),
+    )
+
+
+def _mask(positions: Iterable[int]) -> int:
+    """The mask with these bits set, built in one pass (linear in the widest position)."""
+    buffer = bytearray()
+    for i in positions:
+        byte = i >> 3
+        if byte >= len(buffer):
+            buffer.extend(bytes(byte + 1 - len(buffer)))
+        buffer[byte] |= 1 << (i & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def _ids(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    return tuple(sorted({x for g in groups for x in g}))
+
+
+def _merged(
+    groups: list[tuple[T, ...]], merge: Callable[[list[tuple[T, ...]]], tuple[T, ...]]
+) -> tuple[T, ...]:
+    """``merge(groups)`` of canonical non-empty tuples, with no work for none or one."""
+    if len(groups) <= 1:
+        return groups[0] if groups else ()
+    return merge(groups)
