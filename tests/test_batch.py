@@ -28,7 +28,7 @@ from geotech import (
     evaluate_many,
 )
 from geotech import strategies as gs
-from geotech.criteria import Facts, Step, Truth
+from geotech.criteria import Criterion, Facts, Step, Truth
 from geotech.engine.batch import Evaluator, change_points, rulings
 from geotech.engine.matching import conjuncts
 from geotech.errors import GeotechError
@@ -198,7 +198,7 @@ def test_bad_requests_fail_as_in_evaluate(mini_world: World, bad: AccessRequest)
 
 
 @frozen
-class OnOrAfter:
+class OnOrAfter(Criterion):
     """A criterion type the batch indexes do not know: true from ``day`` on."""
 
     tag: ClassVar[str] = "on_or_after"
@@ -214,7 +214,7 @@ def test_criteria_of_unknown_types_are_evaluated_as_they_are(mini_world: World) 
         id="late-rule",
         issuer="US",
         title="A rule from a day no bound names",
-        criterion=All(of=(BuyerIs(ids=frozenset({"bytedance"})), OnOrAfter(day))),  # type: ignore[arg-type]
+        criterion=All(of=(BuyerIs(ids=frozenset({"bytedance"})), OnOrAfter(day))),
         effect=EffectKind.PROHIBIT,
         effective=D(2020, 1, 1),
     )
@@ -222,7 +222,7 @@ def test_criteria_of_unknown_types_are_evaluated_as_they_are(mini_world: World) 
         id="either-rule",
         issuer="CN",
         title="Huawei, or any buyer from that day",
-        criterion=AnyOf(of=(BuyerIs(ids=frozenset({"huawei"})), OnOrAfter(day))),  # type: ignore[arg-type]
+        criterion=AnyOf(of=(BuyerIs(ids=frozenset({"huawei"})), OnOrAfter(day))),
         effect=EffectKind.DISCOURAGE,
         effective=D(2020, 1, 1),
     )

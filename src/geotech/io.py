@@ -261,9 +261,11 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_factory(is_record, record_unstructure)
     conv.register_structure_hook_factory(is_record, record_structure)
 
-    crit_s, crit_u = _tagged(conv, criteria.CRITERIA, "type", "criterion")
-    conv.register_structure_hook(Criterion, crit_s)
-    conv.register_unstructure_hook(Criterion, crit_u)
+    # Criteria are an open family: the registry is read when a document is, and the hooks
+    # apply to the base type only (each subclass keeps its record hooks).
+    crit_s, crit_u = _tagged(conv, criteria.kinds(), "type", "criterion")
+    conv.register_structure_hook_func(lambda t: t is Criterion, crit_s)
+    conv.register_unstructure_hook_func(lambda t: t is Criterion, crit_u)
     cond_s, cond_u = _tagged(conv, policies.CONDITIONS, "type", "condition")
     conv.register_structure_hook(Condition, cond_s)
     conv.register_unstructure_hook(Condition, cond_u)
