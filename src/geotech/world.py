@@ -402,8 +402,11 @@ def _check_criterion(
     codes = {k.code for k in world.classes}
     for node in c.walk(criterion):
         if items_only and not node.reads <= _ITEM_ONLY:
-            tags = ", ".join(t for t, kind in c.kinds().items() if kind.reads <= _ITEM_ONLY)
-            add(f"{path}: a class definition may only test the item ({tags}), not {node.tag!r}")
+            extra = ", ".join(sorted(node.reads - _ITEM_ONLY))
+            add(
+                f"{path}: a class definition may only test the item, not {node.tag!r} (it "
+                f"reads {extra}); test the item's kind, id and specs only"
+            )
         for ref in node.references():
             known: Collection[str] = (
                 codes if ref.entity is c.Entity.CLASS_CODE else ix[ref.entity].keys()

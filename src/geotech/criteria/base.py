@@ -66,6 +66,8 @@ class Criterion(ABC):
     tag: ClassVar[str]
     #: The facts evaluating it reads (all of them unless the class says less).
     reads: ClassVar[frozenset[Fact]] = frozenset(Fact)
+    #: How a connective combines its parts; ``None`` for a leaf.
+    junction: ClassVar[Junction | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -183,7 +185,8 @@ class SetCriterion(Criterion):
 
     @property
     def members(self) -> frozenset[Hashable]:
-        return frozenset(getattr(self, self.members_field))
+        members: frozenset[Hashable] = getattr(self, self.members_field)
+        return members
 
     def with_members(self, members: Iterable[Hashable]) -> SetCriterion:
         """The same test over other members."""

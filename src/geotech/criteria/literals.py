@@ -96,7 +96,7 @@ class Family(ABC):
         """The keys of ``value`` among ``wanted`` on ``on``; ``None`` when nothing is known."""
 
 
-@frozen
+@frozen(cache_hash=True)
 class Attribute(Family):
     """The key is an attribute of the context value (``name``), or the value itself."""
 
@@ -115,7 +115,7 @@ class Attribute(Family):
         return None if key is None else View(frozenset({key}))
 
 
-@frozen
+@frozen(cache_hash=True)
 class Places(Family):
     """The states a context value is in, and the groups those states belong to on the date."""
 
@@ -155,7 +155,7 @@ def homes(registry: Registry, company: Company) -> frozenset[str]:
     return frozenset({company.hq, ultimate_parent(registry, company).hq})
 
 
-@frozen
+@frozen(cache_hash=True)
 class Homes(Places):
     """The places of a buyer: where it or its ultimate parent is headquartered."""
 
@@ -171,7 +171,7 @@ def owners(registry: Registry, company: Company, affiliates: bool) -> tuple[Comp
     return (company, *registry.ancestors(company.id)) if affiliates else (company,)
 
 
-@frozen
+@frozen(cache_hash=True)
 class Listings(Family):
     """The party lists a buyer is on (``OWN``), or it or an owner is on (``CHAIN``)."""
 
@@ -193,7 +193,7 @@ class Listings(Family):
         return View(frozenset(keys))
 
 
-@frozen
+@frozen(cache_hash=True)
 class Classes(Family):
     """The control-class codes an item falls in on the date (unknown when a definition
     depends on an unpublished fact)."""
@@ -218,7 +218,7 @@ class Classes(Family):
         return View(frozenset(holds), frozenset(maybe))
 
 
-@frozen
+@frozen(cache_hash=True)
 class Measure:
     """A number the item has, read from its attribute ``name`` (absent or ``None``: unknown)."""
 

@@ -37,17 +37,18 @@ def conjuncts(criterion: Criterion) -> tuple[list[Signed], list[Criterion]]:
     ``criterion`` (an empty conjunction is true)."""
     literals: list[Signed] = []
     residuals: list[Criterion] = []
-    stack = [Signed(criterion, True)]
+    stack: list[tuple[Criterion, bool]] = [(criterion, True)]
     while stack:
         node, positive = stack.pop()
-        if not isinstance(node, c.Connective):
+        junction = node.junction
+        if junction is None:
             literals.append(Signed(node, positive))
-        elif node.junction is c.Junction.NOT:
-            stack.append(Signed(node.parts[0], not positive))
+        elif junction is c.Junction.NOT:
+            stack.append((node.parts[0], not positive))
         else:
-            conjunction = (node.junction is c.Junction.ALL) == positive
-            if conjunction or len(node.parts) == 1:
-                stack.extend(Signed(part, positive) for part in reversed(node.parts))
+            parts = node.parts
+            if (junction is c.Junction.ALL) == positive or len(parts) == 1:
+                stack.extend((part, positive) for part in reversed(parts))
             else:
                 residuals.append(node if positive else c.negate(node))
     return literals, residuals
@@ -154,11 +155,12 @@ class _Family:
     """The indexes of one family (or measure) of one context: one per polarity (or
     comparison) and slot, and every key its literals name."""
 
-    __slots__ = ("indexes", "source", "wanted")
+    __slots__ = ("_keys", "indexes", "source", "wanted")
 
     def __init__(self, source: c.Family | c.Measure) -> None:
         self.source = source
         self.indexes: dict[tuple[Hashable, int], _Members | _Thresholds] = {}
+        self._keys: set[Hashable] = set()
         self.wanted: frozenset[Hashable] = frozenset()
 
     def add(self, literal: c.Literal, slot: int, bit: int) -> None:
@@ -167,13 +169,18 @@ class _Family:
             if not isinstance(members, _Members):
                 members = self.indexes[literal.negated, slot] = _Members(literal.negated)
             members.add(bit, literal.keys)
-            self.wanted |= literal.keys
+            self._keys |= literal.keys
         else:
             op = literal.bound.op
             thresholds = self.indexes.get((op, slot))
             if not isinstance(thresholds, _Thresholds):
                 thresholds = self.indexes[op, slot] = _Thresholds(op)
             thresholds.add(bit, literal.bound.value)
+
+    def freeze(self) -> None:
+        for index in self.indexes.values():
+            index.freeze()
+        self.wanted = frozenset(self._keys)
 
     def judge(self, value: Any, on: dt.date, world: World) -> tuple[int, int]:
         source = self.source
@@ -188,13 +195,6 @@ class _Family:
             false |= f
             unknown |= u
         return false, unknown
-
-
-def _slot_key(literal: c.Literal) -> Hashable:
-    """Literals of one policy with equal slot keys need indexes of their own."""
-    if isinstance(literal, c.Members):
-        return literal.family, literal.negated
-    return literal.measure, literal.bound.op
 
 
 #: A residual compiled for truth over masks: ("leaf", bit) for a leaf with a literal,
@@ -227,8 +227,7 @@ class MatchIndex:
             self._add(i, policy.criterion, policy.issuer)
         for families in self._families.values():
             for family in families.values():
-                for index in family.indexes.values():
-                    index.freeze()
+                family.freeze()
         #: The contexts some literal reads (the others always give empty masks).
         self.contexts = frozenset(self._families)
 
@@ -245,9 +244,7 @@ class MatchIndex:
                 continue
             if not positive:
                 literal = _negated(literal)
-            key = _slot_key(literal)
-            slot = slots[key] = slots.get(key, -1) + 1
-            self._literal(literal, slot, bit)
+            self._literal(literal, bit, slots)
         if trees:
             self._residuals[i] = tuple(trees)
             self.residual_mask |= bit
@@ -255,12 +252,23 @@ class MatchIndex:
             for tree in trees:
                 self._leaves[i] |= _leaf_bits(tree, i, self._opaque)
 
-    def _literal(self, literal: c.Literal, slot: int, bit: int) -> None:
-        source = literal.family if isinstance(literal, c.Members) else literal.measure
-        families = self._families.setdefault(literal.context, {})
+    def _literal(self, literal: c.Literal, bit: int, slots: dict[Hashable, int] | None) -> None:
+        """Index ``literal`` for ``bit``; ``slots`` counts the literals a policy has in each
+        index so far (``None``: the bit has only this literal)."""
+        if isinstance(literal, c.Members):
+            source: c.Family | c.Measure = literal.family
+            kind: Hashable = literal.negated
+        else:
+            source, kind = literal.measure, literal.bound.op
+        families = self._families.get(source.context)
+        if families is None:
+            families = self._families[source.context] = {}
         family = families.get(source)
         if family is None:
             family = families[source] = _Family(source)
+        slot = 0
+        if slots is not None:
+            slot = slots[source, kind] = slots.get((source, kind), -1) + 1
         family.add(literal, slot, bit)
 
     def _tree(self, node: Criterion, issuer: str) -> Tree:
@@ -275,7 +283,7 @@ class MatchIndex:
             return ("opaque", node)
         bit = 1 << self._next_bit
         self._next_bit += 1
-        self._literal(literal, 0, bit)  # a bit of its own: slot 0
+        self._literal(literal, bit, None)
         return ("leaf", bit)
 
     def judge(self, context: Fact, value: Any, on: dt.date) -> tuple[int, int]:
