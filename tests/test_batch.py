@@ -32,7 +32,7 @@ from geotech import (
     evaluate_many,
 )
 from geotech import strategies as gs
-from geotech.criteria import Facts, Step, Truth
+from geotech.criteria import Criterion, Facts, Step, Truth
 from geotech.engine import Evaluator, rulings
 from geotech.engine.batch import change_points
 from geotech.engine.decision import Explanation, Leg, Parts, Ruling, explanation_parts
@@ -207,7 +207,7 @@ def test_bad_requests_fail_as_in_evaluate(mini_world: World, bad: AccessRequest)
 
 
 @frozen
-class OnOrAfter:
+class OnOrAfter(Criterion):
     """A criterion type the batch indexes do not know: true from ``day`` on."""
 
     tag: ClassVar[str] = "on_or_after"
@@ -223,7 +223,7 @@ def test_criteria_of_unknown_types_are_evaluated_as_they_are(mini_world: World) 
         id="late-rule",
         issuer="US",
         title="A rule from a day no bound names",
-        criterion=All(of=(BuyerIs(ids=frozenset({"bytedance"})), OnOrAfter(day))),  # type: ignore[arg-type]
+        criterion=All(of=(BuyerIs(ids=frozenset({"bytedance"})), OnOrAfter(day))),
         effect=EffectKind.PROHIBIT,
         effective=D(2020, 1, 1),
     )
@@ -231,7 +231,7 @@ def test_criteria_of_unknown_types_are_evaluated_as_they_are(mini_world: World) 
         id="either-rule",
         issuer="CN",
         title="Huawei, or any buyer from that day",
-        criterion=AnyOf(of=(BuyerIs(ids=frozenset({"huawei"})), OnOrAfter(day))),  # type: ignore[arg-type]
+        criterion=AnyOf(of=(BuyerIs(ids=frozenset({"huawei"})), OnOrAfter(day))),
         effect=EffectKind.DISCOURAGE,
         effective=D(2020, 1, 1),
     )
@@ -384,7 +384,7 @@ def test_any_request_fields_are_checked_and_decided_alike_one_by_one_and_in_a_ba
 
 
 @frozen
-class Traced:
+class Traced(Criterion):
     """A criterion type the batch indexes do not know, always true, that counts the traces
     it builds in ``calls`` (a list, so that the frozen record can count)."""
 
@@ -402,7 +402,7 @@ def test_evaluate_builds_no_trace_until_the_explanation_is_read(mini_world: Worl
         id="never-rule",
         issuer="US",
         title="A rule for a buyer not asked about, with a traced part",
-        criterion=All(of=(BuyerIs(ids=frozenset({"huawei"})), Traced(calls))),  # type: ignore[arg-type]
+        criterion=All(of=(BuyerIs(ids=frozenset({"huawei"})), Traced(calls))),
         effect=EffectKind.PROHIBIT,
         effective=D(2020, 1, 1),
     )

@@ -52,7 +52,7 @@ from geotech.reforms import (
     Rescind,
 )
 from geotech.strategies import worlds
-from geotech.strategies_reforms import reforms
+from geotech.strategies.reforms import reforms
 
 D = dt.date
 CBC = "us-2026-h200-case-by-case"

@@ -172,8 +172,8 @@ def test_class_definitions_may_only_test_the_item() -> None:
         criterion=All(of=[Spec("tpp", ">=", 4800), DestinationIn(states=["US"])]),
     )
     assert problems_of(states=[US], classes=[k]) == (
-        "classes[k].criterion: a class definition may only test the item (all, any, not, "
-        "item_kind, item_is, spec, datacenter), not 'destination_in'",
+        "classes[k].criterion: a class definition may only test the item, not "
+        "'destination_in' (it reads destination, on); test the item's kind, id and specs only",
     )
 
 

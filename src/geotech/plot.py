@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
 YAxis = Literal["performance_density", "dram_bandwidth_gbs"]
 
-_ITEM_LEAVES = (c.ItemKind, c.ItemIs, c.ItemClass, c.Spec, c.Datacenter)
+#: What a leaf may read to be judged on an item alone.
+_ITEM_FACTS = frozenset({c.Fact.ITEM, c.Fact.ON})
 _COLOURS = ("#d62728", "#ff7f0e", "#9467bd", "#2ca02c", "#1f77b4", "#8c564b", "#e377c2")
 
 
@@ -77,24 +78,17 @@ def hypothetical_chip(tpp: float, y_axis: YAxis, y: float, *, datacenter: bool =
 
 
 def item_truth(world: World, criterion: Criterion, item: Chip, on: dt.date) -> Truth:
-    """The criterion judged on the item alone: leaves about buyers, legs or uses are unknown.
+    """The criterion judged on the item alone: leaves that read more than the item (and the
+    date) are unknown.
 
     A region is where this is not false: some buyer, leg or use could make the rule match.
     """
     facts = item_facts(world, on, item)
 
-    def judge(node: Criterion) -> Truth:
-        if isinstance(node, c.All):
-            return min((judge(x) for x in node.of), default=Truth.TRUE, key=lambda t: t.value)
-        if isinstance(node, c.AnyOf):
-            return max((judge(x) for x in node.of), default=Truth.FALSE, key=lambda t: t.value)
-        if isinstance(node, c.Not):
-            return ~judge(node.of)
-        if isinstance(node, _ITEM_LEAVES):
-            return node.evaluate(facts).truth
-        return Truth.UNKNOWN
+    def leaf(node: Criterion) -> Truth:
+        return node.evaluate(facts).truth if node.reads <= _ITEM_FACTS else Truth.UNKNOWN
 
-    return judge(criterion)
+    return c.truth(criterion, leaf)
 
 
 def _grid(lo: float, hi: float, n: int) -> list[float]:
@@ -112,10 +106,10 @@ def _mask(
 ) -> list[list[float]]:
     """1.0 where ``inside`` holds for the hypothetical chip at (x, y), else 0.0.
 
-    The criteria read a grid point only through their ``spec`` comparisons, so points with
+    The criteria read a grid point only through their threshold comparisons, so points with
     the same comparison outcomes get the same answer: ``inside`` runs once per outcome pattern.
     """
-    specs = [n for crit in criteria for n in c.walk(crit) if isinstance(n, c.Spec)]
+    bounds = [(n.measure.name, n.bound) for crit in criteria for n in c.thresholds(crit)]
     memo: dict[tuple[bool | None, ...], float] = {}
     rows = []
     for y in ys:
@@ -123,8 +117,8 @@ def _mask(
         for x in xs:
             values = _grid_facts(x, y_axis, y)
             key = tuple(
-                None if values.get(n.fact) is None else n.op.holds(values[n.fact], n.value)
-                for n in specs
+                None if values.get(name) is None else bound.holds(values[name])
+                for name, bound in bounds
             )
             if key not in memo:
                 chip = hypothetical_chip(x, y_axis, y, datacenter=datacenter)
@@ -134,30 +128,26 @@ def _mask(
     return rows
 
 
-def _grid_facts(tpp: float, y_axis: YAxis, y: float) -> dict[c.SpecName, float]:
-    """The spec values of ``hypothetical_chip(tpp, y_axis, y)``, without building it."""
+def _grid_facts(tpp: float, y_axis: YAxis, y: float) -> dict[str, float]:
+    """The measures of ``hypothetical_chip(tpp, y_axis, y)``, without building it."""
     if y_axis == "performance_density":
-        return {
-            c.SpecName.TPP: tpp,
-            c.SpecName.PERFORMANCE_DENSITY: y,
-            c.SpecName.DIE_AREA_MM2: tpp / y,
-        }
+        return {"tpp": tpp, "performance_density": y, "die_area_mm2": tpp / y}
     return {
-        c.SpecName.TPP: tpp,
-        c.SpecName.DRAM_BANDWIDTH_GBS: y,
-        c.SpecName.DIE_AREA_MM2: HYPOTHETICAL_DIE_MM2,
-        c.SpecName.PERFORMANCE_DENSITY: tpp / HYPOTHETICAL_DIE_MM2,
+        "tpp": tpp,
+        "dram_bandwidth_gbs": y,
+        "die_area_mm2": HYPOTHETICAL_DIE_MM2,
+        "performance_density": tpp / HYPOTHETICAL_DIE_MM2,
     }
 
 
 def _policies_on_axis(world: World, on: dt.date, y_axis: YAxis) -> list[AnyPolicy]:
-    """Policies in force whose criteria test TPP and the plotted spec: the zones to shade."""
+    """Policies in force whose criteria test TPP and the plotted measure: the zones to shade."""
     out = []
     for p in world.policies:
         if not p.in_force(on):
             continue
-        facts = {n.fact for n in c.walk(p.criterion) if isinstance(n, c.Spec)}
-        if c.SpecName.TPP in facts and c.SpecName(y_axis) in facts:
+        measures = {n.measure.name for n in c.thresholds(p.criterion)}
+        if {"tpp", y_axis} <= measures:
             out.append(p)
     return out
 

@@ -13,14 +13,14 @@ the name it had; pass ``name=`` to rename).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, ClassVar, TypeVar, cast
 
 import attrs
 from attrs import frozen
 
 from geotech import criteria as c
-from geotech.criteria import Criterion, Op, SpecName
+from geotech.criteria import Op, SpecName
 from geotech.entities import Listing, PartyList, Status, member, number, optional_day, strings
 from geotech.errors import InvalidValueError
 from geotech.policies import AnyPolicy, EffectKind, ReviewPolicy
@@ -268,29 +268,6 @@ def _text(value: object) -> str:
 # Criteria: thresholds and authorizations
 
 
-def _rewrite(
-    criterion: Criterion, fn: Callable[[Criterion, bool], Criterion], positive: bool = True
-) -> Criterion:
-    """The criterion with ``fn(node, positive)`` applied to every leaf; ``positive`` is False
-    under an odd number of ``not``."""
-    if isinstance(criterion, c.All | c.AnyOf):
-        parts = tuple(_rewrite(x, fn, positive) for x in criterion.of)
-        return attrs.evolve(criterion, of=parts)
-    if isinstance(criterion, c.Not):
-        return c.Not(_rewrite(criterion.of, fn, not positive))
-    return fn(criterion, positive)
-
-
-def _leaves(criterion: Criterion, positive: bool = True) -> Iterator[tuple[Criterion, bool]]:
-    if isinstance(criterion, c.All | c.AnyOf):
-        for x in criterion.of:
-            yield from _leaves(x, positive)
-    elif isinstance(criterion, c.Not):
-        yield from _leaves(criterion.of, not positive)
-    else:
-        yield criterion, positive
-
-
 @frozen
 class ChangeThreshold(_Record):
     """Set the threshold of the policy's ``spec`` tests on ``fact`` (those with ``op`` when
@@ -310,33 +287,27 @@ class ChangeThreshold(_Record):
 
     def apply(self, world: World) -> World:
         policy = world.policy(self.policy)
-        specs = [n for n in c.walk(policy.criterion) if isinstance(n, c.Spec)]
-        hits = [n for n in specs if n.fact is self.fact and self.op in (None, n.op)]
+        hits = c.thresholds(policy.criterion, str(self.fact), self.op)
         if not hits:
-            tests = ", ".join(f"{n.fact} {n.op} {c.fmt(n.value)}" for n in specs) or "none"
+            tests = ", ".join(t.describe() for t in c.thresholds(policy.criterion)) or "none"
             raise InvalidValueError(
                 f"change_threshold: policy {self.policy!r} has no spec test on {self.fact}"
                 f"{'' if self.op is None else f' with {self.op}'}; its spec tests: {tests}"
             )
-        ops = sorted({str(n.op) for n in hits})
+        ops = sorted({str(t.bound.op) for t in hits})
         if len(ops) > 1:
             raise InvalidValueError(
                 f"change_threshold: policy {self.policy!r} tests {self.fact} with {ops}; pass "
                 "op= to say which threshold to change"
             )
-
-        def fn(node: Criterion, positive: bool) -> Criterion:
-            if isinstance(node, c.Spec) and node in hits:
-                return attrs.evolve(node, value=self.value)
-            return node
-
-        return _replace(world, attrs.evolve(policy, criterion=_rewrite(policy.criterion, fn)))
+        criterion = c.with_threshold(policy.criterion, str(self.fact), self.value, self.op)
+        return _replace(world, attrs.evolve(policy, criterion=criterion))
 
 
 def _authorization(
     world: World, policy_id: str, buyers: Iterable[str], verb: str
-) -> tuple[AnyPolicy, list[c.BuyerIs]]:
-    """The allow policy and its ``buyer_is`` tests (those outside a ``not``)."""
+) -> tuple[AnyPolicy, tuple[frozenset[str], ...]]:
+    """The allow policy and the buyers of each of its ``buyer_is`` tests outside a ``not``."""
     policy = world.policy(policy_id)
     for b in buyers:
         world.company(b)
@@ -345,24 +316,13 @@ def _authorization(
             f"{verb}: policy {policy_id!r} has effect {policy.effect}, not allow; only an "
             "authorization (an allow naming buyers) can name more or fewer buyers"
         )
-    tests = [n for n, pos in _leaves(policy.criterion) if pos and isinstance(n, c.BuyerIs)]
+    tests = c.buyer_sets(policy.criterion)
     if not tests:
         raise InvalidValueError(
             f"{verb}: policy {policy_id!r} has no buyer_is test outside a 'not'; add a new "
             "ImportPolicy naming the buyers with AddPolicy instead"
         )
     return policy, tests
-
-
-def _with_buyers(
-    criterion: Criterion, edit: Callable[[frozenset[str]], frozenset[str]]
-) -> Criterion:
-    def fn(node: Criterion, positive: bool) -> Criterion:
-        if positive and isinstance(node, c.BuyerIs):
-            return attrs.evolve(node, ids=edit(node.ids))
-        return node
-
-    return _rewrite(criterion, fn)
 
 
 @frozen
@@ -380,7 +340,7 @@ class Authorize(_Record):
 
     def apply(self, world: World) -> World:
         policy, _ = _authorization(world, self.policy, self.buyers, "authorize")
-        criterion = _with_buyers(policy.criterion, lambda ids: ids | set(self.buyers))
+        criterion = c.add_buyers(policy.criterion, self.buyers)
         return _replace(world, attrs.evolve(policy, criterion=criterion))
 
 
@@ -400,16 +360,16 @@ class Deauthorize(_Record):
     def apply(self, world: World) -> World:
         policy, tests = _authorization(world, self.policy, self.buyers, "deauthorize")
         who = frozenset(self.buyers)
-        named = frozenset().union(*(n.ids for n in tests))
+        named = frozenset().union(*tests)
         missing = sorted(who - named)
         if missing:
             raise InvalidValueError(
                 f"deauthorize: policy {self.policy!r} does not name {missing}; it names "
                 f"{sorted(named)}"
             )
-        if all(n.ids <= who for n in tests):
+        if all(ids <= who for ids in tests):
             return _remove(world, self.policy)
-        criterion = _with_buyers(policy.criterion, lambda ids: ids - who)
+        criterion = c.remove_buyers(policy.criterion, who)
         return _replace(world, attrs.evolve(policy, criterion=criterion))
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from attrs import frozen
 
 from geotech import criteria as c
 from geotech.analysis.timeline import events
-from geotech.criteria import Criterion, Op, SpecName
+from geotech.criteria import Criterion, Fact, Truth
 from geotech.entities import Chip, Material, Model
 from geotech.policies import (
     AnyPolicy,
@@ -81,10 +81,15 @@ def _segments(
     return [(a, b) for a, b in itertools.pairwise(bounds) if a is not None]
 
 
-def _class_gaps(world: World, p: AnyPolicy) -> list[Finding]:
-    codes = sorted(
-        {code for n in c.walk(p.criterion) if isinstance(n, c.ItemClass) for code in n.codes}
+def _named(criterion: Criterion, entity: c.Entity) -> frozenset[str]:
+    """The ids of one kind that the criterion names."""
+    return frozenset().union(
+        *(r.ids for n in c.walk(criterion) for r in n.references() if r.entity is entity)
     )
+
+
+def _class_gaps(world: World, p: AnyPolicy) -> list[Finding]:
+    codes = sorted(_named(p.criterion, c.Entity.CLASS_CODE))
     out: list[Finding] = []
     for code in codes:
         defs = [k for k in world.classes if k.code == code]
@@ -110,9 +115,7 @@ def _class_gaps(world: World, p: AnyPolicy) -> list[Finding]:
 
 
 def _listing_gaps(world: World, p: AnyPolicy) -> list[Finding]:
-    lists = sorted(
-        {x for n in c.walk(p.criterion) if isinstance(n, c.BuyerListed) for x in n.lists}
-    )
+    lists = sorted(_named(p.criterion, c.Entity.PARTY_LIST))
     out: list[Finding] = []
     for list_id in lists:
         listings = world.party_list(list_id).listings
@@ -146,7 +149,7 @@ def _always_superseded(policies: Sequence[AnyPolicy]) -> list[Finding]:
                 and (q.side, q.issuer) == (p.side, p.issuer)
                 and q.effective <= p.effective
                 and (q.expires is None or (p.expires is not None and q.expires >= p.expires))
-                and _implies(p.criterion, q.criterion)
+                and _implies(p.criterion, q.criterion, p.issuer)
             ):
                 out.append(
                     Finding(
@@ -159,38 +162,32 @@ def _always_superseded(policies: Sequence[AnyPolicy]) -> list[Finding]:
     return out
 
 
-def _implies(a: Criterion, b: Criterion) -> bool:
+def _implies(a: Criterion, b: Criterion, issuer: str) -> bool:
     """Whether ``a`` true forces ``b`` true, judged on the structure (sound, not complete)."""
     if a == b:
         return True
-    if isinstance(b, c.All):
-        return all(_implies(a, x) for x in b.of)
-    if isinstance(a, c.AnyOf):
-        return all(_implies(x, b) for x in a.of)
-    if isinstance(a, c.All) and any(_implies(x, b) for x in a.of):
+    if _junction(b) is c.Junction.ALL:
+        return all(_implies(a, x, issuer) for x in b.parts)
+    if _junction(a) is c.Junction.ANY:
+        return all(_implies(x, b, issuer) for x in a.parts)
+    if _junction(a) is c.Junction.ALL and any(_implies(x, b, issuer) for x in a.parts):
         return True
-    if isinstance(b, c.AnyOf):
-        return any(_implies(a, x) for x in b.of)
-    if isinstance(a, c.Spec) and isinstance(b, c.Spec) and a.fact is b.fact:
-        return _spec_implies(a, b)
-    if isinstance(a, c.ItemIs | c.BuyerIs | c.ItemKind) and type(a) is type(b):
-        return _members(a) <= _members(b)
-    if isinstance(a, c.ExporterIn | c.ImporterIn | c.DestinationIn | c.BuyerHeadquartered):
-        return type(a) is type(b) and a.states <= b.states and a.groups <= b.groups
+    if _junction(b) is c.Junction.ANY:
+        return any(_implies(a, x, issuer) for x in b.parts)
+    if isinstance(a, c.Connective) or isinstance(b, c.Connective):
+        return False
+    la, lb = a.literal(issuer), b.literal(issuer)
+    if isinstance(la, c.Members) and isinstance(lb, c.Members):
+        if la.family != lb.family or la.negated != lb.negated:
+            return False
+        return lb.keys <= la.keys if la.negated else la.keys <= lb.keys
+    if isinstance(la, c.Threshold) and isinstance(lb, c.Threshold):
+        return la.measure == lb.measure and la.bound.implies(lb.bound)
     return False
 
 
-def _members(node: c.ItemIs | c.BuyerIs | c.ItemKind) -> frozenset[str]:
-    return node.kinds if isinstance(node, c.ItemKind) else node.ids
-
-
-def _spec_implies(a: c.Spec, b: c.Spec) -> bool:
-    lower = {Op.GE, Op.GT}
-    if (a.op in lower) != (b.op in lower):
-        return False
-    if a.op in lower:
-        return a.value > b.value or (a.value == b.value and (a.op is Op.GT or b.op is Op.GE))
-    return a.value < b.value or (a.value == b.value and (a.op is Op.LT or b.op is Op.LE))
+def _junction(node: Criterion) -> c.Junction | None:
+    return node.junction if isinstance(node, c.Connective) else None
 
 
 def _clash(p: AnyPolicy, q: AnyPolicy) -> bool:
@@ -240,7 +237,7 @@ def _contradictions(checker: _Checker, policies: Sequence[AnyPolicy]) -> list[Fi
 
 # -- satisfiability of criteria (used by lint) ------------------------------------------------
 
-_Literal = tuple[Criterion, bool]
+_Branch = tuple[c.Signed, ...]
 #: Past this many conjunctive branches a criterion is assumed satisfiable (lint stays sound).
 MAX_BRANCHES = 512
 
@@ -256,15 +253,10 @@ def _kinds_having(attribute: str) -> frozenset[str]:
     return frozenset(t.kind for t in _ITEM_TYPES if hasattr(t, attribute))
 
 
-_NEGATED = {Op.GE: Op.LT, Op.GT: Op.LE, Op.LT: Op.GE, Op.LE: Op.GT}
-
-
-def _join(
-    parts: Sequence[list[tuple[_Literal, ...]]], *, conjunction: bool
-) -> list[tuple[_Literal, ...]]:
+def _join(parts: Sequence[list[_Branch]], *, conjunction: bool) -> list[_Branch]:
     """Branches of the conjunction (or disjunction) of criteria given by their branches."""
     if conjunction:
-        out: list[tuple[_Literal, ...]] = [()]
+        out: list[_Branch] = [()]
         for part in parts:
             out = [a + b for a in out for b in part]
             if len(out) > MAX_BRANCHES:
@@ -276,14 +268,28 @@ def _join(
     return merged
 
 
+def _excludes(positive: bool, truth: Truth) -> bool:
+    """Whether a value on which a literal has ``truth`` cannot meet it with that polarity."""
+    return truth is (Truth.FALSE if positive else Truth.TRUE)
+
+
+#: Why a branch fails, by the context none of whose values passes its tests.
+_EMPTY = {
+    Fact.BUYER: "no company meets the buyer tests",
+    Fact.DESTINATION: "no destination meets the place tests",
+    Fact.END_USE: "no end use meets the end-use tests",
+}
+
+
 class _Checker:
     """Decides whether a criterion can be true for some request on some day of a period.
 
-    The criterion is put in disjunctive normal form (``item_class`` replaced by the
-    definitions in force on the day); each branch is a conjunction of literals checked
-    against the world: concrete sets of states and companies, value intervals for specs,
-    and the world's items when the branch names them. Unpublished facts count as possibly
-    matching, so "unsatisfiable" is always right.
+    The criterion is put in disjunctive normal form (leaves testing control classes replaced
+    by the definitions in force on the day); each branch is a conjunction of literals checked
+    against the world: the companies and states that pass each buyer and place test, value
+    intervals for thresholds, and the world's items when the branch names them. Unpublished
+    facts and leaves without a literal count as possibly matching, so "unsatisfiable" is
+    always right.
     """
 
     def __init__(self, world: World) -> None:
@@ -291,7 +297,7 @@ class _Checker:
         self.dates = sorted({e.on for e in events(world)})
         self.states = frozenset(s.id for s in world.states)
         self.companies = frozenset(x.id for x in world.companies)
-        self._sets: dict[tuple[Criterion, dt.date], frozenset[str]] = {}
+        self._passing: dict[tuple[c.Literal, bool, dt.date], frozenset[str]] = {}
 
     def never(
         self, criterion: Criterion, issuer: str, side: Side, start: dt.date, end: dt.date | None
@@ -324,7 +330,9 @@ class _Checker:
     ) -> list[str] | None:
         notes: list[str] = []
         try:
-            branches = _join([self._dnf(x, True, day, notes) for x in criteria], conjunction=True)
+            branches = _join(
+                [self._dnf(x, True, issuer, day, notes) for x in criteria], conjunction=True
+            )
         except _TooComplexError:
             return None
         reasons = list(notes)
@@ -336,116 +344,108 @@ class _Checker:
         return reasons
 
     def _dnf(
-        self, node: Criterion, positive: bool, day: dt.date, notes: list[str]
-    ) -> list[tuple[_Literal, ...]]:
-        """The branches of ``node`` (negated unless ``positive``), ``item_class`` expanded
-        into the definitions in force on ``day`` (the first by id, as the engine does)."""
-        if isinstance(node, c.Not):
-            return self._dnf(node.of, not positive, day, notes)
-        if isinstance(node, c.ItemClass):
+        self, node: Criterion, positive: bool, issuer: str, day: dt.date, notes: list[str]
+    ) -> list[_Branch]:
+        """The branches of ``node`` (negated unless ``positive``), class tests expanded into
+        the definitions in force on ``day`` (the first by id, as the engine does)."""
+        if isinstance(node, c.Connective):
+            if node.junction is c.Junction.NOT:
+                return self._dnf(node.parts[0], not positive, issuer, day, notes)
+            parts = [self._dnf(x, positive, issuer, day, notes) for x in node.parts]
+            return _join(parts, conjunction=(node.junction is c.Junction.ALL) == positive)
+        literal = node.literal(issuer)
+        if isinstance(literal, c.Members) and literal.family == c.ITEM_CLASSES:
+            codes = sorted(map(str, literal.keys))
             defs = [
                 k.criterion
-                for code in sorted(node.codes)
+                for code in codes
                 for k in [k for k in self.world.classes if k.code == code and k.in_force(day)][:1]
             ]
             if not defs:
-                notes.append(f"class {', '.join(sorted(node.codes))} is not in force")
-            parts = [self._dnf(d, positive, day, notes) for d in defs]
-            return _join(parts, conjunction=not positive)
-        if isinstance(node, c.All | c.AnyOf):
-            parts = [self._dnf(x, positive, day, notes) for x in node.of]
-            return _join(parts, conjunction=isinstance(node, c.All) == positive)
-        return [((node, positive),)]
+                notes.append(f"class {', '.join(codes)} is not in force")
+            held = positive != literal.negated
+            parts = [self._dnf(d, held, issuer, day, notes) for d in defs]
+            return _join(parts, conjunction=not held)
+        return [(c.Signed(node, positive),)]
 
-    def _places(
-        self, node: c.ExporterIn | c.ImporterIn | c.DestinationIn, day: dt.date
-    ) -> frozenset[str]:
-        """The states ``node`` contains on ``day``."""
-        key = (node, day)
-        if key not in self._sets:
-            self._sets[key] = frozenset(
-                s
-                for s in self.states
-                if s in node.states
-                or any(self.world.group_contains(g, s, day) for g in node.groups)
-            )
-        return self._sets[key]
-
-    def _buyers(
-        self, node: c.BuyerIs | c.BuyerListed | c.BuyerHeadquartered, day: dt.date
-    ) -> frozenset[str]:
-        """The companies that pass the buyer test ``node`` on ``day`` (as the engine judges)."""
-        key = (node, day)
-        if key in self._sets:
-            return self._sets[key]
-        w = self.world
-        out: set[str] = set()
-        for cid in self.companies:
-            chain = (w.company(cid), *w.ancestors(cid))
-            if isinstance(node, c.BuyerIs):
-                hit = cid in node.ids
-            elif isinstance(node, c.BuyerListed):
-                who = chain if node.affiliates else chain[:1]
-                hit = any(w.listed(lst, x.id, day) for x in who for lst in node.lists)
-            else:
-                hit = any(
-                    hq in node.states or any(w.group_contains(g, hq, day) for g in node.groups)
-                    for hq in {chain[0].hq, chain[-1].hq}
+    def _values(self, literal: c.Literal, positive: bool, day: dt.date) -> frozenset[str]:
+        """The companies (buyer tests) or states (place tests) that may meet ``literal``
+        with that polarity on ``day``, as the engine judges them."""
+        key = (literal, positive, day)
+        found = self._passing.get(key)
+        if found is None:
+            w = self.world
+            if literal.context is Fact.BUYER:
+                found = frozenset(
+                    x
+                    for x in self.companies
+                    if not _excludes(positive, literal.judge(w.company(x), day, w))
                 )
-            if hit:
-                out.add(cid)
-        self._sets[key] = frozenset(out)
-        return self._sets[key]
+            else:
+                found = frozenset(
+                    x for x in self.states if not _excludes(positive, literal.judge(x, day, w))
+                )
+            self._passing[key] = found
+        return found
 
-    def _branch(
-        self, branch: tuple[_Literal, ...], issuer: str, side: Side, day: dt.date
-    ) -> str | None:
+    def _branch(self, branch: _Branch, issuer: str, side: Side, day: dt.date) -> str | None:
         """None if the conjunction can be true on ``day``; else why not."""
         item = _ItemSpace()
-        buyers = set(self.companies)
-        exporters, destinations = set(self.states), set(self.states)
-        importers = {issuer} if side is Side.IMPORT else set(self.states) - {issuer}
-        uses: set[str] | None = None
-        banned_uses: set[str] = set()
+        values: dict[Fact, set[str]] = {
+            Fact.BUYER: set(self.companies),
+            Fact.EXPORTER: set(self.states),
+            Fact.IMPORTER: {issuer} if side is Side.IMPORT else set(self.states) - {issuer},
+            Fact.DESTINATION: set(self.states),
+        }
+        keys = _OpenKeys()
         for node, positive in branch:
-            if isinstance(node, c.ExporterIn | c.ImporterIn | c.DestinationIn):
-                target = {
-                    c.ExporterIn: exporters,
-                    c.ImporterIn: importers,
-                    c.DestinationIn: destinations,
-                }[type(node)]
-                found = self._places(node, day)
-                if positive:
-                    target &= found
-                else:
-                    target -= found
-            elif isinstance(node, c.Reexport):
-                if positive:
-                    exporters.discard(issuer)
-                else:
-                    exporters &= {issuer}
-            elif isinstance(node, c.BuyerIs | c.BuyerListed | c.BuyerHeadquartered):
-                found = self._buyers(node, day)
-                if positive:
-                    buyers &= found
-                else:
-                    buyers -= found
-            elif isinstance(node, c.EndUse):
-                if positive:
-                    uses = set(node.uses) if uses is None else uses & node.uses
-                else:
-                    banned_uses |= node.uses
-            else:
-                item.add(node, positive)
-        if not buyers:
-            return "no company meets the buyer tests"
+            literal = node.literal(issuer)
+            if literal is None:
+                continue
+            if literal.context is Fact.ITEM:
+                item.add(literal, positive)
+            elif literal.context in values:
+                values[literal.context] &= self._values(literal, positive, day)
+            elif isinstance(literal, c.Members):
+                keys.add(literal, positive)
+        if not values[Fact.BUYER]:
+            return _EMPTY[Fact.BUYER]
+        exporters, importers = values[Fact.EXPORTER], values[Fact.IMPORTER]
         if not exporters or not importers or (exporters == importers and len(exporters) == 1):
             return "no leg (exporter -> importer) meets the place tests"
-        if not destinations:
-            return "no destination meets the place tests"
-        if uses is not None and not uses - banned_uses:
-            return "no end use meets the end-use tests"
-        return item.reason(self.world)
+        if not values[Fact.DESTINATION]:
+            return _EMPTY[Fact.DESTINATION]
+        empty = keys.empty()
+        if empty is not None:
+            return _EMPTY.get(empty.context, f"no {empty.context} meets its tests")
+        return item.reason(self.world, day)
+
+
+class _OpenKeys:
+    """The keys each family may still take, given the member tests of one branch: those it
+    must meet (``None``: any) less those it must avoid."""
+
+    def __init__(self) -> None:
+        self.required: dict[c.Family, set[Hashable] | None] = {}
+        self.banned: dict[c.Family, set[Hashable]] = {}
+
+    def add(self, literal: c.Members, positive: bool) -> None:
+        family = literal.family
+        self.required.setdefault(family, None)
+        self.banned.setdefault(family, set())
+        if positive != literal.negated:
+            held = self.required[family]
+            self.required[family] = set(literal.keys) if held is None else held & literal.keys
+        else:
+            self.banned[family] |= literal.keys
+
+    def empty(self) -> c.Family | None:
+        """A family no key of which can pass the tests, if any."""
+        for family, held in self.required.items():
+            pool = held if held is not None else family.domain
+            if pool is not None and not set(pool) - self.banned[family]:
+                return family
+        return None
 
 
 @frozen
@@ -464,77 +464,76 @@ class _ItemSpace:
         self.kinds: set[str] = {t.kind for t in _ITEM_TYPES}
         self.ids: set[str] | None = None
         self.excluded: set[str] = set()
-        self.datacenter: set[bool] = {True, False}
-        self.lower: dict[SpecName, _Bound] = {}
-        self.upper: dict[SpecName, _Bound] = {}
-        self.tests: dict[SpecName, list[str]] = {}
+        self.keys = _OpenKeys()
+        self.lower: dict[str, _Bound] = {}
+        self.upper: dict[str, _Bound] = {}
+        self.tests: dict[str, list[str]] = {}
+        self.literals: list[tuple[c.Literal, bool]] = []
 
-    def add(self, node: Criterion, positive: bool) -> None:
-        if isinstance(node, c.ItemKind):
-            self.kinds = self.kinds & node.kinds if positive else self.kinds - node.kinds
-        elif isinstance(node, c.ItemIs):
-            if positive:
-                self.ids = set(node.ids) if self.ids is None else self.ids & node.ids
+    def add(self, literal: c.Literal, positive: bool) -> None:
+        self.literals.append((literal, positive))
+        if isinstance(literal, c.Threshold):
+            self._threshold(literal.measure.name, literal.bound if positive else ~literal.bound)
+            return
+        family = literal.family
+        held = positive != literal.negated
+        if family == c.ITEM_KIND:
+            keys = {str(k) for k in literal.keys}
+            self.kinds = self.kinds & keys if held else self.kinds - keys
+        elif family == c.ITEM_ID:
+            keys = {str(k) for k in literal.keys}
+            if held:
+                self.ids = keys if self.ids is None else self.ids & keys
             else:
-                self.excluded |= node.ids
-        elif isinstance(node, c.Datacenter):
-            self.kinds &= _kinds_having("datacenter")
-            self.datacenter &= {node.value if positive else not node.value}
-        elif isinstance(node, c.Spec):
-            op = node.op if positive else _NEGATED[node.op]
-            self.kinds &= _kinds_having(str(node.fact))
-            self.tests.setdefault(node.fact, []).append(f"{node.fact} {op} {c.fmt(node.value)}")
-            bound = _Bound(node.value, op in (Op.GE, Op.LE))
-            if op in (Op.GE, Op.GT):
-                # Published figures are > 0: start from that floor; higher (or equal but
-                # exclusive) bounds are stricter.
-                old = self.lower.get(node.fact, _POSITIVE)
-                if (bound.value, not bound.inclusive) > (old.value, not old.inclusive):
-                    self.lower[node.fact] = bound
-            else:
-                old_upper = self.upper.get(node.fact)
-                if old_upper is None or (bound.value, bound.inclusive) < (
-                    old_upper.value,
-                    old_upper.inclusive,
-                ):
-                    self.upper[node.fact] = bound
+                self.excluded |= keys
+        elif isinstance(family, c.Attribute) and family.name is not None:
+            self.kinds &= _kinds_having(family.name)
+            self.keys.add(literal, positive)
+
+    def _threshold(self, name: str, bound: c.Bound) -> None:
+        self.kinds &= _kinds_having(name)
+        self.tests.setdefault(name, []).append(bound.describe(name))
+        edge = _Bound(bound.value, bound.op.inclusive)
+        if bound.op.rising:
+            # Published figures are > 0: start from that floor; higher (or equal but
+            # exclusive) bounds are stricter.
+            old = self.lower.get(name, _POSITIVE)
+            if (edge.value, not edge.inclusive) > (old.value, not old.inclusive):
+                self.lower[name] = edge
         else:
-            raise TypeError(f"not an item criterion: {node!r}")
+            old_upper = self.upper.get(name)
+            if old_upper is None or (edge.value, edge.inclusive) < (
+                old_upper.value,
+                old_upper.inclusive,
+            ):
+                self.upper[name] = edge
 
-    def _admits(self, fact: SpecName, value: float) -> bool:
-        lo, hi = self.lower.get(fact, _POSITIVE), self.upper.get(fact)
-        return (value > lo.value or (lo.inclusive and value == lo.value)) and (
-            hi is None or value < hi.value or (hi.inclusive and value == hi.value)
-        )
-
-    def reason(self, world: World) -> str | None:
-        for fact in sorted(self.upper):
-            lo, hi = self.lower.get(fact, _POSITIVE), self.upper[fact]
+    def reason(self, world: World, day: dt.date) -> str | None:
+        for name in sorted(self.upper):
+            lo, hi = self.lower.get(name, _POSITIVE), self.upper[name]
             if hi.value < lo.value or (
                 hi.value == lo.value and not (lo.inclusive and hi.inclusive)
             ):
-                return f"{' and '.join(self.tests[fact])} leave no possible value"
-        if not self.datacenter:
-            return "the item would have to be both a datacenter part and not one"
+                return f"{' and '.join(self.tests[name])} leave no possible value"
+        empty = self.keys.empty()
+        if empty is not None:
+            what = empty.name if isinstance(empty, c.Attribute) else empty.context
+            return f"no value of the item's {what} passes the item tests"
         if not self.kinds:
             return "no item kind passes the item tests (kind, specs, datacenter)"
         if self.ids is None:
             return None
-        if any(self._fits(world.item(i)) for i in sorted(self.ids - self.excluded)):
+        if any(self._fits(world.item(i), world, day) for i in sorted(self.ids - self.excluded)):
             return None
         return (
             f"none of the items {{{', '.join(sorted(self.ids))}}} passes the other item tests "
             "(kind, specs, datacenter, class definitions)"
         )
 
-    def _fits(self, item: Chip | Model | Material) -> bool:
+    def _fits(self, item: Chip | Model | Material, world: World, day: dt.date) -> bool:
         if item.kind not in self.kinds:
             return False
-        observed = getattr(item, "datacenter", None)
-        if observed is not None and observed not in self.datacenter:
-            return False
-        for fact in {*self.lower, *self.upper}:
-            value = getattr(item, str(fact), None)
-            if value is not None and not self._admits(fact, value):
-                return False
-        return True
+        return not any(
+            _excludes(positive, literal.judge(item, day, world))
+            for literal, positive in self.literals
+        )

@@ -178,10 +178,16 @@ def _causes(
     and groups those policies test, the buyer's (or an owner's) listings, and memberships of
     the states on the route or where the buyer and its owners are headquartered."""
     scope = {p.id: p for p in (*before.policies, *after.policies)}
-    nodes = [n for p in scope.values() for n in c.walk(p.criterion)]
-    codes = {code for n in nodes if isinstance(n, c.ItemClass) for code in n.codes}
-    lists = {x for n in nodes if isinstance(n, c.BuyerListed) for x in n.lists}
-    groups = {g for n in nodes for g in getattr(n, "groups", ())}
+    named: dict[c.Entity, set[str]] = {e: set() for e in c.Entity}
+    for p in scope.values():
+        for node in c.walk(p.criterion):
+            for ref in node.references():
+                named[ref.entity] |= ref.ids
+    codes, lists, groups = (
+        named[c.Entity.CLASS_CODE],
+        named[c.Entity.PARTY_LIST],
+        named[c.Entity.GROUP],
+    )
     owners = {before.buyer.id, *(a.id for a in world.ancestors(before.buyer.id))}
     places = {
         *before.route,

@@ -46,7 +46,7 @@ from geotech.engine.decision import (
     explanation_parts,
 )
 from geotech.engine.legs import judge_leg, resolve_route
-from geotech.engine.matching import Context, MatchIndex, bits, reads
+from geotech.engine.matching import Context, MatchIndex, bits
 from geotech.engine.settle import PolicyTable, Settled, combine, settle
 from geotech.entities import Company, Item
 from geotech.policies import AnyPolicy, Side
@@ -288,11 +288,9 @@ class Evaluator:
         found = self._memos.get(node)
         if found is None:
             rebuilt: Any = node
-            if isinstance(node, c.All | c.AnyOf):
-                rebuilt = attrs.evolve(node, of=tuple(self._memoized(x) for x in node.of))
-            elif isinstance(node, c.Not):
-                rebuilt = attrs.evolve(node, of=self._memoized(node.of))
-            key = _memo_key(reads(node))
+            if isinstance(node, c.Connective):
+                rebuilt = node.rebuilt(tuple(self._memoized(x) for x in node.parts))
+            key = _memo_key(c.reads(node))
             found = self._memos[node] = rebuilt if key is None else _Memo(rebuilt, key)
         return found
 

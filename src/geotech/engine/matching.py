@@ -1,17 +1,18 @@
 """Which policies' criteria hold for a request, answered with bitmasks instead of one
 evaluation per policy.
 
-A criterion splits into *literals*, leaves or negated leaves joined by "and" (``All``,
-``Not(AnyOf(...))`` and ``Not(Not(...))`` flatten: these identities hold in Kleene logic), and
-*residuals*, the parts that are real disjunctions. Each literal reads one context: the item,
-the buyer, the leg's exporter or importer, the destination, or the end use. For each context
-a ``MatchIndex`` holds inverted indexes from keys (ids, states, groups, party lists, class
-codes, end uses) and sorted thresholds (specs) to bitmasks of policies, bit ``i`` standing for
-``world.policies[i]``. Judging one context value gives two masks: the policies with a false
-literal there and those with an unknown one. A policy is false when some context marks it
-false, else unknown when some context marks it unknown, else true; its residuals, if any,
-then decide. Each leaf of a residual has a bit of its own above the policies' bits, so the
-same masks give its truth; only a leaf of a type this module does not know ("opaque") is
+A criterion splits into *literals*, leaves or negated leaves joined by "and" (conjunctions,
+negated disjunctions and double negations flatten: these identities hold in Kleene logic),
+and *residuals*, the parts that are real disjunctions. Each leaf states its literal itself
+(``Criterion.literal``, see ``geotech.criteria.literals``): a family of keys or a measure of
+one context (the item, the buyer, the leg's exporter or importer, the destination, the end
+use). For each context and family a ``MatchIndex`` holds inverted indexes from keys (ids,
+places, listings, class codes, end uses) and sorted thresholds to bitmasks of policies, bit
+``i`` standing for ``world.policies[i]``. Judging one context value gives two masks: the
+policies with a false literal there and those with an unknown one. A policy is false when
+some context marks it false, else unknown when some context marks it unknown, else true; its
+residuals, if any, then decide. Each leaf of a residual has a bit of its own above the
+policies' bits, so the same masks give its truth; only a leaf without a literal ("opaque") is
 evaluated as usual.
 
 Guarantee: for a request's facts, the truth these masks (and residuals) give a policy equals
@@ -22,65 +23,34 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from typing import Any, Literal
 
 from geotech import criteria as c
-from geotech.criteria import Criterion, Facts, Op, Truth
+from geotech.criteria import Criterion, Fact, Facts, Op, Signed, Truth
 from geotech.entities import Company, Item
 from geotech.world import World
 
-#: Every field of ``Facts`` a criterion can read besides the registry.
-FACTS = frozenset(
-    {"item", "buyer", "exporter", "importer", "destination", "issuer", "end_use", "on"}
-)
 
-_CONNECTIVES = (c.All, c.AnyOf, c.Not)
-_READS: dict[type[Any], frozenset[str]] = {
-    c.ItemKind: frozenset({"item"}),
-    c.ItemIs: frozenset({"item"}),
-    c.Spec: frozenset({"item"}),
-    c.Datacenter: frozenset({"item"}),
-    c.ItemClass: frozenset({"item", "on"}),
-    c.BuyerIs: frozenset({"buyer"}),
-    c.BuyerListed: frozenset({"buyer", "on"}),
-    c.BuyerHeadquartered: frozenset({"buyer", "on"}),
-    c.ExporterIn: frozenset({"exporter", "on"}),
-    c.ImporterIn: frozenset({"importer", "on"}),
-    c.DestinationIn: frozenset({"destination", "on"}),
-    c.Reexport: frozenset({"exporter", "issuer"}),
-    c.EndUse: frozenset({"end_use"}),
-}
-
-
-def reads(criterion: Criterion) -> frozenset[str]:
-    """The ``Facts`` fields that evaluating ``criterion`` reads (all of them for a criterion
-    type this module does not know)."""
-    out: set[str] = set()
-    for node in c.walk(criterion):
-        if not isinstance(node, _CONNECTIVES):
-            out |= _READS.get(type(node), FACTS)
-    return frozenset(out)
-
-
-def conjuncts(criterion: Criterion) -> tuple[list[tuple[Criterion, bool]], list[Criterion]]:
-    """Literals ``(leaf, positive)`` and residual parts whose Kleene conjunction has the truth
-    of ``criterion`` (an empty conjunction is true)."""
-    literals: list[tuple[Criterion, bool]] = []
+def conjuncts(criterion: Criterion) -> tuple[list[Signed], list[Criterion]]:
+    """Signed leaves (literals) and residual parts whose Kleene conjunction has the truth of
+    ``criterion`` (an empty conjunction is true)."""
+    literals: list[Signed] = []
     residuals: list[Criterion] = []
     stack: list[tuple[Criterion, bool]] = [(criterion, True)]
     while stack:
         node, positive = stack.pop()
-        if isinstance(node, c.Not):
-            stack.append((node.of, not positive))
-        elif isinstance(node, (c.All, c.AnyOf)):
-            conjunction = isinstance(node, c.All) == positive
-            if conjunction or len(node.of) == 1:
-                stack.extend((part, positive) for part in reversed(node.of))
-            else:
-                residuals.append(node if positive else c.Not(node))
+        junction = node.junction
+        if junction is None:
+            literals.append(Signed(node, positive))
+        elif junction is c.Junction.NOT:
+            stack.append((node.parts[0], not positive))
         else:
-            literals.append((node, positive))
+            parts = node.parts
+            if (junction is c.Junction.ALL) == positive or len(parts) == 1:
+                stack.extend((part, positive) for part in reversed(parts))
+            else:
+                residuals.append(node if positive else c.negate(node))
     return literals, residuals
 
 
@@ -107,12 +77,6 @@ def bits(mask: int) -> list[int]:
 
 #: The part of a request's facts that a literal reads.
 Context = Literal["item", "buyer", "exporter", "importer", "destination", "end_use"]
-CONTEXTS: tuple[Context, ...] = ("item", "buyer", "exporter", "importer", "destination", "end_use")
-
-
-#: What a context value offers a family of literals: keys that hold, keys whose holding is
-#: unknown; ``None`` when every literal of the family is unknown.
-KeyView = tuple[Iterable[Hashable], Iterable[Hashable]] | None
 
 
 class _Members:
@@ -135,16 +99,15 @@ class _Members:
             for key in keys:
                 self.by_key[key] = self.by_key.get(key, 0) | mask
 
-    def judge(self, view: KeyView) -> tuple[int, int]:
-        """(false, unknown) masks for a context value."""
+    def judge(self, view: c.View | None) -> tuple[int, int]:
+        """(false, unknown) masks for a context value's view."""
         if view is None:
             return 0, self.every
-        known, maybe = view
         hit = 0
-        for key in known:
+        for key in view.holds:
             hit |= self.by_key.get(key, 0)
         unsure = 0
-        for key in maybe:
+        for key in view.maybe:
             unsure |= self.by_key.get(key, 0)
         unsure &= ~hit
         if self.negated:
@@ -153,16 +116,15 @@ class _Members:
 
 
 class _Thresholds:
-    """Literals "observed <op> threshold" on one numeric fact, at most one per policy."""
+    """Literals "observed <op> threshold" on one measure, at most one per policy."""
 
-    __slots__ = ("_above", "_below", "_masks", "_right", "_rising", "_values", "every", "negated")
+    __slots__ = ("_above", "_below", "_masks", "_right", "_rising", "_values", "every")
 
-    def __init__(self, op: Op, negated: bool) -> None:
+    def __init__(self, op: Op) -> None:
         # Thresholds [0, j) lie below the observed value, strictly for > and <= (bisect_left).
         self._right = op in (Op.GE, Op.LT)
         # >= and > hold for the thresholds below the observed value, < and <= above it.
-        self._rising = op in (Op.GE, Op.GT)
-        self.negated = negated
+        self._rising = op.rising
         self.every = 0
         self._masks: dict[float, int] = {}
         self._values: list[float] = []
@@ -194,62 +156,57 @@ class _Thresholds:
         else:
             j = bisect.bisect_left(self._values, observed)
         below, above = self._below[j], self._above[j]
-        holds, fails = (below, above) if self._rising else (above, below)
-        return (holds if self.negated else fails), 0
+        return (above if self._rising else below), 0
 
 
-_Index = _Members | _Thresholds
-#: A literal's family within its context: a name, or ("spec", fact, op) for thresholds.
-_Family = Hashable
+class _Family:
+    """The indexes of one family (or measure) of one context: one per polarity (or
+    comparison) and slot, and every key its literals name."""
+
+    __slots__ = ("_keys", "indexes", "source", "wanted")
+
+    def __init__(self, source: c.Family | c.Measure) -> None:
+        self.source = source
+        self.indexes: dict[tuple[Hashable, int], _Members | _Thresholds] = {}
+        self._keys: set[Hashable] = set()
+        self.wanted: frozenset[Hashable] = frozenset()
+
+    def add(self, literal: c.Literal, slot: int, bit: int) -> None:
+        if isinstance(literal, c.Members):
+            members = self.indexes.get((literal.negated, slot))
+            if not isinstance(members, _Members):
+                members = self.indexes[literal.negated, slot] = _Members(literal.negated)
+            members.add(bit, literal.keys)
+            self._keys |= literal.keys
+        else:
+            op = literal.bound.op
+            thresholds = self.indexes.get((op, slot))
+            if not isinstance(thresholds, _Thresholds):
+                thresholds = self.indexes[op, slot] = _Thresholds(op)
+            thresholds.add(bit, literal.bound.value)
+
+    def freeze(self) -> None:
+        for index in self.indexes.values():
+            index.freeze()
+        self.wanted = frozenset(self._keys)
+
+    def judge(self, value: Any, on: dt.date, world: World) -> tuple[int, int]:
+        source = self.source
+        view: Any = (
+            source.observed(value)
+            if isinstance(source, c.Measure)
+            else source.view(value, on, world, self.wanted)
+        )
+        false = unknown = 0
+        for index in self.indexes.values():
+            f, u = index.judge(view)
+            false |= f
+            unknown |= u
+        return false, unknown
 
 
-def _places(node: Any) -> frozenset[Hashable]:
-    return frozenset({("s", s) for s in node.states} | {("g", g) for g in node.groups})
-
-
-_Placed = tuple[Context, _Family, Any, bool]
-
-
-def _listed(leaf: Any, issuer: str) -> _Placed:
-    reach = "chain" if leaf.affiliates else "own"
-    return "buyer", "listed", frozenset({(reach, x) for x in leaf.lists}), False
-
-
-_PLACERS: dict[type[Any], Callable[[Any, str], _Placed | None]] = {
-    c.ItemKind: lambda leaf, issuer: ("item", "kind", leaf.kinds, False),
-    c.ItemIs: lambda leaf, issuer: ("item", "id", leaf.ids, False),
-    c.ItemClass: lambda leaf, issuer: ("item", "class", leaf.codes, False),
-    c.Datacenter: lambda leaf, issuer: ("item", "datacenter", frozenset({leaf.value}), False),
-    c.Spec: lambda leaf, issuer: (
-        "item",
-        ("spec", str(leaf.fact), str(leaf.op)),
-        leaf.value,
-        False,
-    ),
-    c.BuyerIs: lambda leaf, issuer: ("buyer", "id", leaf.ids, False),
-    c.BuyerListed: _listed,
-    c.BuyerHeadquartered: lambda leaf, issuer: ("buyer", "hq", _places(leaf), False),
-    c.ExporterIn: lambda leaf, issuer: ("exporter", "in", _places(leaf), False),
-    # exporter != issuer is "exporter in {issuer}" negated
-    c.Reexport: lambda leaf, issuer: ("exporter", "in", frozenset({("s", issuer)}), True),
-    c.ImporterIn: lambda leaf, issuer: ("importer", "in", _places(leaf), False),
-    c.DestinationIn: lambda leaf, issuer: ("destination", "in", _places(leaf), False),
-    c.EndUse: lambda leaf, issuer: ("end_use", "use", leaf.uses, False),
-}
-
-
-def _place(leaf: Criterion, issuer: str) -> _Placed | None:
-    """Where a leaf's literal goes: context, family, payload (keys or a threshold) and
-    whether its polarity flips; ``None`` for leaves left to residual evaluation."""
-    placer = _PLACERS.get(type(leaf))
-    return None if placer is None else placer(leaf, issuer)
-
-
-_ABSENT = object()
-
-
-#: A residual compiled for truth over masks: ("leaf", bit) for a placed leaf, ("opaque", leaf)
-#: for one left to ordinary evaluation, ("not", tree), ("all", trees) or ("any", trees).
+#: A residual compiled for truth over masks: ("leaf", bit) for a leaf with a literal,
+#: ("opaque", leaf) for one evaluated as usual, ("not", tree), ("all", trees) or ("any", trees).
 Tree = tuple[Any, ...]
 
 
@@ -264,9 +221,7 @@ class MatchIndex:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self._indexes: dict[Context, dict[tuple[_Family, bool, int], _Index]] = {
-            ctx: {} for ctx in CONTEXTS
-        }
+        self._families: dict[Fact, dict[Hashable, _Family]] = {}
         self._residuals: dict[int, tuple[Tree, ...]] = {}
         self._leaves: dict[int, int] = {}  # the bits of each policy's residual leaves
         self._opaque: set[int] = set()  # policies with opaque residual leaves
@@ -276,35 +231,28 @@ class MatchIndex:
         self.residual_mask = 0
         #: ``Facts`` fields that residual leaves left to ordinary evaluation read.
         self.opaque_reads: frozenset[str] = frozenset()
-        self._codes: set[str] = set()
-        self._dated: dict[tuple[str, dt.date], dict[str, frozenset[str]]] = {}
         for i, policy in enumerate(world.policies):
             self._add(i, policy.criterion, policy.issuer)
-        for indexes in self._indexes.values():
-            for index in indexes.values():
-                index.freeze()
-        self._families = {
-            ctx: frozenset(family for family, _, _ in indexes)
-            for ctx, indexes in self._indexes.items()
-        }
+        for families in self._families.values():
+            for family in families.values():
+                family.freeze()
         #: The contexts some literal reads (the others always give empty masks).
-        self.contexts = frozenset(ctx for ctx, indexes in self._indexes.items() if indexes)
+        self.contexts = frozenset(self._families)
 
     def _add(self, i: int, criterion: Criterion, issuer: str) -> None:
         bit = 1 << i
         literals, residuals = conjuncts(criterion)
-        slots: dict[tuple[Context, _Family, bool], int] = {}
+        slots: dict[Hashable, int] = {}
         trees = [self._tree(r, issuer) for r in residuals]
         for leaf, positive in literals:
-            placed = _place(leaf, issuer)
-            if placed is None:
+            literal = leaf.literal(issuer)
+            if literal is None:
                 tree = self._tree(leaf, issuer)
                 trees.append(tree if positive else ("not", tree))
                 continue
-            ctx, family, payload, flip = placed
-            negated = positive == flip
-            slot = slots[ctx, family, negated] = slots.get((ctx, family, negated), -1) + 1
-            self._literal(ctx, (family, negated, slot), bit, payload)
+            if not positive:
+                literal = _negated(literal)
+            self._literal(literal, bit, slots)
         if trees:
             self._residuals[i] = tuple(trees)
             self.residual_mask |= bit
@@ -312,116 +260,61 @@ class MatchIndex:
             for tree in trees:
                 self._leaves[i] |= _leaf_bits(tree, i, self._opaque)
 
-    def _literal(
-        self, ctx: Context, key: tuple[_Family, bool, int], bit: int, payload: Any
-    ) -> None:
-        family, negated, _ = key
-        indexes = self._indexes[ctx]
-        index = indexes.get(key)
-        if index is None:
-            index = indexes[key] = (
-                _Thresholds(Op(family[2]), negated)
-                if isinstance(family, tuple)
-                else _Members(negated)
-            )
-        index.add(bit, payload)
-        if family == "class":
-            self._codes |= payload
+    def _literal(self, literal: c.Literal, bit: int, slots: dict[Hashable, int] | None) -> None:
+        """Index ``literal`` for ``bit``; ``slots`` counts the literals a policy has in each
+        index so far (``None``: the bit has only this literal)."""
+        if isinstance(literal, c.Members):
+            source: c.Family | c.Measure = literal.family
+            kind: Hashable = literal.negated
+        else:
+            source, kind = literal.measure, literal.bound.op
+        families = self._families.get(source.context)
+        if families is None:
+            families = self._families[source.context] = {}
+        family = families.get(source)
+        if family is None:
+            family = families[source] = _Family(source)
+        slot = 0
+        if slots is not None:
+            slot = slots[source, kind] = slots.get((source, kind), -1) + 1
+        family.add(literal, slot, bit)
 
     def _tree(self, node: Criterion, issuer: str) -> Tree:
-        if isinstance(node, c.Not):
-            return ("not", self._tree(node.of, issuer))
-        if isinstance(node, (c.All, c.AnyOf)):
-            kind = "all" if isinstance(node, c.All) else "any"
-            return (kind, tuple(self._tree(part, issuer) for part in node.of))
-        placed = _place(node, issuer)
-        if placed is None:
-            self.opaque_reads |= reads(node)
+        if isinstance(node, c.Connective):
+            parts = tuple(self._tree(part, issuer) for part in node.parts)
+            if node.junction is c.Junction.NOT:
+                return ("not", parts[0])
+            return (node.junction.value, parts)
+        literal = node.literal(issuer)
+        if literal is None:
+            self.opaque_reads |= c.reads(node)
             return ("opaque", node)
-        ctx, family, payload, flip = placed
         bit = 1 << self._next_bit
         self._next_bit += 1
-        tree: Tree = ("leaf", bit)
-        self._literal(ctx, (family, flip, 0), bit, payload)  # a bit of its own: slot 0
-        return tree
+        self._literal(literal, bit, None)
+        return ("leaf", bit)
 
-    def _judge(self, ctx: Context, views: dict[_Family, Any]) -> tuple[int, int]:
+    def judge(self, context: Fact, value: Any, on: dt.date) -> tuple[int, int]:
+        """(false, unknown) masks for one value of a context on ``on``."""
         false = unknown = 0
-        for (family, _, _), index in self._indexes[ctx].items():
-            f, u = index.judge(views[family])
+        for family in self._families.get(context, {}).values():
+            f, u = family.judge(value, on, self.world)
             false |= f
             unknown |= u
         return false, unknown & ~false
 
     def judge_item(self, item: Item, on: dt.date) -> tuple[int, int]:
-        views: dict[_Family, Any] = {}
-        for family in self._families["item"]:
-            if family == "kind":
-                views[family] = ((item.kind,), ())
-            elif family == "id":
-                views[family] = ((item.id,), ())
-            elif family == "class":
-                steps = {code: self.world.class_step(code, item, on) for code in self._codes}
-                views[family] = (
-                    [k for k, s in steps.items() if s.truth is Truth.TRUE],
-                    [k for k, s in steps.items() if s.truth is Truth.UNKNOWN],
-                )
-            elif family == "datacenter":
-                seen = getattr(item, "datacenter", None)
-                views[family] = None if seen is None else ((seen,), ())
-            else:
-                assert isinstance(family, tuple)
-                seen = getattr(item, family[1], _ABSENT)
-                views[family] = None if seen is None or seen is _ABSENT else seen
-        return self._judge("item", views)
+        return self.judge(Fact.ITEM, item, on)
 
     def judge_buyer(self, buyer: Company, on: dt.date) -> tuple[int, int]:
-        chain = (buyer, *self.world.ancestors(buyer.id))
-        views: dict[_Family, Any] = {}
-        for family in self._families["buyer"]:
-            if family == "id":
-                views[family] = ((buyer.id,), ())
-            elif family == "listed":
-                keys: list[Hashable] = []
-                for party_list, listed in self._listed(on).items():
-                    if buyer.id in listed:
-                        keys.append(("own", party_list))
-                    if any(x.id in listed for x in chain):
-                        keys.append(("chain", party_list))
-                views[family] = (keys, ())
-            else:
-                views[family] = (self._state_keys({buyer.hq, chain[-1].hq}, on), ())
-        return self._judge("buyer", views)
+        return self.judge(Fact.BUYER, buyer, on)
 
     def judge_state(self, ctx: Context, state: str, on: dt.date) -> tuple[int, int]:
         """Masks for a leg's exporter or importer, or the destination (``ctx``)."""
-        return self._judge(ctx, {"in": (self._state_keys({state}, on), ())})
+        return self.judge(Fact(ctx), state, on)
 
     def judge_end_use(self, end_use: str | None) -> tuple[int, int]:
-        view = None if end_use is None else ((end_use,), ())
-        return self._judge("end_use", {"use": view})
-
-    def _state_keys(self, states: set[str], on: dt.date) -> list[Hashable]:
-        keys: list[Hashable] = [("s", s) for s in states]
-        keys += [("g", g) for g, members in self._members(on).items() if states & members]
-        return keys
-
-    def _members(self, on: dt.date) -> dict[str, frozenset[str]]:
-        """Each group's members on ``on``."""
-        found = self._dated.get(("members", on))
-        if found is None:
-            found = self._dated["members", on] = {g.id: g.states_on(on) for g in self.world.groups}
-        return found
-
-    def _listed(self, on: dt.date) -> dict[str, frozenset[str]]:
-        """Each party list's listed companies on ``on``."""
-        found = self._dated.get(("listed", on))
-        if found is None:
-            found = self._dated["listed", on] = {
-                pl.id: frozenset(x.company for x in pl.listings if x.active(on))
-                for pl in self.world.party_lists
-            }
-        return found
+        return self.judge(Fact.END_USE, end_use, dt.date.min)
 
     def residual_truth(
         self, i: int, false: int, unknown: int, facts: Callable[[str], Facts]
@@ -441,6 +334,13 @@ class MatchIndex:
             if i not in self._opaque:  # otherwise the masks do not tell everything
                 self._truths[key] = truth
         return truth
+
+
+def _negated(literal: c.Literal) -> c.Literal:
+    """The literal true exactly when ``literal`` is false (unknown stays unknown)."""
+    if isinstance(literal, c.Members):
+        return c.Members(literal.family, literal.keys, not literal.negated)
+    return c.Threshold(literal.measure, ~literal.bound)
 
 
 def _leaf_bits(tree: Tree, i: int, opaque: set[int]) -> int:

@@ -226,7 +226,7 @@ def _collections(conv: cattrs.Converter) -> None:
 def criterion_class(tag: str) -> type[Criterion] | None:
     """The criterion class registered under ``tag``, looked up when a document is read (so
     criteria registered after import are read too)."""
-    return criteria.CRITERIA.get(tag)
+    return criteria.kinds().get(tag)
 
 
 def _check_tag(value: Any, key: str, what: str, known: Callable[[str], bool], names: str) -> None:
@@ -242,7 +242,7 @@ def _check_tag(value: Any, key: str, what: str, known: Callable[[str], bool], na
 
 def _criteria(conv: cattrs.Converter) -> None:
     def structure(value: Any, _: Any) -> Criterion:
-        names = ", ".join(criteria.CRITERIA)
+        names = ", ".join(criteria.kinds())
         _check_tag(value, "type", "criterion", lambda t: criterion_class(t) is not None, names)
         cls: Any = criterion_class(value["type"])
         return cast(Criterion, conv.structure({k: v for k, v in value.items() if k != "type"}, cls))
@@ -250,8 +250,9 @@ def _criteria(conv: cattrs.Converter) -> None:
     def unstructure(value: Any) -> dict[str, Any]:
         return {"type": type(value).tag, **conv.unstructure(value, type(value))}
 
-    conv.register_structure_hook(Criterion, structure)
-    conv.register_unstructure_hook(Criterion, unstructure)
+    # by identity: a hook on the base class would also catch every criterion class
+    conv.register_structure_hook_func(lambda t: t is Criterion, structure)
+    conv.register_unstructure_hook_func(lambda t: t is Criterion, unstructure)
 
 
 def _tagged(conv: cattrs.Converter, union: Any, key: str, what: str, tag: str) -> None:

@@ -1,0 +1,240 @@
+"""Hypothesis strategies: entities."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from geotech.entities import (
+    Chip,
+    Company,
+    Confidence,
+    CountryGroup,
+    Dependency,
+    Item,
+    Listing,
+    Material,
+    Membership,
+    Model,
+    PartyList,
+    Precision,
+    Role,
+    Stage,
+    State,
+    Status,
+    SupplyShare,
+    Throughput,
+)
+from geotech.strategies.base import (
+    CHIP_SPECS,
+    DATES,
+    DEFAULT_REFS,
+    MODEL_FIGURES,
+    SHARES,
+    STATES,
+    TOPS,
+    Refs,
+    between,
+    dated,
+    jurisdictions,
+    optional,
+    period,
+    pool,
+    sources,
+    subset,
+    texts,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Entities
+
+
+@st.composite
+def states(draw: st.DrawFn, id: str | None = None) -> State:
+    """A ``State`` from ``STATES`` (or with the code ``id``)."""
+    code = id if id is not None else draw(pool(tuple(STATES)))
+    return State(id=code, name=draw(texts(STATES.get(code, code))), sources=draw(sources()))
+
+
+@st.composite
+def memberships(draw: st.DrawFn, refs: Refs = DEFAULT_REFS) -> Membership:
+    """A ``Membership`` of a state of ``refs.states`` over a valid, possibly open, period."""
+    start, end = draw(period())
+    return Membership(state=draw(pool(refs.states)), start=start, end=end)
+
+
+@st.composite
+def country_groups(
+    draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None
+) -> CountryGroup:
+    """A ``CountryGroup`` issued by a state of ``refs.states``, with one membership (over a
+    valid, possibly open, period) per member state of ``refs.states``."""
+    members = []
+    for state in sorted(draw(subset(refs.states, max_size=4))):
+        start, end = draw(period())
+        members.append(Membership(state=state, start=start, end=end))
+    key = id if id is not None else draw(pool(("g1", "g2", "g3")))
+    return CountryGroup(
+        id=key,
+        issuer=draw(pool(refs.states)),
+        code=draw(pool(("D:5", "D:1", "A:5", "Tier 1"))),
+        name=draw(texts(f"Group {key}")),
+        members=members,
+        sources=draw(sources()),
+    )
+
+
+@st.composite
+def companies(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> Company:
+    """A ``Company`` headquartered in a state of ``refs.states``, whose parent, if any, is one
+    of ``refs.companies`` other than itself."""
+    key = id if id is not None else draw(pool(("c1", "c2", "c3", "c4")))
+    parents = tuple(x for x in refs.companies if x != key)
+    return Company(
+        id=key,
+        name=draw(texts(f"Company {key}")),
+        hq=draw(pool(refs.states)),
+        parent=draw(optional(pool(parents))) if parents else None,
+        roles=draw(st.frozensets(pool(tuple(Role)), max_size=2)),
+        sources=draw(sources()),
+    )
+
+
+def throughputs(precision: Precision | None = None) -> st.SearchStrategy[Throughput]:
+    """A ``Throughput`` of 19.5-2250.5 dense TOPS at ``precision`` (or any precision)."""
+    precisions = st.just(precision) if precision is not None else pool(tuple(Precision))
+    return st.builds(Throughput, precision=precisions, tops=pool(TOPS))
+
+
+@st.composite
+def throughput_table(draw: st.DrawFn, min_size: int = 0) -> tuple[Throughput, ...]:
+    """0-3 throughputs at distinct precisions (an empty table: TPP unknown)."""
+    chosen = draw(st.lists(pool(tuple(Precision)), min_size=min_size, max_size=3, unique=True))
+    return tuple(draw(throughputs(p)) for p in chosen)
+
+
+def known(values: tuple[float | None, ...]) -> st.SearchStrategy[float]:
+    return pool(tuple(v for v in values if v is not None))
+
+
+@st.composite
+def chips(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> Chip:
+    """A ``Chip`` designed (and maybe fabbed) by ``refs.companies``. Any spec may be unknown
+    (``None``; an empty throughput table leaves TPP unknown); ``estimates`` names only known
+    specs; listed jurisdictions are states of ``refs.states``."""
+    specs = {name: draw(pool(values)) for name, values in CHIP_SPECS.items()}
+    known = tuple(name for name, value in specs.items() if value is not None)
+    return Chip(
+        id=id if id is not None else draw(pool(("chip1", "chip2", "chip3"))),
+        name=draw(texts("Accelerator")),
+        designer=draw(pool(refs.companies)),
+        fab=draw(optional(pool(refs.companies))),
+        released=draw(optional(pool(DATES))),
+        datacenter=draw(optional(st.booleans())),
+        throughput=draw(throughput_table()),
+        jurisdictions=draw(jurisdictions(refs.states)),
+        estimates=draw(subset(known, max_size=1)),
+        sources=draw(sources()),
+        **specs,
+    )
+
+
+@st.composite
+def models(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> Model:
+    """A ``Model`` developed by one of ``refs.companies``, maybe trained on one of
+    ``refs.chips``; any figure may be unknown."""
+    return Model(
+        id=id if id is not None else draw(pool(("model1", "model2"))),
+        name=draw(texts("Model")),
+        developer=draw(pool(refs.companies)),
+        released=draw(optional(pool(DATES))),
+        parameters=draw(pool(MODEL_FIGURES["parameters"])),
+        active_parameters=draw(pool(MODEL_FIGURES["active_parameters"])),
+        training_flop=draw(pool(MODEL_FIGURES["training_flop"])),
+        training_flop_confidence=draw(optional(pool(tuple(Confidence)))),
+        training_chip=draw(optional(pool(refs.chips))) if refs.chips else None,
+        training_chip_count=draw(optional(pool((1024, 16384, 100_000)))),
+        open_weights=draw(optional(st.booleans())),
+        jurisdictions=draw(jurisdictions(refs.states)),
+        sources=draw(sources()),
+    )
+
+
+@st.composite
+def materials(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> Material:
+    """A ``Material`` under the controls of zero to two states of ``refs.states``."""
+    return Material(
+        id=id if id is not None else draw(pool(("mat1", "mat2"))),
+        name=draw(texts("Gallium")),
+        category=draw(pool(("critical_mineral", "rare_earth", "memory"))),
+        jurisdictions=draw(subset(refs.states, max_size=2)),
+        sources=draw(sources()),
+    )
+
+
+def items(refs: Refs = DEFAULT_REFS) -> st.SearchStrategy[Item]:
+    """A chip, model or material (see ``chips``, ``models``, ``materials``)."""
+    return st.one_of(chips(refs), models(refs), materials(refs))
+
+
+@st.composite
+def listings(draw: st.DrawFn, refs: Refs = DEFAULT_REFS) -> Listing:
+    """A ``Listing`` of one of ``refs.companies`` from a date, maybe until a later one."""
+    start, end = draw(dated())
+    return Listing(
+        company=draw(pool(refs.companies)),
+        start=start,
+        end=end,
+        citation=draw(texts("Federal Register notice")),
+        status=draw(pool(tuple(Status))),
+        sources=draw(sources()),
+    )
+
+
+@st.composite
+def party_lists(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> PartyList:
+    """A ``PartyList`` issued by a state of ``refs.states`` listing companies of
+    ``refs.companies``; one company's listings never overlap (each ends before the next)."""
+    entries: list[Listing] = []
+    for company in sorted(draw(subset(refs.companies))):
+        count = draw(between(1, 2))
+        bounds = sorted(draw(st.lists(pool(DATES), min_size=2 * count, unique=True)))
+        for i in range(count):
+            end = bounds[2 * i + 1] if i + 1 < count else draw(optional(st.just(bounds[-1])))
+            status = draw(pool(tuple(Status)))
+            entries.append(Listing(company=company, start=bounds[2 * i], end=end, status=status))
+    key = id if id is not None else draw(pool(("l1", "l2")))
+    return PartyList(
+        id=key,
+        issuer=draw(pool(refs.states)),
+        name=draw(texts(f"List {key}")),
+        listings=entries,
+        sources=draw(sources()),
+    )
+
+
+@st.composite
+def supply_shares(
+    draw: st.DrawFn, refs: Refs = DEFAULT_REFS, material: str | None = None
+) -> SupplyShare:
+    """A ``SupplyShare`` of a state of ``refs.states`` in one of ``refs.materials`` (or
+    ``material``), a share of at most one half."""
+    return SupplyShare(
+        material=material if material is not None else draw(pool(refs.materials)),
+        stage=draw(pool(tuple(Stage))),
+        state=draw(pool(refs.states)),
+        share=draw(pool(SHARES)),
+        as_of=draw(pool(DATES)),
+        estimated=draw(st.booleans()),
+        sources=draw(sources()),
+    )
+
+
+def dependencies(refs: Refs = DEFAULT_REFS) -> st.SearchStrategy[Dependency]:
+    """A ``Dependency`` of one of ``refs.items`` on one of ``refs.materials``."""
+    return st.builds(
+        Dependency,
+        item=pool(refs.items),
+        material=pool(refs.materials),
+        assumption=st.booleans(),
+        sources=sources(),
+    )
