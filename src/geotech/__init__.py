@@ -5,6 +5,7 @@ import policies, on what conditions, and why. ``geotech.catalog.world()`` is the
 real-world default; ``geotech.evaluate`` decides an ``AccessRequest`` and explains itself.
 """
 
+from geotech.analysis import cases, design_space, diff
 from geotech.criteria import (
     All,
     AnyOf,
@@ -172,6 +173,9 @@ __all__ = [
     "World",
     "WorldError",
     "__version__",
+    "cases",
+    "design_space",
+    "diff",
     "evaluate",
     "evaluate_many",
 ]

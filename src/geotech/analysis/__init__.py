@@ -5,11 +5,17 @@
 - ``compare`` (``compare``): who gains and who loses access between two worlds.
 - ``best_route`` (``routes``): the least restrictive route among candidates.
 - ``lint`` (``lint``): findings about the rules themselves.
+- ``cases`` (``cases``): the unknown facts of a request split into cases with certain rulings.
+- ``design_space`` (``design``): the exact regions of chip specs and the ruling of each.
+- ``diff`` (``diff``): the classes of requests two worlds rule differently.
 
 Everything here is pure: same world and arguments, same answer.
 """
 
+from geotech.analysis.cases import Assumption, Case, cases
 from geotech.analysis.compare import Change, Comparison, Shift, compare, compare_matrices
+from geotech.analysis.design import Corner, DesignSpace, Interval, Region, design_space
+from geotech.analysis.diff import DateRange, Difference, Where, WorldDiff, diff
 from geotech.analysis.lint import Finding, FindingKind, lint
 from geotech.analysis.matrix import AccessMatrix, Cell, Terms, access_matrix
 from geotech.analysis.routes import RouteChoice, RouteOption, best_route
@@ -17,23 +23,36 @@ from geotech.analysis.timeline import ChangePoint, Event, EventKind, Timeline, e
 
 __all__ = [
     "AccessMatrix",
+    "Assumption",
+    "Case",
     "Cell",
     "Change",
     "ChangePoint",
     "Comparison",
+    "Corner",
+    "DateRange",
+    "DesignSpace",
+    "Difference",
     "Event",
     "EventKind",
     "Finding",
     "FindingKind",
+    "Interval",
+    "Region",
     "RouteChoice",
     "RouteOption",
     "Shift",
     "Terms",
     "Timeline",
+    "Where",
+    "WorldDiff",
     "access_matrix",
     "best_route",
+    "cases",
     "compare",
     "compare_matrices",
+    "design_space",
+    "diff",
     "events",
     "lint",
     "timeline",

@@ -1,0 +1,168 @@
+"""Cases over unknowns, the design space of specs and whole-space diffs: exact answers on the
+catalogue, and the laws they obey on random worlds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import geotech
+from geotech import catalog
+from geotech import strategies as gs
+from geotech.analysis import Interval, design_space, diff
+from geotech.analysis.design import hypothetical_chip, pieces
+from geotech.criteria import Bound, Op
+from geotech.engine import rulings
+from geotech.policies import Restriction, ReviewPolicy, Verdict
+
+WORLD = catalog.world()
+H200_REQUEST = geotech.AccessRequest(
+    buyer="bytedance", item="nvidia-h200", on=dt.date(2026, 2, 1), route=("TW", "US", "CN")
+)
+CASE_BY_CASE = Restriction.of(Verdict.LICENSE_REQUIRED, ReviewPolicy.CASE_BY_CASE)
+
+
+def test_bytedance_h200_splits_on_the_state_funded_datacenter_end_use() -> None:
+    found = geotech.cases(WORLD, H200_REQUEST)
+    assert [
+        (str(a), c.ruling.restriction, c.ruling.certain) for c in found for a in c.assumptions
+    ] == [
+        ("request.end_use not in {state_funded_datacenter}", CASE_BY_CASE, True),
+        ("request.end_use in {state_funded_datacenter}", Restriction.PROHIBITED, True),
+    ]
+    assert found[1].ruling.determining_policies == ("cn-2025-11-state-funded-dc-domestic-only",)
+
+
+def test_a_certain_request_is_one_case() -> None:
+    request = attrs.evolve(H200_REQUEST, end_use="datacenter")
+    (case,) = geotech.cases(WORLD, request)
+    assert case.assumptions == ()
+    assert case.ruling == geotech.evaluate(WORLD, request).ruling
+
+
+def test_an_unpublished_die_area_splits_at_the_density_thresholds() -> None:
+    request = geotech.AccessRequest(
+        buyer="bytedance", item="amazon-inferentia2", on=dt.date(2024, 6, 1), end_use="datacenter"
+    )
+    found = geotech.cases(WORLD, request)
+    assert [(str(a), c.ruling.restriction) for c in found for a in c.assumptions] == [
+        ("amazon-inferentia2.performance_density in (0, 1.6)", Restriction.ALLOWED),
+        (
+            "amazon-inferentia2.performance_density in [1.6, 3.2) or [3.2, 5.92)",
+            Restriction.CONDITIONAL,
+        ),
+        ("amazon-inferentia2.performance_density in [5.92, inf)", Restriction.LICENSE_DENIAL),
+    ]
+
+
+def test_pieces_follow_open_and_closed_edges() -> None:
+    bounds = [Bound(Op.GE, 10), Bound(Op.LE, 20), Bound(Op.LT, 20), Bound(Op.GT, 30)]
+    assert pieces(bounds, low=0.0) == (
+        Interval(0.0, 10, False, False),
+        Interval(10, 20, True, False),
+        Interval(20, 20, True, True),
+        Interval(20, 30, False, True),
+        Interval(30, None, False, False),
+    )
+
+
+def _space(day: dt.date) -> geotech.analysis.DesignSpace:
+    return design_space(
+        WORLD,
+        buyer="bytedance",
+        on=day,
+        route=("TW", "US", "CN"),
+        end_use="datacenter",
+        fixed={"performance_density": 19.45, "datacenter": True},
+    )
+
+
+def test_the_2023_rules_leave_open_only_the_box_under_tpp_1600_at_h200_density() -> None:
+    space = _space(dt.date(2024, 1, 1))
+    assert [(tuple(map(str, r.box)), r.ruling.restriction) for r in space.regions] == [
+        (("(0, 1600)", "(0, inf)"), Restriction.ALLOWED),
+        (("[1600, 2400)", "(0, inf)"), Restriction.LICENSE_DENIAL),
+        (("[2400, 4800)", "(0, inf)"), Restriction.LICENSE_DENIAL),
+        (("[4800, inf)", "(0, inf)"), Restriction.LICENSE_DENIAL),
+    ]
+
+
+def test_the_jan_2026_box_is_case_by_case_below_tpp_21000_and_bandwidth_6500() -> None:
+    space = _space(dt.date(2026, 2, 1))
+    assert len(space.regions) == 63
+    assert space.at(tpp=15832, dram_bandwidth_gbs=4800).restriction == CASE_BY_CASE
+    assert space.at(tpp=21000, dram_bandwidth_gbs=4800).restriction == Restriction.LICENSE_DENIAL
+    assert space.at(tpp=15832, dram_bandwidth_gbs=6500).restriction == Restriction.LICENSE_DENIAL
+    (corner,) = space.frontier(CASE_BY_CASE)
+    assert corner.specs == (("tpp", 21000.0), ("dram_bandwidth_gbs", 6500.0))
+    assert corner.reached == (False, False)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    day=st.sampled_from([dt.date(2024, 1, 1), dt.date(2025, 6, 1), dt.date(2026, 2, 1)]),
+    data=st.data(),
+)
+def test_every_point_of_a_region_gets_the_region_ruling(day: dt.date, data: st.DataObject) -> None:
+    space = _space(day)
+    region = data.draw(st.sampled_from(space.regions))
+    point = {}
+    for axis, side in zip(space.axes, region.box, strict=True):
+        low = side.low if side.low is not None else 0.0
+        high = side.high if side.high is not None else low * 4 + 1
+        x = data.draw(st.floats(low, high, allow_nan=False))
+        if x not in side:
+            x = side.interior
+        point[axis] = x
+    chip = hypothetical_chip(
+        {**point, "performance_density": 19.45, "datacenter": True}, id="probe", designer="nvidia"
+    )
+    trial = attrs.evolve(WORLD, chips=(*WORLD.chips, chip))
+    request = attrs.evolve(space.request, item="probe")
+    assert geotech.evaluate(trial, request).ruling == region.ruling
+    assert space.at(**point) == region.ruling
+
+
+def test_rescinding_the_jan_2026_rule_changes_the_h200_for_bytedance() -> None:
+    reformed = catalog.reforms()["rescind-h200-rule"].apply(WORLD)
+    found = diff(WORLD, reformed)
+    # the rule goes, and so does the mention of it in what the NAC notice supersedes
+    assert found.changed == ("us-bis-2023-10-17-nac", "us-bis-2026-01-15-h200-case-by-case")
+    pair = found.at(H200_REQUEST)
+    assert pair is not None
+    assert (pair[0].restriction, pair[1].restriction) == (CASE_BY_CASE, Restriction.LICENSE_DENIAL)
+    assert found.at(attrs.evolve(H200_REQUEST, on=dt.date(2025, 6, 1))) is None
+    assert all(c.where.dates.start >= dt.date(2026, 1, 15) for c in found.cells)
+    for cell in found.cells[:50]:
+        request = geotech.AccessRequest(
+            buyer=cell.where.buyers[0],
+            item=cell.where.item,
+            on=cell.where.dates.start,
+            end_use=cell.where.end_use,
+        )
+        assert found.at(request) == (cell.before, cell.after)
+
+
+def test_a_world_has_no_diff_with_itself() -> None:
+    found = diff(WORLD, WORLD)
+    assert found.cells == ()
+    assert found.at(H200_REQUEST) is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_diff_is_sound_and_complete(data: st.DataObject) -> None:
+    world = data.draw(gs.worlds())
+    reformed = attrs.evolve(world, policies=(*world.policies, data.draw(gs.new_policies(world))))
+    found = diff(world, reformed)
+    request = data.draw(gs.requests(world))
+    try:
+        before, after = rulings(world, [request])[0], rulings(reformed, [request])[0]
+    except geotech.GeotechError:
+        return
+    assert (found.at(request) is None) == (before == after)
+    for cell in found.cells:
+        assert cell.before != cell.after
