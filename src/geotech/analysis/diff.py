@@ -24,6 +24,7 @@ from geotech.analysis.cases import named_end_uses
 from geotech.criteria import BUYER_ID, Criterion, Fact, SetCriterion, Truth, item_facts, truth, walk
 from geotech.engine import AccessRequest, Ruling, rulings
 from geotech.entities import Company
+from geotech.errors import InvalidRequestError
 from geotech.policies import AnyPolicy
 from geotech.world import World
 
@@ -196,11 +197,11 @@ def _safe_rulings(world: World, requests: list[AccessRequest]) -> list[Ruling | 
     """The rulings, ``None`` for a request without a default route."""
     try:
         return list(rulings(world, requests))
-    except Exception:
+    except InvalidRequestError:
         out: list[Ruling | None] = []
         for r in requests:
             try:
                 out.append(rulings(world, [r])[0])
-            except Exception:
+            except InvalidRequestError:
                 out.append(None)
         return out
