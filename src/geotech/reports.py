@@ -1,22 +1,39 @@
-"""Text, Markdown and JSON of classifications and catalogue listings.
+"""Text, Markdown and JSON of the command's own reports: classifications, catalogue listings,
+case-file runs, validation problems, and the reform a comparison applies.
 
-The companions of ``geotech.render`` for the two results it does not take yet: a
-``Classification`` (``geotech.classification``) and a catalogue ``Listing``
-(``geotech.catalog.listing``). Tables go through ``render.table``, data through
-``io.to_data`` and ``io.dumps_json``; output is deterministic and ends with a newline.
+The companions of ``geotech.render`` for results that live above it: a ``Classification``
+(``geotech.classification``), a catalogue ``Listing`` (``geotech.catalog.listing``), a
+case-file ``Report`` (``geotech.casefile``), the problems of a document. Tables go through
+``render.table``, data through ``io.to_data`` and ``io.dumps_json``; output is deterministic
+and ends with a newline.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
+import attrs
+
 from geotech import io, render
+from geotech.casefile import CaseResult, Report
 from geotech.catalog.listing import Entry, Listing
 from geotech.classification import Classification
 from geotech.entities import Chip
+from geotech.world import World
 
-__all__ = ["LISTING_LEGEND", "Format", "classification", "listing", "specs_text"]
+__all__ = [
+    "LISTING_LEGEND",
+    "Format",
+    "case_report",
+    "classification",
+    "listing",
+    "problems",
+    "reform_header",
+    "specs_text",
+    "valid_world",
+]
 
 Format = Literal["text", "markdown", "json"]
 
@@ -128,3 +145,100 @@ def listing(x: Listing, fmt: Format) -> str:
     else:
         lines = [title, *table, *legend]
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Case files, validation, reforms
+
+
+def case_report(report: Report, sources: Sequence[Path], fmt: Format) -> str:
+    """A case-file run: each failure with what differs, the summary and the policy coverage;
+    ``sources`` names the file of each case."""
+    if fmt == "json":
+        return io.dumps_json(_case_data(report, sources))
+    return "\n".join(_case_lines(report, sources, fmt == "markdown")) + "\n"
+
+
+def _case_data(report: Report, sources: Sequence[Path]) -> dict[str, Any]:
+    return {
+        "passed": len(report.passed),
+        "failed": len(report.failed),
+        "cases": [
+            {
+                "file": str(path),
+                "name": r.case.name,
+                "passed": r.passed,
+                "differences": [
+                    {"field": d.field, "expected": d.expected, "actual": d.actual}
+                    for d in r.differences
+                ],
+            }
+            for r, path in zip(report.results, sources, strict=True)
+        ],
+        "coverage": {
+            "policies": len(report.policies),
+            "exercised": list(report.exercised),
+            "unexercised": list(report.unexercised),
+            "fraction": report.coverage,
+        },
+    }
+
+
+def _failure(r: CaseResult, path: Path, markdown: bool) -> list[str]:
+    if markdown:
+        lines = [f"**FAIL** {r.case.name} ({path})", ""]
+        lines += [f"- {d}" for d in r.differences]
+        lines += [f"- decision: {x}" for x in r.headline.splitlines()]
+        return [*lines, f"- why: {r.case.why}", ""]
+    lines = [f"FAIL {r.case.name} ({path})", *(f"  {d}" for d in r.differences)]
+    head, *rest = r.headline.splitlines()
+    lines += [f"  decision: {head}", *(f"            {x}" for x in rest)]
+    return [*lines, f"  why: {r.case.why}"]
+
+
+def _case_lines(report: Report, sources: Sequence[Path], markdown: bool) -> list[str]:
+    lines: list[str] = []
+    for r, path in zip(report.results, sources, strict=True):
+        if not r.passed:
+            lines += _failure(r, path, markdown)
+    summary = f"{len(report.passed)} passed, {len(report.failed)} failed"
+    n, done = len(report.policies), len(report.exercised)
+    coverage = f"policy coverage: {done} of {n} policies exercised ({report.coverage:.0%})"
+    rest = report.unexercised
+    if markdown:
+        lines += [f"**{summary}**", "", coverage + (", not exercised:" if rest else "")]
+        return lines + ([""] + [f"- {p}" for p in rest] if rest else [])
+    lines += [summary, coverage + ("; not exercised:" if rest else "")]
+    return lines + [f"  {p}" for p in rest]
+
+
+def problems(path: Path, found: Sequence[str], fmt: Format) -> str:
+    """The problems of the document at ``path``, each with its field path, and their count."""
+    n = len(found)
+    summary = f"{path}: {n} problem{'s' if n != 1 else ''}"
+    if fmt == "json":
+        return io.dumps_json({"file": str(path), "valid": False, "problems": list(found)})
+    if fmt == "markdown":
+        return "\n".join([f"**{summary}**", "", *(f"- {p}" for p in found)]) + "\n"
+    return "\n".join([*(f"{path}: {p}" for p in found), summary]) + "\n"
+
+
+def valid_world(path: Path, world: World, fmt: Format) -> str:
+    """The line saying a world file is valid, with how many records of each kind it holds."""
+    counts = {
+        key: len(getattr(world, key))
+        for key in attrs.fields_dict(World)
+        if not key.startswith("_") and getattr(world, key)
+    }
+    if fmt == "json":
+        return io.dumps_json({"file": str(path), "valid": True, "counts": counts})
+    what = ", ".join(f"{key} {n}" for key, n in counts.items()) or "empty"
+    return f"{path}: valid world ({what})\n"
+
+
+def reform_header(name: str, on: str, fmt: Format) -> str:
+    """The line naming the reform a comparison applies and its date (none in JSON)."""
+    head = f"{name}, on {on}"
+    if fmt == "markdown":
+        return f"**Reform:** {head}\n\n"
+    return "" if fmt == "json" else f"Reform: {head}\n"

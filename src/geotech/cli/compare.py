@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from geotech import analysis, catalog, io, reforms
+from geotech import analysis, catalog, io, reforms, reports
 from geotech.cli.shared import (
     OK,
     UsageError,
@@ -126,12 +126,7 @@ def run(args: argparse.Namespace) -> int:
         {"route": list(change.after.route), **x}
         for x, change in zip(data["changes"], result.changes, strict=True)
     ]
-    fmt = output_format(args)
-    head = f"{name}, on {day.isoformat()}"
-    if fmt == "markdown":
-        write(f"**Reform:** {head}\n\n")
-    elif fmt == "text":
-        write(f"Reform: {head}\n")
+    write(reports.reform_header(name, day.isoformat(), output_format(args)))
     data = {"reform": name, "on": day, "route": args.route, "end_use": args.end_use, **data}
     emit(args, result, footer=decided_on(world, requests), data=data)
     return OK

@@ -12,8 +12,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from geotech import casefile, io
-from geotech.casefile import Case, CaseResult, Report
+from geotech import casefile, io, reports
+from geotech.casefile import Case
 from geotech.cli.shared import (
     FINDINGS,
     OK,
@@ -75,62 +75,5 @@ def run(args: argparse.Namespace) -> int:
         report = casefile.run_cases(world, cases)
     except ProblemsError as exc:  # duplicate names across files
         raise UsageError(f"CASES: {one_line(exc)}", args.prog) from None
-    fmt = output_format(args)
-    if fmt == "json":
-        write(io.dumps_json(_data(report, sources)))
-    else:
-        write("\n".join(_lines(report, sources, fmt == "markdown")) + "\n")
+    write(reports.case_report(report, sources, output_format(args)))
     return FINDINGS if report.failed else OK
-
-
-def _data(report: Report, sources: list[Path]) -> dict[str, Any]:
-    return {
-        "passed": len(report.passed),
-        "failed": len(report.failed),
-        "cases": [
-            {
-                "file": str(path),
-                "name": r.case.name,
-                "passed": r.passed,
-                "differences": [
-                    {"field": d.field, "expected": d.expected, "actual": d.actual}
-                    for d in r.differences
-                ],
-            }
-            for r, path in zip(report.results, sources, strict=True)
-        ],
-        "coverage": {
-            "policies": len(report.policies),
-            "exercised": list(report.exercised),
-            "unexercised": list(report.unexercised),
-            "fraction": report.coverage,
-        },
-    }
-
-
-def _failure(r: CaseResult, path: Path, markdown: bool) -> list[str]:
-    if markdown:
-        lines = [f"**FAIL** {r.case.name} ({path})", ""]
-        lines += [f"- {d}" for d in r.differences]
-        lines += [f"- decision: {x}" for x in r.headline.splitlines()]
-        return [*lines, f"- why: {r.case.why}", ""]
-    lines = [f"FAIL {r.case.name} ({path})", *(f"  {d}" for d in r.differences)]
-    head, *rest = r.headline.splitlines()
-    lines += [f"  decision: {head}", *(f"            {x}" for x in rest)]
-    return [*lines, f"  why: {r.case.why}"]
-
-
-def _lines(report: Report, sources: list[Path], markdown: bool) -> list[str]:
-    lines: list[str] = []
-    for r, path in zip(report.results, sources, strict=True):
-        if not r.passed:
-            lines += _failure(r, path, markdown)
-    summary = f"{len(report.passed)} passed, {len(report.failed)} failed"
-    n, done = len(report.policies), len(report.exercised)
-    coverage = f"policy coverage: {done} of {n} policies exercised ({report.coverage:.0%})"
-    rest = report.unexercised
-    if markdown:
-        lines += [f"**{summary}**", "", coverage + (", not exercised:" if rest else "")]
-        return lines + ([""] + [f"- {p}" for p in rest] if rest else [])
-    lines += [summary, coverage + ("; not exercised:" if rest else "")]
-    return lines + [f"  {p}" for p in rest]
