@@ -1,0 +1,81 @@
+"""What a reform costs in ``geotech.sweep``, measured side by side in one run.
+
+The catalogue with synthetic buyers and chips (``scaling.catalogue_world``), 100 requests
+(4 buyers x 25 chips on one date) and seeded random reforms of one policy each (another
+effect, its entry into force moved: ``scaling.ensemble``). It reports, per reform and in
+warm decisions (the cost of one request on a world whose index is built):
+
+- ``rebuild``: apply the reform, compile the reformed world, decide every request;
+- ``apply``: applying the reform alone (building and validating the reformed world);
+- ``sweep``: ``geotech.sweep.sweep`` in this process (re-decides only the requests a reform
+  can change, copies the others from the baseline);
+
+then the sweep's reforms per second and the time 100,000 reforms x 100 requests would take.
+
+Run:
+
+    python benchmarks/sweep.py                    # 10,000 reforms
+    python benchmarks/sweep.py --reforms 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from geotech.engine.batch import Evaluator
+from geotech.sweep import sweep
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scaling import catalogue_world, ensemble, requests_for
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reforms", type=int, default=10_000)
+    ap.add_argument("--sample", type=int, default=300, help="reforms timed on the rebuild path")
+    args = ap.parse_args(argv)
+    world = catalogue_world(50, 25)
+    requests = requests_for(world, 4, 25)[::10]  # 4 buyers x 25 chips x 1 date
+    reforms = ensemble(world, args.reforms)
+    sample = reforms[: args.sample]
+
+    Evaluator(world).rulings(requests)  # the index is built: decisions are warm
+    start = time.perf_counter()
+    repeats = 50
+    for _ in range(repeats):
+        Evaluator(world).rulings(requests)
+    warm = (time.perf_counter() - start) / repeats / len(requests)
+
+    start = time.perf_counter()
+    worlds = [r.apply(world) for r in sample]
+    apply = (time.perf_counter() - start) / len(sample)
+    start = time.perf_counter()
+    rebuilt = [Evaluator(w).rulings(requests) for w in worlds]
+    rebuild = apply + (time.perf_counter() - start) / len(sample)
+
+    start = time.perf_counter()
+    swept = sweep(world, reforms, requests)
+    seconds = time.perf_counter() - start
+    per_reform = seconds / len(reforms)
+    if [list(r) for r in swept[: len(sample)]] != rebuilt:
+        raise SystemExit("the sweep differs from the rebuild path")
+
+    print(f"{len(world.policies)} policies, {len(requests)} requests, {len(reforms):,} reforms")
+    print(f"warm decision: {warm * 1e6:.1f} us\n")
+    print("| per reform | ms | warm decisions |")
+    print("|---|---:|---:|")
+    for name, cost in (("rebuild", rebuild), ("apply alone", apply), ("sweep", per_reform)):
+        print(f"| {name} | {cost * 1e3:.2f} | {cost / warm:.0f} |")
+    print(
+        f"\nsweep: {len(reforms) / seconds:,.0f} reforms/s ({seconds:.1f} s); "
+        f"100,000 reforms x 100 requests: about {100_000 * per_reform / 60:.1f} min on one core"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
