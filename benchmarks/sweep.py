@@ -11,11 +11,14 @@ warm decisions (the cost of one request on a world whose index is built):
   can change, copies the others from the baseline);
 
 then the sweep's reforms per second and the time 100,000 reforms x 100 requests would take.
+With ``--dask N`` it also runs the sweep on a local dask cluster of ``N`` single-threaded
+worker processes (``distributed.LocalCluster``, through ``Client.get_executor()``), checks that
+its rulings equal the in-process ones, and reports its time (cluster start-up excluded).
 
 Run:
 
     python benchmarks/sweep.py                    # 10,000 reforms
-    python benchmarks/sweep.py --reforms 100000
+    python benchmarks/sweep.py --reforms 100000 --dask 2
 """
 
 from __future__ import annotations
@@ -26,8 +29,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from geotech import AccessRequest
 from geotech.engine.batch import Evaluator
-from geotech.sweep import sweep
+from geotech.reforms import Reform
+from geotech.sweep import Rulings, sweep
+from geotech.world import World
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scaling import catalogue_world, ensemble, requests_for
@@ -37,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reforms", type=int, default=10_000)
     ap.add_argument("--sample", type=int, default=300, help="reforms timed on the rebuild path")
+    ap.add_argument("--dask", type=int, default=0, help="also on a LocalCluster of N workers")
     args = ap.parse_args(argv)
     world = catalogue_world(50, 25)
     requests = requests_for(world, 4, 25)[::10]  # 4 buyers x 25 chips x 1 date
@@ -74,7 +81,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"\nsweep: {len(reforms) / seconds:,.0f} reforms/s ({seconds:.1f} s); "
         f"100,000 reforms x 100 requests: about {100_000 * per_reform / 60:.1f} min on one core"
     )
+    if args.dask:
+        on_dask(world, reforms, requests, swept, args.dask)
     return 0
+
+
+def on_dask(
+    world: World,
+    reforms: Sequence[Reform],
+    requests: Sequence[AccessRequest],
+    expected: list[Rulings],
+    workers: int,
+) -> None:
+    """The same sweep on a local dask cluster of ``workers`` processes."""
+    from dask.distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True) as cluster,
+        Client(cluster) as client,
+    ):
+        executor = client.get_executor()
+        sweep(world, reforms[: 4 * workers], requests, executor, workers=workers)  # warm up
+        start = time.perf_counter()
+        got = sweep(world, reforms, requests, executor, workers=workers)
+        seconds = time.perf_counter() - start
+    if got != expected:
+        raise SystemExit("the sweep on dask differs from the sweep in process")
+    print(
+        f"dask LocalCluster, {workers} workers: {seconds:.1f} s, "
+        f"{len(reforms) / seconds:,.0f} reforms/s"
+    )
 
 
 if __name__ == "__main__":

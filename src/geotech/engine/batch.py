@@ -46,7 +46,7 @@ from geotech.engine.decision import (
     explanation_parts,
 )
 from geotech.engine.legs import judge_leg, resolve_route
-from geotech.engine.matching import Context, MatchIndex, bits
+from geotech.engine.matching import Context, MatchIndex, bits, mask_of
 from geotech.engine.settle import PolicyTable, Settled, combine, settle
 from geotech.entities import Company, Item
 from geotech.policies import AnyPolicy, Side
@@ -136,13 +136,16 @@ class _Index(NamedTuple):
         found = self.forces.get(k)
         if found is None:
             on = self.points[k - 1] if k else dt.date.min
-            export: dict[str, int] = {}
-            import_: dict[str, int] = {}
+            export: dict[str, list[int]] = {}
+            import_: dict[str, list[int]] = {}
             for i, p in enumerate(world.policies):
                 if p.in_force(on):
                     issuers = export if p.side is Side.EXPORT else import_
-                    issuers[p.issuer] = issuers.get(p.issuer, 0) | 1 << i
-            found = self.forces[k] = export, import_
+                    issuers.setdefault(p.issuer, []).append(i)
+            found = self.forces[k] = (
+                {issuer: mask_of(at) for issuer, at in export.items()},
+                {issuer: mask_of(at) for issuer, at in import_.items()},
+            )
         return found
 
 
