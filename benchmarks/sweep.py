@@ -1,8 +1,9 @@
 """What a reform costs in ``geotech.sweep``, measured side by side in one run.
 
 The catalogue with synthetic buyers and chips (``scaling.catalogue_world``), 100 requests
-(4 buyers x 25 chips on one date) and seeded random reforms of one policy each (another
-effect, its entry into force moved: ``scaling.ensemble``). It reports, per reform and in
+(4 buyers x 25 chips, each pair on one of 10 dates from 2019 to 2026) and seeded random
+reforms of one policy each (another effect, its entry into force moved:
+``scaling.ensemble``). It reports, per reform and in
 warm decisions (the cost of one request on a world whose index is built):
 
 - ``rebuild``: apply the reform, compile the reformed world, decide every request;
@@ -46,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dask", type=int, default=0, help="also on a LocalCluster of N workers")
     args = ap.parse_args(argv)
     world = catalogue_world(50, 25)
-    requests = requests_for(world, 4, 25)[::10]  # 4 buyers x 25 chips x 1 date
+    # 4 buyers x 25 chips, each pair on one of the 10 dates from 2019 to 2026 in turn
+    asked = requests_for(world, 4, 25)
+    requests = [asked[10 * j + j % 10] for j in range(len(asked) // 10)]
     reforms = ensemble(world, args.reforms)
     sample = reforms[: args.sample]
 
