@@ -133,7 +133,7 @@ def policies_table(rows: Sequence[dict[str, Any]]) -> str:
 
 
 def catalogue_world(n_buyers: int, n_chips: int, seed: int = 20250101) -> World:
-    """The catalogue with ``n_buyers`` synthetic buyers and chips up to ``n_chips``."""
+    """The catalogue with ``n_buyers`` synthetic buyers and at least ``n_chips`` chips."""
     rng = random.Random(seed)
     base = catalog.world()
     states = [s.id for s in base.states]
@@ -174,7 +174,7 @@ def catalogue_world(n_buyers: int, n_chips: int, seed: int = 20250101) -> World:
         base,
         companies=(*base.companies, *buyers),
         party_lists=tuple(lists),
-        chips=tuple(chips[:n_chips]),
+        chips=tuple(chips),  # every catalogue chip stays: policies and models name them
     )
 
 

@@ -10,11 +10,16 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from geotech import AccessRequest, EffectKind, World, evaluate
+from geotech.engine.batch import Evaluator
 from geotech.errors import UnknownEntityError
 from geotech.reforms import Amend, ChangeThreshold, Reform, RemovePolicy
-from geotech.sweep import Rulings, SweepError, draws, grid, sweep
+from geotech.strategies import requests, worlds
+from geotech.strategies.reforms import reforms
+from geotech.sweep import Baseline, Rulings, SweepError, draws, grid, sweep
 
 D = dt.date
 REQUESTS = tuple(
@@ -152,3 +157,23 @@ def test_sweep_on_a_dask_cluster_equals_one_by_one(mini_world: World) -> None:
     ):
         got = sweep(mini_world, reforms, REQUESTS, client.get_executor(), workers=2, chunksize=3)
     assert got == one_by_one(mini_world, reforms)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_incremental_rulings_equal_the_rebuild(data: st.DataObject) -> None:
+    """A baseline re-decides only the requests a reform can change; every ruling equals the
+    one decided from scratch in the reformed world."""
+    world = data.draw(worlds())
+    asked = tuple(data.draw(st.lists(requests(world), min_size=1, max_size=6)))
+    baseline = Baseline(world, asked)
+    for reform in data.draw(st.lists(reforms(world), min_size=1, max_size=3)):
+        reformed = reform.apply(world)
+        assert baseline.rulings(reformed) == Evaluator(reformed).rulings(asked)
+
+
+def test_a_reform_of_one_policy_re_decides_only_what_it_can_change(mini_world: World) -> None:
+    baseline = Baseline(mini_world, REQUESTS)
+    reform = Amend("us-2026-semiconductor-tariff", effect=EffectKind.PROHIBIT)
+    assert baseline.rulings(reform.apply(mini_world)) == list(one_by_one(mini_world, [reform])[0])
+    assert baseline.rulings(mini_world) == [evaluate(mini_world, r).ruling for r in REQUESTS]

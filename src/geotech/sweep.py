@@ -21,11 +21,16 @@ import pickle
 import random
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from typing import Any
+from typing import Any, NamedTuple
 
+import attrs
+
+from geotech.criteria import Facts, Truth
 from geotech.engine import AccessRequest, Ruling
 from geotech.engine.batch import Evaluator
+from geotech.engine.legs import resolve_route
 from geotech.errors import GeotechError
+from geotech.policies import AnyPolicy, Side
 from geotech.reforms import Reform
 from geotech.world import World
 
@@ -85,7 +90,7 @@ def sweep(
     ensemble = list(reforms)
     asked = tuple(requests)
     if executor is None:
-        return _evaluate(world, asked, ensemble)
+        return _evaluate(Baseline(world, asked), ensemble)
     workers = workers or os.cpu_count() or 1
     size = chunksize or max(1, math.ceil(len(ensemble) / (16 * workers)))
     chunks = [ensemble[i : i + size] for i in range(0, len(ensemble), size)]
@@ -112,8 +117,8 @@ def sweep(
     return [rulings for chunk in results for rulings in chunk]
 
 
-# Worker side: contexts (world, requests) by name, the most recent few.
-_CONTEXTS: dict[str, tuple[World, tuple[AccessRequest, ...]]] = {}
+# Worker side: baselines (world, requests and their rulings) by name, the most recent few.
+_CONTEXTS: dict[str, Baseline] = {}
 _KEEP = 4
 
 
@@ -123,13 +128,12 @@ def _run(name: str, payload: bytes | None, reforms: Sequence[Reform]) -> list[Ru
     if context is None:
         if payload is None:
             return None
-        context = pickle.loads(payload)
+        context = Baseline(*pickle.loads(payload))
         while len(_CONTEXTS) >= _KEEP:
             del _CONTEXTS[next(iter(_CONTEXTS))]
     _CONTEXTS[name] = context  # most recent last
-    world, requests = context
     try:
-        return _evaluate(world, requests, reforms)
+        return _evaluate(context, reforms)
     except Exception as error:
         try:
             pickle.loads(pickle.dumps(error))
@@ -138,15 +142,126 @@ def _run(name: str, payload: bytes | None, reforms: Sequence[Reform]) -> list[Ru
         raise
 
 
-def _evaluate(
-    world: World, requests: tuple[AccessRequest, ...], reforms: Sequence[Reform]
-) -> list[Rulings]:
+def _evaluate(baseline: Baseline, reforms: Sequence[Reform]) -> list[Rulings]:
     # Equal rulings of different reforms become one object: results pickle small.
     shared: dict[Ruling, Ruling] = {}
     out: list[Rulings] = []
     for reform in reforms:
-        rulings = Evaluator(reform.apply(world)).rulings(requests)
+        rulings = baseline.rulings(reform.apply(baseline.world))
         distinct = {id(r): r for r in rulings}  # an Evaluator already shares equal rulings
         canonical = {key: shared.setdefault(r, r) for key, r in distinct.items()}
         out.append(tuple(canonical[id(r)] for r in rulings))
     return out
+
+
+class Baseline:
+    """The rulings of requests in a world, and what each depends on, so that the rulings in a
+    reformed world re-decide only the requests a reform can change.
+
+    Guarantee: ``rulings(reformed) == Evaluator(reformed).rulings(requests)``. A reform that
+    changes anything but policies re-decides every request; one that changes policies only
+    re-decides the requests that a removed or changed policy matches or may match (on some leg
+    and side), and those that an added or changed policy may match: in force on the request's
+    date, its issuer in scope on a leg and side, and its criterion not false there.
+    """
+
+    def __init__(self, world: World, requests: tuple[AccessRequest, ...]) -> None:
+        self.world = world
+        self.requests = requests
+        self._others = [getattr(world, name) for name in _OTHERS]
+        self._ids = {id(p) for p in world.policies}
+        self._known: tuple[list[Ruling], list[int], list[list[_Leg]]] | None = None
+
+    def _baseline(self) -> tuple[list[Ruling], list[int], list[list[_Leg]]] | None:
+        """The requests' rulings, applying masks and legs in the world, computed on first
+        need; ``None`` when some request cannot be decided there."""
+        if self._known is None:
+            evaluator = Evaluator(self.world)
+            try:
+                self._known = (
+                    evaluator.rulings(self.requests),
+                    evaluator.applying(self.requests),
+                    [_legs(self.world, request) for request in self.requests],
+                )
+            except GeotechError:
+                return None
+        return self._known
+
+    def rulings(self, reformed: World) -> list[Ruling]:
+        """The rulings of the requests in ``reformed``, in order."""
+        others = (getattr(reformed, name) for name in _OTHERS)
+        if any(a is not b and a != b for a, b in zip(self._others, others, strict=True)):
+            return Evaluator(reformed).rulings(self.requests)
+        known = self._baseline()
+        if known is None:
+            return Evaluator(reformed).rulings(self.requests)
+        rulings, applying, legs = known
+        # by identity: a reform keeps the policies it leaves alone (an equal copy counts as
+        # changed, which only re-decides more)
+        after = {id(p) for p in reformed.policies}
+        changed = 0
+        for i, policy in enumerate(self.world.policies):
+            if id(policy) not in after:
+                changed |= 1 << i
+        added = [p for p in reformed.policies if id(p) not in self._ids]
+        affected = [
+            j
+            for j, mask in enumerate(applying)
+            if mask & changed or any(_may_apply(reformed, p, legs[j]) for p in added)
+        ]
+        out = list(rulings)
+        if affected:
+            redecided = Evaluator(reformed).rulings([self.requests[j] for j in affected])
+            for j, ruling in zip(affected, redecided, strict=True):
+                out[j] = ruling
+        return out
+
+
+#: The fields of a world besides its policies (derived fields left out).
+_OTHERS = tuple(a.name for a in attrs.fields(World) if a.init and a.name != "policies")
+
+
+class _Leg(NamedTuple):
+    """A request's facts on one leg, without the issuer; and the issuers in scope there by
+    side. (A NamedTuple: a few per request, read for every added policy of every reform.)"""
+
+    facts: Facts
+    export: frozenset[str]
+    importer: str
+
+
+def _legs(world: World, request: AccessRequest) -> list[_Leg]:
+    buyer, item = world.company(request.buyer), world.item(request.item)
+    destination, route = resolve_route(world, request, buyer, item)
+    reach = world.jurisdictions(item)
+    return [
+        _Leg(
+            Facts(
+                registry=world,
+                on=request.on,
+                item=item,
+                buyer=buyer,
+                exporter=exporter,
+                importer=importer,
+                destination=destination,
+                issuer="",
+                end_use=request.end_use,
+            ),
+            (reach | {exporter}) - {importer},
+            importer,
+        )
+        for exporter, importer in itertools.pairwise(route)
+    ]
+
+
+def _may_apply(world: World, policy: AnyPolicy, legs: list[_Leg]) -> bool:
+    """Whether ``policy`` may match the request of ``legs`` in ``world`` on some leg and side."""
+    for leg in legs:
+        if not policy.in_force(leg.facts.on):
+            return False
+        scope = leg.export if policy.side is Side.EXPORT else {leg.importer}
+        if policy.issuer in scope:
+            judged = attrs.evolve(leg.facts, registry=world, issuer=policy.issuer)
+            if policy.criterion.evaluate(judged).truth is not Truth.FALSE:
+                return True
+    return False

@@ -46,7 +46,7 @@ from geotech.engine.decision import (
     explanation_parts,
 )
 from geotech.engine.legs import judge_leg, resolve_route
-from geotech.engine.matching import Context, MatchIndex, bits
+from geotech.engine.matching import Context, MatchIndex, bits, mask_of
 from geotech.engine.settle import PolicyTable, Settled, combine, settle
 from geotech.entities import Company, Item
 from geotech.policies import AnyPolicy, Side
@@ -136,13 +136,16 @@ class _Index(NamedTuple):
         found = self.forces.get(k)
         if found is None:
             on = self.points[k - 1] if k else dt.date.min
-            export: dict[str, int] = {}
-            import_: dict[str, int] = {}
+            export: dict[str, list[int]] = {}
+            import_: dict[str, list[int]] = {}
             for i, p in enumerate(world.policies):
                 if p.in_force(on):
                     issuers = export if p.side is Side.EXPORT else import_
-                    issuers[p.issuer] = issuers.get(p.issuer, 0) | 1 << i
-            found = self.forces[k] = export, import_
+                    issuers.setdefault(p.issuer, []).append(i)
+            found = self.forces[k] = (
+                {issuer: mask_of(at) for issuer, at in export.items()},
+                {issuer: mask_of(at) for issuer, at in import_.items()},
+            )
         return found
 
 
@@ -402,6 +405,28 @@ class Evaluator:
         k: int,
     ) -> Ruling:
         """The ruling of a resolved request: masks in, set bits only for what can apply."""
+        key = self._deciding(request, buyer, buyer_masks, item, masks, route, k)
+        ruling = self._ruled.get(key)
+        if ruling is None:
+            if len(key) == 2:  # the usual case: one side decides, and is settled once
+                ruling = settle(self._table, self.world.policies, *key).ruling
+            else:
+                ruling = combine([self._settle(key[j], key[j + 1]) for j in range(0, len(key), 2)])
+            self._ruled[key] = ruling
+        return ruling
+
+    def _deciding(
+        self,
+        request: AccessRequest,
+        buyer: Company,
+        buyer_masks: tuple[int, int, int],
+        item: Item,
+        masks: _ItemMasks,
+        route: tuple[str, ...],
+        k: int,
+    ) -> tuple[int, ...]:
+        """The (matching, unknown-match) masks of the legs and sides where some policy may
+        apply, in route order: the ruling is settled from these alone."""
         false, unknown = masks[0] | buyer_masks[0], masks[1] | buyer_masks[1]
         if self._request_contexts:
             on = request.on
@@ -428,15 +453,24 @@ class Evaluator:
                     held, unsure = self._residuals(request, buyer, item, leg, candidates, f, u)
                 if held or unsure:
                     deciding += (held, unsure)
-        key = tuple(deciding)
-        ruling = self._ruled.get(key)
-        if ruling is None:
-            if len(key) == 2:  # the usual case: one side decides, and is settled once
-                ruling = settle(self._table, self.world.policies, *key).ruling
-            else:
-                ruling = combine([self._settle(key[j], key[j + 1]) for j in range(0, len(key), 2)])
-            self._ruled[key] = ruling
-        return ruling
+        return tuple(deciding)
+
+    def applying(self, requests: Iterable[AccessRequest]) -> list[int]:
+        """Per request, in order, the mask of the policies (bit ``i``: ``world.policies[i]``)
+        that match or may match it on some leg and side. Its ruling depends on these policies
+        only: removing or changing any other policy leaves it as it is."""
+        out: list[int] = []
+        for request in requests:
+            buyer, item, _, route = self._resolve(request)
+            k = self._interval(request.on)
+            b = self._buyer_masks.get((buyer.id, k)) or self._judge_buyer(buyer, k, request.on)
+            i = self._item_masks.get((item.id, k)) or self._judge_item(item, k, request.on)
+            out.append(
+                functools.reduce(
+                    operator.or_, self._deciding(request, buyer, b, item, i, route, k), 0
+                )
+            )
+        return out
 
     def _residuals(
         self,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Literal
 
 from geotech import criteria as c
@@ -73,6 +73,18 @@ def bits(mask: int) -> list[int]:
         out.append(i)
         i = digits.find("1", i + 1)
     return out
+
+
+def mask_of(positions: Iterable[int]) -> int:
+    """The mask with these bits set, built in one pass (linear in the widest position, where
+    or-ing the bits one by one is quadratic)."""
+    buffer = bytearray()
+    for i in positions:
+        byte = i >> 3
+        if byte >= len(buffer):
+            buffer.extend(bytes(byte + 1 - len(buffer)))
+        buffer[byte] |= 1 << (i & 7)
+    return int.from_bytes(buffer, "little")
 
 
 #: The part of a request's facts that a literal reads.

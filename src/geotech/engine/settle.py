@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, TypeVar
 
 from geotech.engine.decision import Ruling
-from geotech.engine.matching import bits
+from geotech.engine.matching import bits, mask_of
 from geotech.engine.semantics import OPEN, certain, restriction_range, supersede, union
 from geotech.policies import AnyPolicy, Condition, Restriction
 
@@ -48,17 +48,19 @@ class PolicyTable(NamedTuple):
 
     @classmethod
     def of(cls, policies: Sequence[AnyPolicy]) -> PolicyTable:
-        levels: dict[Restriction, int] = {}
-        for i, p in enumerate(policies):
-            levels[p.restriction] = levels.get(p.restriction, 0) | 1 << i
+        ids = tuple(p.id for p in policies)
+        restrictions = [p.restriction for p in policies]  # a property: computed once
+        levels: dict[Restriction, list[int]] = {}
+        for i, key in enumerate(restrictions):
+            levels.setdefault(key, []).append(i)
         return cls(
-            ids=tuple(p.id for p in policies),
-            position={p.id: i for i, p in enumerate(policies)},
-            restriction={p.id: p.restriction for p in policies},
+            ids=ids,
+            position={pid: i for i, pid in enumerate(ids)},
+            restriction=dict(zip(ids, restrictions, strict=True)),
             conditions=tuple(p.conditions for p in policies),
-            levels=tuple(sorted(levels.items(), reverse=True)),
-            superseding=sum(1 << i for i, p in enumerate(policies) if p.supersedes),
-            conditional=sum(1 << i for i, p in enumerate(policies) if p.conditions),
+            levels=tuple(sorted((key, mask_of(at)) for key, at in levels.items())[::-1]),
+            superseding=mask_of(i for i, p in enumerate(policies) if p.supersedes),
+            conditional=mask_of(i for i, p in enumerate(policies) if p.conditions),
         )
 
 
@@ -69,7 +71,7 @@ def settle(table: PolicyTable, policies: Sequence[AnyPolicy], held: int, unsure:
     matching = [policies[i] for i in bits(held)] if held & table.superseding or unsure else []
     if held & table.superseding:
         _, set_aside = supersede(matching)
-        kept &= ~_mask(table.position[pid] for pid in set_aside)
+        kept &= ~mask_of(table.position[pid] for pid in set_aside)
     key, top = OPEN, 0
     for level_key, level in table.levels:
         top = kept & level
@@ -118,17 +120,6 @@ def combine(outcomes: Sequence[Settled]) -> Ruling:
         ),
         certain=certain(outcomes, key),
     )
-
-
-def _mask(positions: Iterable[int]) -> int:
-    """The mask with these bits set, built in one pass (linear in the widest position)."""
-    buffer = bytearray()
-    for i in positions:
-        byte = i >> 3
-        if byte >= len(buffer):
-            buffer.extend(bytes(byte + 1 - len(buffer)))
-        buffer[byte] |= 1 << (i & 7)
-    return int.from_bytes(buffer, "little")
 
 
 def _ids(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
