@@ -8,6 +8,7 @@ policies and uncertain decisions, so that the laws in test_laws.py are exercised
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 from typing import Any
 
@@ -27,6 +28,7 @@ from geotech import (
     EffectKind,
     ExportPolicy,
     ImportPolicy,
+    ItemIs,
     Listing,
     Material,
     Membership,
@@ -43,7 +45,8 @@ from geotech import (
 from geotech import strategies as gs
 from geotech.criteria import depth, kinds, walk
 from geotech.policies import CONDITIONS
-from geotech.reforms import AddPolicy
+from geotech.reforms import AddPolicy, Reform
+from geotech.strategies.reforms import steps as reform_steps
 from geotech.testing import completion_problems
 from geotech.world import MAX_CRITERION_DEPTH
 
@@ -277,3 +280,49 @@ def test_the_cases_the_laws_need_are_reached() -> None:
     with contextlib.suppress(_AllSeenError):
         record()
     assert seen == wanted
+
+
+def _world_at_the_ends_of_time() -> World:
+    """A world whose policies start on the first representable day and end on the last."""
+    us, cn = State(id="US", name="United States"), State(id="CN", name="China")
+    nv = Company(id="nv", name="NV", hq="US")
+    chip = Chip(id="c", name="C", designer="nv")
+    early = ExportPolicy(
+        id="early",
+        issuer="US",
+        title="from the first day",
+        criterion=ItemIs(["c"]),
+        effect="prohibit",
+        effective=dt.date.min,
+        expires=dt.date.max,
+    )
+    late = ImportPolicy(
+        id="late",
+        issuer="CN",
+        title="from the last day",
+        criterion=ItemIs(["c"]),
+        effect="prohibit",
+        effective=dt.date.max,
+    )
+    return World(states=[us, cn], companies=[nv], chips=[chip], policies=[early, late])
+
+
+_ENDS_OF_TIME = _world_at_the_ends_of_time()
+
+
+@given(gs.requests(_ENDS_OF_TIME))
+def test_requests_on_a_world_at_the_ends_of_time(request: AccessRequest) -> None:
+    """Dates next to ``date.min`` and ``date.max`` are drawn without overflowing, and the
+    engine answers on them."""
+    assert evaluate(_ENDS_OF_TIME, request).verdict in set(Verdict)
+
+
+def test_boundary_dates_include_the_ends_of_time() -> None:
+    drawn = find(gs.requests(_ENDS_OF_TIME), lambda r: r.on == dt.date.max)
+    assert drawn.on == dt.date.max
+    assert find(gs.requests(_ENDS_OF_TIME), lambda r: r.on == dt.date.min).on == dt.date.min
+
+
+@given(reform_steps(_ENDS_OF_TIME))
+def test_reform_steps_on_a_world_at_the_ends_of_time(step: Reform) -> None:
+    step.apply(_ENDS_OF_TIME)

@@ -38,6 +38,8 @@ from geotech import (
     World,
     WorldError,
 )
+from geotech.criteria import Criterion, depth
+from geotech.errors import InvalidValueError
 from geotech.world import MAX_CRITERION_DEPTH
 
 D = dt.date
@@ -177,13 +179,12 @@ def test_class_definitions_may_only_test_the_item() -> None:
     )
 
 
-def test_criteria_nested_too_deep_are_rejected() -> None:
+def test_criteria_nested_too_deep_cannot_be_built() -> None:
     deep = Reexport()
-    for _ in range(MAX_CRITERION_DEPTH):
+    for _ in range(MAX_CRITERION_DEPTH - 1):
         deep = Not(deep)
-    assert problems_of(states=[US], policies=[export("p", criterion=deep)]) == (
-        f"policies[p].criterion: nested deeper than {MAX_CRITERION_DEPTH} levels; flatten it",
-    )
+    with pytest.raises(InvalidValueError, match=f"nested deeper than {MAX_CRITERION_DEPTH}"):
+        Not(deep)
     just_fits = Not(Reexport())
     for _ in range(MAX_CRITERION_DEPTH - 2):
         just_fits = Not(just_fits)
@@ -191,14 +192,16 @@ def test_criteria_nested_too_deep_are_rejected() -> None:
     assert world.policy("p").criterion == just_fits
 
 
-def test_ten_thousand_deep_criterion_is_one_problem_not_a_crash() -> None:
-    deep = Reexport()
-    for _ in range(10_000):
-        deep = Not(deep)
-    problems = problems_of(states=[US], policies=[export("p", criterion=deep)])
-    assert problems == (
-        f"policies[p].criterion: nested deeper than {MAX_CRITERION_DEPTH} levels; flatten it",
-    )
+def test_ten_thousand_deep_criterion_is_one_error_not_a_crash() -> None:
+    built: list[Criterion] = [Reexport()]
+
+    def build() -> None:
+        for _ in range(10_000):
+            built.append(Not(built[-1]))
+
+    with pytest.raises(InvalidValueError, match=f"nested deeper than {MAX_CRITERION_DEPTH}"):
+        build()
+    assert depth(built[-1]) == MAX_CRITERION_DEPTH
 
 
 def test_overlapping_listings() -> None:

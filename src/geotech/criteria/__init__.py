@@ -13,11 +13,13 @@ generic functions of ``folds`` and reads that metadata, never a list of classes.
 """
 
 from geotech.criteria.base import (
+    MAX_CRITERION_DEPTH,
     Connective,
     Criterion,
     Junction,
     SetCriterion,
     ThresholdCriterion,
+    depth,
     evaluate,
     joined,
     kinds,
@@ -45,7 +47,6 @@ from geotech.criteria.folds import (
     Signed,
     add_buyers,
     buyer_sets,
-    depth,
     describe,
     leaves,
     map_leaves,
@@ -99,6 +100,7 @@ __all__ = [
     "ITEM_CLASSES",
     "ITEM_ID",
     "ITEM_KIND",
+    "MAX_CRITERION_DEPTH",
     "All",
     "AnyOf",
     "Attribute",

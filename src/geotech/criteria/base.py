@@ -33,6 +33,11 @@ from geotech.criteria.literals import (
 from geotech.criteria.logic import Fact, Facts, Step, Truth
 from geotech.errors import InvalidValueError
 
+#: Deepest criterion tree that can be built (a leaf has depth 1). A connective over deeper
+#: parts is refused when it is constructed, so no tree that equality, hashing, ``repr`` or
+#: pickling could not handle ever exists.
+MAX_CRITERION_DEPTH = 64
+
 _KINDS: dict[str, type[Criterion]] = {}
 _KINDS_VIEW = types.MappingProxyType(_KINDS)
 
@@ -134,11 +139,33 @@ class Connective(Criterion):
             return Step("not", truth, steps, steps[0].needs)
         return joined(f"{self.junction.value} of", truth, steps)
 
+    def __attrs_post_init__(self) -> None:
+        if depth(self) > MAX_CRITERION_DEPTH:
+            fields = getattr(type(self), "__attrs_attrs__", ())
+            where = fields[0].name if fields else "parts"
+            raise InvalidValueError(
+                f"{type(self).__name__}.{where}: nested deeper than {MAX_CRITERION_DEPTH} "
+                "levels (geotech.criteria.MAX_CRITERION_DEPTH); flatten it"
+            )
+
     def evaluate(self, facts: Facts) -> Step:
         return evaluate(self, facts)
 
     def describe(self) -> str:
         return self.junction.value
+
+
+def depth(criterion: Criterion) -> int:
+    """Nesting depth of a criterion tree (a leaf has depth 1); never above
+    ``MAX_CRITERION_DEPTH`` for a tree that was built."""
+    deepest = 0
+    stack: list[tuple[Criterion, int]] = [(criterion, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(node, Criterion):
+            stack.extend((part, d + 1) for part in node.parts)
+    return deepest
 
 
 def joined(text: str, truth: Truth, steps: tuple[Step, ...]) -> Step:

@@ -1,4 +1,4 @@
-"""Generic folds over criterion trees: walk, depth, reads, signed leaves, Kleene truth,
+"""Generic folds over criterion trees: walk, reads, signed leaves, Kleene truth,
 description, leaf replacement, and the tree edits reforms make.
 
 Every fold is iterative (a deep tree cannot exhaust the stack) and dispatches on the
@@ -32,17 +32,6 @@ def walk(criterion: Criterion) -> Iterator[Criterion]:
         node = stack.pop()
         yield node
         stack.extend(reversed(node.parts))
-
-
-def depth(criterion: Criterion) -> int:
-    """Nesting depth of a criterion tree (a leaf has depth 1)."""
-    deepest = 0
-    stack: list[tuple[Criterion, int]] = [(criterion, 1)]
-    while stack:
-        node, d = stack.pop()
-        deepest = max(deepest, d)
-        stack.extend((part, d + 1) for part in node.parts)
-    return deepest
 
 
 def reads(criterion: Criterion) -> frozenset[Fact]:

@@ -39,7 +39,7 @@ from geotech import criteria
 from geotech.criteria import Criterion
 from geotech.engine import AccessRequest, Decision, Explanation, Outcome, Ruling, Unknown
 from geotech.entities import Chip, Company, Item, Precision, Throughput
-from geotech.errors import DocumentError, GeotechError, InvalidValueError
+from geotech.errors import DocumentError, InvalidValueError
 from geotech.io.problems import MismatchError, data_problems, expected, messages, shown
 from geotech.policies import AnyPolicy, Condition
 from geotech.reforms import Reform
@@ -343,13 +343,7 @@ converter = _make_converter()
 def to_data(value: Any, cls: Any = None) -> Any:
     """Plain data (tables, lists, strings, numbers, booleans, dates) for any geotech value;
     ``cls`` names a union (``Criterion``, ``Condition``, ``AnyPolicy``) to tag the value."""
-    try:
-        return converter.unstructure(value, cls if cls is not None else type(value))
-    except RecursionError:
-        raise GeotechError(
-            f"a {type(value).__name__} nested too deeply to write as data; documents hold "
-            "criteria up to 64 levels deep"
-        ) from None
+    return converter.unstructure(value, cls if cls is not None else type(value))
 
 
 def from_data(data: Any, cls: type[T] | Any, source: str | None = None) -> T:

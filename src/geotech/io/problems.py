@@ -18,8 +18,8 @@ import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
 
+from geotech.criteria import MAX_CRITERION_DEPTH
 from geotech.errors import GeotechError
-from geotech.world import MAX_CRITERION_DEPTH
 
 #: Deepest nesting of lists and tables a document may have (criteria nest two levels each).
 MAX_DOCUMENT_DEPTH = 2 * MAX_CRITERION_DEPTH + 8

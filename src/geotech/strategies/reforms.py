@@ -38,6 +38,7 @@ _TITLES = st.sampled_from(("amended", "a what-if", "revised rule"))
 
 
 def _after(day: dt.date) -> st.SearchStrategy[dt.date]:
+    """A date of the pool after ``day``, else the day after (``day`` is before ``date.max``)."""
     later = [d for d in DATES if d > day]
     return st.sampled_from(later) if later else st.just(day + dt.timedelta(days=1))
 
@@ -56,7 +57,7 @@ def _policy_changes(draw: st.DrawFn, world: World) -> Reform:
             title=draw(_TITLES),
             status=draw(st.none() | st.sampled_from(list(Status))),
         )
-    if kind == "expire":
+    if kind == "expire" and policy.effective < dt.date.max:
         if policy.expires is not None and draw(st.booleans()):
             return Amend(policy.id, clear={"expires"})
         return Amend(policy.id, expires=draw(_after(policy.effective)))

@@ -255,14 +255,16 @@ def requests(draw: st.DrawFn, world: World) -> AccessRequest:
 
 
 def _boundaries(world: World) -> tuple[dt.date, ...]:
-    """Every date on which something in ``world`` starts or ends, and the day before each."""
+    """Every date on which something in ``world`` starts or ends, and the day before each
+    (none before ``date.min``)."""
     periods: list[tuple[dt.date | None, dt.date | None]] = [
         *((p.effective, p.expires) for p in (*world.policies, *world.classes)),
         *((x.start, x.end) for pl in world.party_lists for x in pl.listings),
         *((m.start, m.end) for g in world.groups for m in g.members),
     ]
     edges = {d for period in periods for d in period if d is not None}
-    return tuple(sorted(edges | {d - dt.timedelta(days=1) for d in edges}))
+    before = {d - dt.timedelta(days=1) for d in edges if d > dt.date.min}
+    return tuple(sorted(edges | before))
 
 
 @st.composite
