@@ -161,6 +161,26 @@ def test_explain_prints_the_decision(world: World) -> None:
     assert "Verdict: LICENSE_REQUIRED (case-by-case)" in result.stdout
 
 
+def test_explain_trace_prints_the_full_trace(world: World) -> None:
+    result = run("explain", "bytedance", "nvidia-h20", "--on", "2026-02-01", "--trace")
+    decision = evaluate(world, AccessRequest(buyer="bytedance", item="nvidia-h20", on=ON))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == decision.explain() + "\n"
+    markdown = run(
+        "explain",
+        "bytedance",
+        "nvidia-h20",
+        "--on",
+        "2026-02-01",
+        "--trace",
+        "--format",
+        "markdown",
+    )
+    assert markdown.stdout == (
+        render.to_markdown(decision) + "\n```text\n" + decision.explain() + "\n```\n"
+    )
+
+
 def test_explain_json_with_global_options_first(world: World) -> None:
     result = run(
         "--format",

@@ -3,10 +3,12 @@
 ``to_text``, ``to_markdown`` and ``to_json`` take any ``Renderable``: a ``Decision``, an
 ``AccessMatrix``, a ``Timeline``, a ``Comparison``, a ``RouteChoice``, lint ``Finding``s,
 ``AccessibleCompute``, a ``ComputeGap``, an ``Exposure``, ``Chokepoint``s or a
-``CounterScenario``. JSON is the converter's: ``geotech.io.to_data`` written by
-``geotech.io.dumps_json`` (a sequence of findings or chokepoints under one key, so that every
-JSON rendering is an object). Tables come from one renderer, ``table``. Output is
-deterministic: the same value always renders to the same bytes.
+``CounterScenario``. A decision's text is the concise account (``geotech.render.decision``);
+``Decision.explain()`` is the full criteria trace. Matrix cells and timelines label a decision
+with ``sides_label``: each ruling state's verdict when they differ. JSON is the converter's:
+``geotech.io.to_data`` written by ``geotech.io.dumps_json`` (a sequence of findings or
+chokepoints under one key, so that every JSON rendering is an object). Tables come from one
+renderer, ``table``. Output is deterministic: the same value always renders to the same bytes.
 """
 
 from __future__ import annotations
@@ -18,11 +20,22 @@ from geotech import io
 from geotech.analysis import AccessMatrix, Comparison, Finding, RouteChoice, Timeline
 from geotech.compute import AccessibleCompute, ComputeGap
 from geotech.engine import Decision
-from geotech.render import analysis, resources
+from geotech.render import analysis, decision, resources
+from geotech.render.decision import citation, sides_label
 from geotech.render.tables import LEGEND, label, table
 from geotech.supply import Chokepoint, CounterScenario, Exposure
 
-__all__ = ["LEGEND", "Renderable", "label", "table", "to_json", "to_markdown", "to_text"]
+__all__ = [
+    "LEGEND",
+    "Renderable",
+    "citation",
+    "label",
+    "sides_label",
+    "table",
+    "to_json",
+    "to_markdown",
+    "to_text",
+]
 
 Renderable = (
     Decision
@@ -39,7 +52,7 @@ Renderable = (
 )
 
 _LINES: dict[type[Any], Callable[[Any, bool], list[str]]] = {
-    Decision: analysis.decision_lines,
+    Decision: decision.concise_lines,
     AccessMatrix: analysis.matrix_lines,
     Timeline: analysis.timeline_lines,
     Comparison: analysis.comparison_lines,
