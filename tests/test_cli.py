@@ -660,6 +660,13 @@ COMMANDS = [
     ["plot", "timeline"],
     ["plot", "matrix"],
     ["plot", "gap"],
+    ["compute"],
+    ["compute", "access"],
+    ["compute", "gap"],
+    ["supply"],
+    ["supply", "exposure"],
+    ["supply", "chokepoints"],
+    ["supply", "counter"],
 ]
 
 
@@ -669,7 +676,11 @@ def test_every_command_is_listed(capsys: pytest.CaptureFixture[str]) -> None:
     assert listed == [c[0] for c in COMMANDS if len(c) == 1]
     assert main(["plot", "--help"]) == 0
     pictures = re.findall(r"^    ([\w-]+) ", capsys.readouterr().out, re.M)
-    assert pictures == [c[1] for c in COMMANDS if len(c) == 2]
+    assert pictures == [c[1] for c in COMMANDS if len(c) == 2 and c[0] == "plot"]
+    for group in ("compute", "supply"):
+        assert main([group, "--help"]) == 0
+        results = re.findall(r"^    ([\w-]+) ", capsys.readouterr().out, re.M)
+        assert results == [c[1] for c in COMMANDS if len(c) == 2 and c[0] == group]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
