@@ -667,6 +667,8 @@ COMMANDS = [
     ["supply", "exposure"],
     ["supply", "chokepoints"],
     ["supply", "counter"],
+    ["export"],
+    ["import"],
 ]
 
 
