@@ -85,3 +85,16 @@ def test_h20_guidance_is_visible_in_the_catalogue() -> None:
     d = evaluate(world, AccessRequest(buyer="bytedance", item="nvidia-h20", on=ON))
     assert render.sides_label(d) == "US license (approval) / CN discouraged*?"
     assert render.label(d) == "license (approval)*?"
+
+
+def test_results_display_as_markdown_in_notebooks(mini_world: World) -> None:
+    from geotech.analysis import access_matrix, timeline
+
+    d = evaluate(mini_world, AccessRequest(buyer="huawei", item="nvidia-h200", on=ON))
+    matrix = access_matrix(mini_world, ["huawei"], ["nvidia-h200"], ON)
+    line = timeline(mini_world, d.request, dt.date(2026, 1, 1), dt.date(2026, 3, 1))
+    for value in (d, matrix, line):
+        assert value._repr_markdown_() == render.to_markdown(value)  # type: ignore[union-attr]
+    assert matrix._repr_markdown_().splitlines()[0] == (  # type: ignore[attr-defined]
+        "**Access on 2026-02-01, route default routes**"
+    )

@@ -9,6 +9,11 @@ with ``sides_label``: each ruling state's verdict when they differ. JSON is the 
 ``geotech.io.to_data`` written by ``geotech.io.dumps_json`` (a sequence of findings or
 chokepoints under one key, so that every JSON rendering is an object). Tables come from one
 renderer, ``table``. Output is deterministic: the same value always renders to the same bytes.
+
+Notebook display: importing this module gives each result class above (not the sequences) a
+``_repr_markdown_`` returning ``to_markdown(self)``, so that Jupyter shows a decision, a matrix
+or an exposure as Markdown. The classes live in lower layers that cannot import ``render``;
+``from geotech import render`` in a notebook turns the display on.
 """
 
 from __future__ import annotations
@@ -109,3 +114,16 @@ def to_json(value: Renderable) -> str:
     if type(value) not in _LINES:
         raise TypeError(f"cannot render {type(value).__name__}; see geotech.render.Renderable")
     return io.dumps_json(io.to_data(value))
+
+
+def _repr_markdown_(self: Renderable) -> str:
+    """The value as Markdown, for Jupyter (``render.to_markdown``)."""
+    return to_markdown(self)
+
+
+def _register_notebook_display() -> None:
+    for cls in _LINES:
+        cls._repr_markdown_ = _repr_markdown_
+
+
+_register_notebook_display()
