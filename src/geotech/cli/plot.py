@@ -101,6 +101,9 @@ def register(subcommands: Any) -> None:
         "--versus-order nvidia-b200=100000 --on 2026-02-01 -o gap.svg",
     )
     gap_options(p)
+    p.add_argument(
+        "--linear", action="store_true", help="a linear days axis (default: logarithmic)"
+    )
 
 
 def _save(args: argparse.Namespace, figure: Any) -> int:
@@ -154,4 +157,9 @@ def run_matrix(args: argparse.Namespace) -> int:
 def run_gap(args: argparse.Namespace) -> int:
     from geotech import plot
 
-    return _save(args, plot.compute_gap_bars(gap(args, load_world(args))))
+    return _save(
+        args,
+        plot.compute_gap_bars(
+            gap(args, load_world(args)), scale="linear" if args.linear else "log"
+        ),
+    )
