@@ -89,10 +89,14 @@ def test_access_matrix_labels(mini_world: World) -> None:
     matrix = access_matrix(mini_world, BUYERS, ITEMS, ON)
     assert render.to_text(matrix) == (
         "Access on 2026-02-01, route default routes\n"
-        "buyer         nvidia-h200              nvidia-h20        nvidia-h100-sxm\n"
-        "bytedance     license (case-by-case)*  allowed           license (case-by-case)*\n"
-        "huawei        prohibited               license (denial)  license (denial)\n"
-        "bytedance-sg  license (denial)         allowed           license (denial)\n"
+        "buyer         nvidia-h200                                  nvidia-h20        "
+        "nvidia-h100-sxm\n"
+        "bytedance     US license (case-by-case) / CN conditional*  allowed           "
+        "license (case-by-case)*\n"
+        "huawei        CN prohibited / US license (denial)          license (denial)  "
+        "license (denial)\n"
+        "bytedance-sg  license (denial)                             allowed           "
+        "license (denial)\n"
         "* with conditions; ? not certain (depends on unknown facts)\n"
     )
 
@@ -134,12 +138,15 @@ def test_timeline_of_the_flagship_request(mini_world: World) -> None:
         "            - class definition us-3a090a-2022 expires\n"
         "            - policy us-2023-acs-destination takes effect\n"
         "            - policy us-2023-acs-headquarters takes effect\n"
-        "2026-01-14  license (denial) -> prohibited  [cn-2026-h200-customs-block]\n"
+        "2026-01-14  license (denial) -> CN prohibited / US license (denial)  "
+        "[cn-2026-h200-customs-block]\n"
         "            - policy cn-2026-h200-customs-block takes effect\n"
-        "2026-01-15  prohibited -> prohibited*  [cn-2026-h200-customs-block]\n"
+        "2026-01-15  CN prohibited / US license (denial) -> "
+        "CN prohibited / US license (case-by-case)*  [cn-2026-h200-customs-block]\n"
         "            - policy us-2026-h200-case-by-case takes effect\n"
         "            - policy us-2026-semiconductor-tariff takes effect\n"
-        "2026-01-28  prohibited* -> license (case-by-case)*  [us-2026-h200-case-by-case]\n"
+        "2026-01-28  CN prohibited / US license (case-by-case)* -> "
+        "US license (case-by-case) / CN conditional*  [us-2026-h200-case-by-case]\n"
         "            - policy cn-2026-h200-import-approvals takes effect\n"
     )
     assert line.at(D(2026, 1, 27)).verdict is Verdict.PROHIBITED
@@ -602,7 +609,7 @@ def test_markdown_tables(mini_world: World) -> None:
         "**Access on 2026-02-01, route default routes**\n\n"
         "| buyer | nvidia-h20 | nvidia-h200 |\n"
         "|---|---|---|\n"
-        "| huawei | license (denial) | prohibited |\n\n"
+        "| huawei | license (denial) | CN prohibited / US license (denial) |\n\n"
         "_* with conditions; ? not certain (depends on unknown facts)_\n"
     )
     result = compare(mini_world, Rescind(CBC).apply(mini_world), _requests()[:1])
@@ -616,7 +623,8 @@ def test_markdown_tables(mini_world: World) -> None:
     assert render.to_markdown(decision).splitlines()[2] == (
         "**Verdict:** LICENSE_REQUIRED (presumption of denial)"
     )
-    assert render.to_text(decision) == decision.explain() + "\n"
+    # the text is the concise account; Decision.explain() keeps the full trace
+    assert render.to_text(decision).splitlines()[1] == decision.explain().splitlines()[1]
 
 
 def test_render_rejects_other_values() -> None:

@@ -161,6 +161,26 @@ def test_explain_prints_the_decision(world: World) -> None:
     assert "Verdict: LICENSE_REQUIRED (case-by-case)" in result.stdout
 
 
+def test_explain_trace_prints_the_full_trace(world: World) -> None:
+    result = run("explain", "bytedance", "nvidia-h20", "--on", "2026-02-01", "--trace")
+    decision = evaluate(world, AccessRequest(buyer="bytedance", item="nvidia-h20", on=ON))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == decision.explain() + "\n"
+    markdown = run(
+        "explain",
+        "bytedance",
+        "nvidia-h20",
+        "--on",
+        "2026-02-01",
+        "--trace",
+        "--format",
+        "markdown",
+    )
+    assert markdown.stdout == (
+        render.to_markdown(decision) + "\n```text\n" + decision.explain() + "\n```\n"
+    )
+
+
 def test_explain_json_with_global_options_first(world: World) -> None:
     result = run(
         "--format",
@@ -640,6 +660,15 @@ COMMANDS = [
     ["plot", "timeline"],
     ["plot", "matrix"],
     ["plot", "gap"],
+    ["compute"],
+    ["compute", "access"],
+    ["compute", "gap"],
+    ["supply"],
+    ["supply", "exposure"],
+    ["supply", "chokepoints"],
+    ["supply", "counter"],
+    ["export"],
+    ["import"],
 ]
 
 
@@ -649,7 +678,11 @@ def test_every_command_is_listed(capsys: pytest.CaptureFixture[str]) -> None:
     assert listed == [c[0] for c in COMMANDS if len(c) == 1]
     assert main(["plot", "--help"]) == 0
     pictures = re.findall(r"^    ([\w-]+) ", capsys.readouterr().out, re.M)
-    assert pictures == [c[1] for c in COMMANDS if len(c) == 2]
+    assert pictures == [c[1] for c in COMMANDS if len(c) == 2 and c[0] == "plot"]
+    for group in ("compute", "supply"):
+        assert main([group, "--help"]) == 0
+        results = re.findall(r"^    ([\w-]+) ", capsys.readouterr().out, re.M)
+        assert results == [c[1] for c in COMMANDS if len(c) == 2 and c[0] == group]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

@@ -102,15 +102,17 @@ def test_matrix_end_use_settles_the_unknowns(
     )
     assert out == (
         "Access on 2026-02-01, route TW -> US -> CN\n"
-        "buyer      nvidia-h200              nvidia-h20\n"
-        "bytedance  license (case-by-case)*  license (approval)*\n"
-        "huawei     prohibited*              license (denial)\n"
+        "buyer      nvidia-h200                                  nvidia-h20\n"
+        "bytedance  US license (case-by-case) / CN conditional*  "
+        "US license (approval) / CN discouraged*\n"
+        "huawei     CN prohibited / US license (denial)*         "
+        "US license (denial) / CN discouraged\n"
         "* with conditions; ? not certain (depends on unknown facts)\n"
         "route: TW -> US -> CN (as given)\n"
         "end use: datacenter\n"
     )
     undeclared = _out([*argv, "--on", "2026-02-01", "--route", "TW,US,CN"], capsys)
-    assert "license (case-by-case)*?" in undeclared
+    assert "US license (case-by-case) / CN conditional*?" in undeclared
     assert "end use" not in undeclared
 
 

@@ -59,7 +59,8 @@ def test_h200_example_matrices_are_the_engines_decisions(h200: str, on: dt.date)
     for row in rows[1:-1]:
         buyer, *cells = _cells(row)
         expected = [
-            render.label(evaluate(world, AccessRequest(buyer=buyer, item=c, on=on))) for c in CHIPS
+            render.sides_label(evaluate(world, AccessRequest(buyer=buyer, item=c, on=on)))
+            for c in CHIPS
         ]
         assert cells == expected
 
@@ -74,9 +75,11 @@ def test_h200_example_key_lines(h200: str) -> None:
         for on in ("2025-12-01", "2026-02-01")
     )
     assert before["bytedance"][0] == "license (denial)?"
-    assert after["bytedance"][0] == "license (case-by-case)*?"
-    assert after["baidu"][0] == "prohibited*"  # not among the reported approved importers
-    assert after["huawei"][0] == "prohibited"
+    assert after["bytedance"][0] == "US license (case-by-case) / CN conditional*?"
+    # baidu is not among the reported approved importers
+    assert after["baidu"][0] == "CN prohibited / US license (case-by-case)*"
+    assert after["huawei"][0] == "CN prohibited / US license (denial)"
+    assert after["bytedance"][1] == "US license (approval) / CN discouraged*?"  # H20 guidance
     assert {after[b][3] for b in BUYERS} == {"license (denial)?"}  # B200: outside the zone
     assert {after[b][4] for b in BUYERS} == {"allowed"}  # Ascend 910C: made in China
     assert "  nvidia-h200          TPP  15,832   DRAM  4,800 GB/s" in lines
@@ -85,8 +88,9 @@ def test_h200_example_key_lines(h200: str) -> None:
     )
     assert any(line.startswith("  - tariff 25% (Section 232") for line in lines)
     assert (
-        "2026-01-28  prohibited* -> license (case-by-case)*?  "
-        "[us-bis-2026-01-15-h200-case-by-case]" in lines
+        "2026-01-28  CN prohibited / US license (case-by-case)* -> "
+        "US license (case-by-case) / CN conditional*?  [us-bis-2026-01-15-h200-case-by-case]"
+        in lines
     )
     assert "            - policy cn-2026-01-h200-import-approvals takes effect" in lines
     routes = _section(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import runpy
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,14 @@ from geotech import GeotechError, catalog, plot
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = dt.date(2026, 2, 1)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +97,62 @@ def test_png_and_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(GeotechError, match=r"use \.png or \.svg"):
         plot.save(fig, tmp_path / "map.gif")
     assert not list(tmp_path.glob(".*tmp*"))
+
+
+def _label_overlaps(fig: object) -> int:
+    import itertools
+
+    fig.canvas.draw()  # type: ignore[attr-defined]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [t.get_window_extent(renderer) for t in fig.axes[0].texts]  # type: ignore[attr-defined]
+    return sum(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+
+
+def test_chip_labels_avoid_each_other() -> None:
+    world = catalog.world()
+    density = plot.chip_map(world, ON)
+    assert len(density.axes[0].texts) == 31
+    assert _label_overlaps(density) == 0
+    # the crowded bandwidth map: a handful left, against 56 pairs with every label up-right
+    assert _label_overlaps(plot.chip_map(world, ON, y_axis="dram_bandwidth_gbs")) <= 6
+
+
+def test_text_is_white_on_dark_fills() -> None:
+    assert [plot.text_colour(x) for x in ("#67001f", "#d73027", "#fee08b", "#ffffff")] == [
+        "white",
+        "white",
+        "black",
+        "black",
+    ]
+    world = catalog.world()
+    from geotech.analysis import access_matrix
+
+    matrix = access_matrix(world, ["huawei", "openai"], ["nvidia-h200", "nvidia-h20"], ON)
+    fig = plot.matrix_heatmap(matrix)
+    colours = {t.get_text(): t.get_color() for t in fig.axes[0].texts}
+    assert colours["prohibited"] == "white"  # dark red
+    assert colours["license (denial)?"] == "white"
+    assert colours["allowed"] == "white"  # dark green
+
+
+def test_the_gap_plot_has_a_linear_axis() -> None:
+    from geotech import compute
+
+    world = catalog.world()
+    a = compute.cluster(world.chip("nvidia-h20"), 1000)
+    b = compute.cluster(world.chip("nvidia-b200"), 1000)
+    gap = compute.compute_gap(a, b)
+    assert plot.compute_gap_bars(gap).axes[0].get_yscale() == "log"
+    assert plot.compute_gap_bars(gap, scale="linear").axes[0].get_yscale() == "linear"
+    with pytest.raises(GeotechError, match="expected 'log' or 'linear'"):
+        plot.compute_gap_bars(gap, scale="square")  # type: ignore[arg-type]
+
+
+def test_the_gap_command_draws_a_linear_axis(tmp_path: Path) -> None:
+    from geotech.cli import main
+
+    target = tmp_path / "gap.svg"
+    argv = ["plot", "gap", "--buyer", "bytedance", "--order", "nvidia-h20=1000"]
+    argv += ["--versus", "openai", "--versus-order", "nvidia-b200=1000", "--on", "2026-02-01"]
+    assert main([*argv, "--linear", "-o", str(target)]) == 0
+    assert target.exists()

@@ -252,3 +252,9 @@ def test_one_table_renderer() -> None:
         "| a\\|b | 1 |",
         "| c | 22 |",
     ]
+
+
+@pytest.mark.parametrize("name", ["accessible", "gap", "exposure", "counter"])
+def test_compute_and_supply_results_display_as_markdown(mini_world: World, name: str) -> None:
+    value = results(mini_world)[name]
+    assert value._repr_markdown_() == "\n".join(EXPECTED[name][1]) + "\n"

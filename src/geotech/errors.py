@@ -3,7 +3,30 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
+
+_SEPARATORS = re.compile(r"[\s_]+")
+
+
+def normal_id(key: str) -> str:
+    """``key`` as ids are spelled: lower case, runs of blanks and underscores as one ``-``
+    (``"NVIDIA H200"`` -> ``"nvidia-h200"``)."""
+    return _SEPARATORS.sub("-", key.strip()).lower()
+
+
+def suggestions(key: str, known: Iterable[str], n: int = 3) -> tuple[str, ...]:
+    """Up to ``n`` of the ``known`` ids closest to ``key``, the obvious ones first: ids that
+    begin with it (shortest first), then ids holding all its ``-``-separated words, then
+    ``difflib``'s close matches. Case and separators do not matter."""
+    word = normal_id(key)
+    by_normal = {normal_id(k): k for k in sorted(known)}
+    tokens = set(word.split("-")) - {""}
+    prefix = sorted((k for k in by_normal if k.startswith(word)), key=len)
+    holding = sorted((k for k in by_normal if tokens and tokens <= set(k.split("-"))), key=len)
+    close = difflib.get_close_matches(word, list(by_normal), n=n, cutoff=0.5)
+    ranked = dict.fromkeys([*prefix, *holding, *close])
+    return tuple(by_normal[k] for k in ranked)[:n]
 
 
 class GeotechError(Exception):
@@ -15,12 +38,13 @@ class InvalidValueError(GeotechError, ValueError):
 
 
 class UnknownEntityError(GeotechError, KeyError):
-    """A look-up named an id that the world does not hold."""
+    """A look-up named an id that the world does not hold; ``suggestions`` ranks the known
+    ids that come closest (``suggestions``)."""
 
     def __init__(self, kind: str, key: str, known: Iterable[str]) -> None:
         self.kind = kind
         self.key = key
-        self.suggestions = tuple(difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.5))
+        self.suggestions = suggestions(key, known)
         super().__init__(key)
 
     def __reduce__(self) -> tuple[type[UnknownEntityError], tuple[str, str, tuple[str, ...]]]:

@@ -24,7 +24,7 @@ from geotech.compute import ComputeGap
 from geotech.criteria import Criterion, Truth, item_facts
 from geotech.engine import AccessRequest, Decision
 from geotech.entities import Chip, Precision, Throughput
-from geotech.errors import GeotechError
+from geotech.errors import GeotechError, InvalidValueError
 from geotech.policies import AnyPolicy, Restriction
 from geotech.render import LEGEND, label
 from geotech.world import World
@@ -214,15 +214,6 @@ def chip_map(
         at: dict[tuple[float, float], list[str]] = {}
         for ch, x, y in points:
             at.setdefault((round(x, 1), round(y, 3)), []).append(ch.id)
-        for (x, y), ids in sorted(at.items()):
-            ax.scatter([x], [y], s=14, color="black", zorder=3)
-            ax.annotate(
-                ", ".join(sorted(ids)),
-                (x, y),
-                xytext=(3, 3),
-                textcoords="offset points",
-                fontsize=6,
-            )
         missing = len(selected) - len(points)
         ylabel = (
             "performance density (TPP / mm²)"
@@ -238,8 +229,65 @@ def chip_map(
         if handles:
             ax.legend(handles=handles, loc="upper left", fontsize=7)
         fig.tight_layout()
+        # labels are placed on the final layout, where their sizes on the page are known
+        _place_labels(fig, ax, sorted(at.items()))
     figure: Figure = fig
     return figure
+
+
+#: Where a chip's label may go, in points from its dot, tried in order: the first that
+#: overlaps no label placed before is taken (else the first).
+_LABEL_OFFSETS = (
+    (3, 3, "left"),
+    (3, -9, "left"),
+    (-3, 3, "right"),
+    (-3, -9, "right"),
+    (3, 11, "left"),
+    (3, -17, "left"),
+    (-3, 11, "right"),
+    (-3, -17, "right"),
+    (3, 19, "left"),
+    (3, -25, "left"),
+    (-3, 19, "right"),
+    (-3, -25, "right"),
+    (3, 27, "left"),
+    (3, -33, "left"),
+    (-3, 27, "right"),
+    (-3, -33, "right"),
+)
+
+
+def _place_labels(fig: Any, ax: Any, labelled: list[tuple[tuple[float, float], list[str]]]) -> None:
+    """A dot and a label per point, each label where it overlaps no label placed before
+    when one of ``_LABEL_OFFSETS`` allows it."""
+    renderer = fig.canvas.get_renderer()
+    placed: list[Any] = []
+    for (x, y), ids in labelled:
+        ax.scatter([x], [y], s=14, color="black", zorder=3)
+        text = ax.annotate(
+            ", ".join(sorted(ids)), (x, y), xytext=(3, 3), textcoords="offset points", fontsize=6
+        )
+        boxes = []
+        for dx, dy, ha in _LABEL_OFFSETS:
+            text.set_position((dx, dy))
+            text.set_horizontalalignment(ha)
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(b) for b in placed):
+                break
+            boxes.append((dx, dy, ha, box))
+        else:
+            dx, dy, ha, box = boxes[0]
+            text.set_position((dx, dy))
+            text.set_horizontalalignment(ha)
+        placed.append(box)
+
+
+def text_colour(fill: str) -> str:
+    """``white`` on a dark fill, ``black`` on a light one (WCAG relative luminance < 0.4)."""
+    channels = [int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "white" if luminance < 0.4 else "black"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,10 +361,17 @@ def verdict_timeline(
             bounds = [start, *(ch.on for ch in line.changes), end]
             periods = [line.initial, *(ch.after for ch in line.changes)]
             for (a, b), decision in zip(itertools.pairwise(bounds), periods, strict=True):
-                ax.barh(row, (b - a).days, left=a, height=0.6, color=_outcome_colour(decision))
+                fill = _outcome_colour(decision)
+                ax.barh(row, (b - a).days, left=a, height=0.6, color=fill)
                 if (b - a).days >= wide:
                     ax.text(
-                        a + (b - a) / 2, row, label(decision), ha="center", va="center", fontsize=6
+                        a + (b - a) / 2,
+                        row,
+                        label(decision),
+                        ha="center",
+                        va="center",
+                        fontsize=6,
+                        color=text_colour(fill),
                     )
                 decisions.append(decision)
             for ch in line.changes:
@@ -370,11 +425,16 @@ def matrix_heatmap(matrix: AccessMatrix) -> Figure:
         )
         for i, buyer in enumerate(matrix.buyers):
             for j, cell in enumerate(matrix.row(buyer)):
-                ax.add_patch(
-                    plt.Rectangle((j, i), 1, 1, color=_outcome_colour(cell.decision), ec="white")
-                )
+                fill = _outcome_colour(cell.decision)
+                ax.add_patch(plt.Rectangle((j, i), 1, 1, color=fill, ec="white"))
                 ax.text(
-                    j + 0.5, i + 0.5, label(cell.decision), ha="center", va="center", fontsize=6
+                    j + 0.5,
+                    i + 0.5,
+                    label(cell.decision),
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color=text_colour(fill),
                 )
         ax.set_xlim(0, len(matrix.items))
         ax.set_ylim(len(matrix.buyers), 0)
@@ -389,9 +449,14 @@ def matrix_heatmap(matrix: AccessMatrix) -> Figure:
     return figure
 
 
-def compute_gap_bars(gap: ComputeGap) -> Figure:
-    """Days for each side to train each reference workload (log scale), with the FLOP/s
-    ratio in the title. A side without compute is drawn as a missing bar."""
+def compute_gap_bars(gap: ComputeGap, scale: Literal["log", "linear"] = "log") -> Figure:
+    """Days for each side to train each reference workload (``scale``: a log axis, or a
+    linear one where the bars' lengths compare directly), with the FLOP/s ratio in the title.
+    A side without compute is drawn as a missing bar."""
+    if scale not in ("log", "linear"):
+        raise InvalidValueError(
+            f"compute_gap_bars.scale: expected 'log' or 'linear', got {scale!r}"
+        )
     with _style() as plt:
         fig, ax = plt.subplots(figsize=(8, 4.5))
         names = [t.workload.name for t in gap.times]
@@ -416,7 +481,7 @@ def compute_gap_bars(gap: ComputeGap) -> Figure:
                 )
         ax.set_xticks(range(len(names)))
         ax.set_xticklabels(names)
-        ax.set_yscale("log")
+        ax.set_yscale(scale)
         ax.set_ylabel(f"days to train at {gap.utilization:.0%} utilization")
         ratio = "n/a" if gap.ratio is None else f"{gap.ratio:.3g}"
         ax.set_title(

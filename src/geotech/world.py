@@ -2,7 +2,9 @@
 
 Building a World checks that its records fit together and reports every problem at once
 (duplicate ids, dangling references, overlapping versions of one class code, parent and
-supersedes cycles). Look-ups of unknown ids raise ``UnknownEntityError`` with close matches.
+supersedes cycles). Look-ups accept any case and aliases (``World.aliases``: ``H200`` and
+``nvidia h200`` find ``nvidia-h200``); ids stay canonical in the records. Look-ups of unknown
+ids raise ``UnknownEntityError`` with the closest ids ranked (``geotech.errors.suggestions``).
 Changes are reforms (``geotech.reforms``): records whose ``apply`` returns a new World.
 """
 
@@ -34,7 +36,7 @@ from geotech.entities import (
     SupplyShare,
     by_id,
 )
-from geotech.errors import UnknownEntityError, WorldError
+from geotech.errors import UnknownEntityError, WorldError, normal_id
 from geotech.policies import AnyPolicy, ControlClass
 
 R = TypeVar("R")
@@ -100,10 +102,24 @@ class World:
     def _get(self, kind: str, key: str) -> Any:
         if not isinstance(key, str):  # ids are strings; name anything else by its repr
             raise UnknownEntityError(kind, repr(key), self._ix[kind])
-        try:
-            return self._ix[kind][key]
-        except KeyError:
-            raise UnknownEntityError(kind, key, self._ix[kind]) from None
+        found = self._ix[kind].get(key)
+        if found is None:
+            alias = self.derived(_aliases, _aliases)[kind].get(normal_id(key))
+            if alias is None:
+                raise UnknownEntityError(kind, key, self._ix[kind])
+            found = self._ix[kind][alias]
+        return found
+
+    def canonical(self, kind: str, key: str) -> str:
+        """The id of the record of ``kind`` that ``key`` names (an id, or an alias: see
+        ``aliases``); raises ``UnknownEntityError`` with ranked suggestions."""
+        return self._get(kind, key).id  # type: ignore[no-any-return]
+
+    def aliases(self, kind: str) -> dict[str, str]:
+        """The other spellings look-ups of ``kind`` accept, to the ids they name: any case
+        and blanks or underscores for ``-`` (``NVIDIA H200``), and for items the id without
+        its designer's or developer's prefix (``h200``) where no other record claims it."""
+        return dict(self.derived(_aliases, _aliases)[kind])
 
     def state(self, id: str) -> State:
         return self._get("state", id)  # type: ignore[no-any-return]
@@ -131,7 +147,10 @@ class World:
         return self._item_of(id, Material, self.materials)
 
     def _item_of(self, id: str, cls: type[ItemT], records: tuple[ItemT, ...]) -> ItemT:
-        item = self._ix["item"].get(id) if isinstance(id, str) else None
+        try:
+            item = self._get("item", id)
+        except UnknownEntityError:
+            item = None
         if not isinstance(item, cls):
             raise UnknownEntityError(
                 cls.kind, repr(id) if not isinstance(id, str) else id, (x.id for x in records)
@@ -440,3 +459,19 @@ def _supersedes_cycle(world: World) -> list[str]:
                 state[node] = 2
                 path.pop()
     return []
+
+
+def _aliases(world: World) -> dict[str, dict[str, str]]:
+    """Per kind, each other spelling of an id to the id: the normal spelling of every id, and
+    for items the id without its maker's ``maker-`` prefix when that names no other record."""
+    out: dict[str, dict[str, str]] = {}
+    for kind, index in world._ix.items():
+        spelled = {normal_id(k): k for k in index}
+        short: dict[str, set[str]] = {}
+        for k, record in index.items():
+            maker = getattr(record, "designer", None) or getattr(record, "developer", None)
+            if maker and k.startswith(f"{maker}-"):
+                short.setdefault(k[len(maker) + 1 :], set()).add(k)
+        unique = {a: ids.pop() for a, ids in short.items() if len(ids) == 1 and a not in spelled}
+        out[kind] = {**unique, **spelled}
+    return out

@@ -2,13 +2,13 @@
 
 One module per command, each with its parser registration (``register``) beside its handler
 (``run``): explain, evaluate, matrix, timeline, compare, route, classify, catalog, lint,
-validate, test and plot (docs/cli.md); ``shared`` holds what they share and ``arguments`` the
-argument types. Exit codes: 0 success, 1 findings (lint findings, validation problems, failed
-decision tests, bad request lines), 2 usage error (bad
-arguments, unknown ids, impossible dates, unreadable, oversized or invalid input files),
-3 internal error (a bug in geotech), 130 interrupted. Every error is one line on stderr
-saying what was wrong, where and how to fix it. The command is the only place that reads
-today's date: ``--on`` defaults to it; the library always takes the date as an argument.
+validate, test, plot, compute, supply, and export and import (``ftm``) (docs/cli.md);
+``shared`` holds what they share and ``arguments`` the argument types. Exit codes: 0 success,
+1 findings (lint findings, validation problems, failed decision tests, bad request lines),
+2 usage error (bad arguments, unknown ids, impossible dates, unreadable, oversized or invalid
+input files), 3 internal error (a bug in geotech), 130 interrupted. Every error is one line on
+stderr saying what was wrong, where and how to fix it. The command is the only place that
+reads today's date: ``--on`` defaults to it; the library always takes the date as an argument.
 """
 
 from __future__ import annotations
@@ -23,12 +23,15 @@ from geotech.cli import (
     catalog,
     classify,
     compare,
+    compute,
     evaluate,
     explain,
+    ftm,
     lint,
     matrix,
     plot,
     route,
+    supply,
     test,
     timeline,
     validate,
@@ -62,6 +65,9 @@ COMMANDS = (
     validate,
     test,
     plot,
+    compute,
+    supply,
+    ftm,
 )
 
 

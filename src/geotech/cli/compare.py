@@ -32,6 +32,7 @@ from geotech.cli.shared import (
 )
 from geotech.engine import AccessRequest
 from geotech.errors import GeotechError, ProblemsError, UnknownEntityError
+from geotech.world import World
 
 
 def register(subcommands: Any) -> None:
@@ -43,6 +44,15 @@ def register(subcommands: Any) -> None:
         "geotech compare revoke-tencent cap-16000 --buyers tencent,alibaba "
         "--items nvidia-h200 --on 2026-02-01",
     )
+    reform_options(p)
+    pairs_options(p)
+    on_option(p)
+    route_option(p)
+    end_use_option(p)
+
+
+def reform_options(p: argparse.ArgumentParser) -> None:
+    """The named reforms (``REFORM ...``) and ``--reform-file``."""
     names = ", ".join(f"{k} ({r.name})" for k, r in catalog.reforms().items())
     p.add_argument(
         "reforms",
@@ -58,17 +68,13 @@ def register(subcommands: Any) -> None:
         metavar="FILE",
         help="a TOML/JSON reform (docs/cli.md), applied after the named ones; repeatable",
     )
-    pairs_options(p)
-    on_option(p)
-    route_option(p)
-    end_use_option(p)
 
 
 # ---------------------------------------------------------------------------------------------
 # The command
 
 
-def _reforms(args: argparse.Namespace) -> tuple[str, list[tuple[str, reforms.Reform]]]:
+def reform_steps(args: argparse.Namespace) -> tuple[str, list[tuple[str, reforms.Reform]]]:
     """The reforms' combined name, and (where, reform) for every named reform and every step
     of every reform file, in order."""
     named = catalog.reforms()
@@ -102,18 +108,25 @@ def _reforms(args: argparse.Namespace) -> tuple[str, list[tuple[str, reforms.Ref
     return "; then ".join(names), steps
 
 
+def apply_reforms(
+    args: argparse.Namespace, world: World, steps: list[tuple[str, reforms.Reform]]
+) -> World:
+    """``world`` with the reform steps (``reform_steps``) applied in order."""
+    for where, reform in steps:
+        try:
+            world = reform(world)
+        except GeotechError as exc:
+            raise UsageError(f"{where} ({reform.name}): {one_line(exc)}", args.prog) from None
+    return world
+
+
 def run(args: argparse.Namespace) -> int:
     world = load_world(args)
-    name, steps = _reforms(args)
+    name, steps = reform_steps(args)
     check_all(args, "--buyers", world.company, args.buyers)
     check_all(args, "--items", world.item, args.items)
     check_all(args, "--route", world.state, args.route or ())
-    reformed = world
-    for where, reform in steps:
-        try:
-            reformed = reform(reformed)
-        except GeotechError as exc:
-            raise UsageError(f"{where} ({reform.name}): {one_line(exc)}", args.prog) from None
+    reformed = apply_reforms(args, world, steps)
     day = on(args)
     requests = [
         AccessRequest(buyer=b, item=i, on=day, route=args.route, end_use=args.end_use)

@@ -1,10 +1,12 @@
-"""``geotech explain BUYER ITEM``: decide one access request and explain the decision."""
+"""``geotech explain BUYER ITEM``: decide one access request and explain the decision,
+concisely (``geotech.render``) or with the full criteria trace (``--trace``)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from geotech import render
 from geotech.cli.arguments import count_arg
 from geotech.cli.shared import (
     OK,
@@ -15,8 +17,10 @@ from geotech.cli.shared import (
     load_world,
     on,
     on_option,
+    output_format,
     request,
     route_option,
+    write,
 )
 from geotech.engine import evaluate
 
@@ -36,6 +40,11 @@ def register(subcommands: Any) -> None:
     destination_option(p)
     p.add_argument("--quantity", type=count_arg, help="number of units")
     end_use_option(p)
+    p.add_argument(
+        "--trace",
+        action="store_true",
+        help="print every in-scope policy's criteria trace (text; Markdown in a code block)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,5 +60,11 @@ def run(args: argparse.Namespace) -> int:
         quantity=args.quantity,
         end_use=args.end_use,
     )
-    emit(args, evaluate(world, asked))
+    decision = evaluate(world, asked)
+    if not args.trace or output_format(args) == "json":
+        emit(args, decision)
+    elif output_format(args) == "markdown":
+        write(render.to_markdown(decision) + f"\n```text\n{decision.explain()}\n```\n")
+    else:
+        write(decision.explain() + "\n")
     return OK

@@ -47,8 +47,10 @@ def access_matrix(args: argparse.Namespace, world: World) -> analysis.AccessMatr
     check_all(args, "--buyers", world.company, args.buyers)
     check_all(args, "--items", world.item, args.items)
     check_all(args, "--route", world.state, args.route or ())
+    buyers = [world.canonical("company", x) for x in args.buyers]
+    items = [world.canonical("item", x) for x in args.items]
     return analysis.access_matrix(
-        world, args.buyers, args.items, on(args), route=args.route, end_use=args.end_use
+        world, buyers, items, on(args), route=args.route, end_use=args.end_use
     )
 
 

@@ -9,24 +9,20 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import attrs
-
-from geotech import compute, files
+from geotech import files
 from geotech.cli.arguments import (
     date_arg,
-    fraction_arg,
     ids_arg,
-    order_arg,
     picture_arg,
     request_arg,
 )
+from geotech.cli.compute import gap, gap_options
 from geotech.cli.matrix import access_matrix
 from geotech.cli.matrix import options as matrix_options
 from geotech.cli.shared import (
     OK,
     Run,
     UsageError,
-    check,
     check_all,
     command,
     end,
@@ -37,7 +33,6 @@ from geotech.cli.shared import (
     request,
     write,
 )
-from geotech.entities import Precision
 
 
 def register(subcommands: Any) -> None:
@@ -105,26 +100,10 @@ def register(subcommands: Any) -> None:
         "--buyer bytedance --order nvidia-h200=100000@TW,US,CN --versus openai "
         "--versus-order nvidia-b200=100000 --on 2026-02-01 -o gap.svg",
     )
-    p.add_argument("--buyer", required=True, metavar="BUYER")
-    p.add_argument("--order", type=order_arg, action="append", required=True, metavar="ORDER")
-    p.add_argument("--versus", required=True, metavar="BUYER")
+    gap_options(p)
     p.add_argument(
-        "--versus-order", type=order_arg, action="append", required=True, metavar="ORDER"
+        "--linear", action="store_true", help="a linear days axis (default: logarithmic)"
     )
-    on_option(p)
-    p.add_argument(
-        "--precision",
-        choices=[str(x) for x in Precision],
-        default=str(compute.DEFAULT_PRECISION),
-        help=f"precision of the peak throughput counted (default: {compute.DEFAULT_PRECISION})",
-    )
-    p.add_argument(
-        "--utilization",
-        type=fraction_arg,
-        default=compute.DEFAULT_UTILIZATION,
-        help=f"model FLOP utilization (default: {compute.DEFAULT_UTILIZATION})",
-    )
-    end_use_option(p)
 
 
 def _save(args: argparse.Namespace, figure: Any) -> int:
@@ -178,21 +157,9 @@ def run_matrix(args: argparse.Namespace) -> int:
 def run_gap(args: argparse.Namespace) -> int:
     from geotech import plot
 
-    world = load_world(args)
-    day = on(args)
-    sides = []
-    for who, option, orders in (
-        (args.buyer, "--buyer", args.order),
-        (args.versus, "--versus", args.versus_order),
-    ):
-        check(args, option, world.company, who)
-        where = "--order" if option == "--buyer" else "--versus-order"
-        for order in orders:
-            check(args, where, world.chip, order.chip)
-            check_all(args, f"{where} {order.chip}@", world.state, order.route or ())
-        precision = Precision(args.precision)
-        if args.end_use is not None:
-            orders = [attrs.evolve(order, end_use=args.end_use) for order in orders]
-        sides.append(compute.accessible_compute(world, who, day, orders, precision=precision))
-    gap = compute.compute_gap(sides[0], sides[1], utilization=args.utilization)
-    return _save(args, plot.compute_gap_bars(gap))
+    return _save(
+        args,
+        plot.compute_gap_bars(
+            gap(args, load_world(args)), scale="linear" if args.linear else "log"
+        ),
+    )

@@ -225,8 +225,8 @@ def request(
         check(args, "--destination", world.state, destination)
     check_all(args, where or "--route", world.state, route or ())
     asked = AccessRequest(
-        buyer=buyer,
-        item=item,
+        buyer=world.canonical("company", buyer),
+        item=world.canonical("item", item),
         on=day,
         destination=destination,
         route=route,
@@ -234,7 +234,7 @@ def request(
         end_use=end_use,
     )
     try:
-        resolve_route(world, asked, world.company(buyer), world.item(item))
+        resolve_route(world, asked, world.company(asked.buyer), world.item(asked.item))
     except GeotechError as exc:
         raise UsageError(
             f"{where or '--route/--destination'}: {one_line(exc)}", args.prog

@@ -3,10 +3,17 @@
 ``to_text``, ``to_markdown`` and ``to_json`` take any ``Renderable``: a ``Decision``, an
 ``AccessMatrix``, a ``Timeline``, a ``Comparison``, a ``RouteChoice``, lint ``Finding``s,
 ``AccessibleCompute``, a ``ComputeGap``, an ``Exposure``, ``Chokepoint``s or a
-``CounterScenario``. JSON is the converter's: ``geotech.io.to_data`` written by
-``geotech.io.dumps_json`` (a sequence of findings or chokepoints under one key, so that every
-JSON rendering is an object). Tables come from one renderer, ``table``. Output is
-deterministic: the same value always renders to the same bytes.
+``CounterScenario``. A decision's text is the concise account (``geotech.render.decision``);
+``Decision.explain()`` is the full criteria trace. Matrix cells and timelines label a decision
+with ``sides_label``: each ruling state's verdict when they differ. JSON is the converter's:
+``geotech.io.to_data`` written by ``geotech.io.dumps_json`` (a sequence of findings or
+chokepoints under one key, so that every JSON rendering is an object). Tables come from one
+renderer, ``table``. Output is deterministic: the same value always renders to the same bytes.
+
+Notebook display: importing this module gives each result class above (not the sequences) a
+``_repr_markdown_`` returning ``to_markdown(self)``, so that Jupyter shows a decision, a matrix
+or an exposure as Markdown. The classes live in lower layers that cannot import ``render``;
+``from geotech import render`` in a notebook turns the display on.
 """
 
 from __future__ import annotations
@@ -18,11 +25,22 @@ from geotech import io
 from geotech.analysis import AccessMatrix, Comparison, Finding, RouteChoice, Timeline
 from geotech.compute import AccessibleCompute, ComputeGap
 from geotech.engine import Decision
-from geotech.render import analysis, resources
+from geotech.render import analysis, decision, resources
+from geotech.render.decision import citation, sides_label
 from geotech.render.tables import LEGEND, label, table
 from geotech.supply import Chokepoint, CounterScenario, Exposure
 
-__all__ = ["LEGEND", "Renderable", "label", "table", "to_json", "to_markdown", "to_text"]
+__all__ = [
+    "LEGEND",
+    "Renderable",
+    "citation",
+    "label",
+    "sides_label",
+    "table",
+    "to_json",
+    "to_markdown",
+    "to_text",
+]
 
 Renderable = (
     Decision
@@ -39,7 +57,7 @@ Renderable = (
 )
 
 _LINES: dict[type[Any], Callable[[Any, bool], list[str]]] = {
-    Decision: analysis.decision_lines,
+    Decision: decision.concise_lines,
     AccessMatrix: analysis.matrix_lines,
     Timeline: analysis.timeline_lines,
     Comparison: analysis.comparison_lines,
@@ -96,3 +114,16 @@ def to_json(value: Renderable) -> str:
     if type(value) not in _LINES:
         raise TypeError(f"cannot render {type(value).__name__}; see geotech.render.Renderable")
     return io.dumps_json(io.to_data(value))
+
+
+def _repr_markdown_(self: Renderable) -> str:
+    """The value as Markdown, for Jupyter (``render.to_markdown``)."""
+    return to_markdown(self)
+
+
+def _register_notebook_display() -> None:
+    for cls in _LINES:
+        cls._repr_markdown_ = _repr_markdown_
+
+
+_register_notebook_display()

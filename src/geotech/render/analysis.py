@@ -1,4 +1,4 @@
-"""Text and Markdown lines for decisions and analysis results (matrix, timeline, comparison,
+"""Text and Markdown lines for analysis results (matrix, timeline, comparison,
 route choice, lint findings)."""
 
 from __future__ import annotations
@@ -6,35 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from geotech.analysis import AccessMatrix, Comparison, Finding, RouteChoice, Timeline
-from geotech.engine import Decision
+from geotech.render.decision import sides_label
 from geotech.render.tables import LEGEND, label, route_text, table, titled, who
-
-
-def decision_lines(d: Decision, markdown: bool) -> list[str]:
-    if not markdown:
-        return d.explain().splitlines()
-    r = d.request
-    lines = [
-        f"**{d.buyer.name} ({d.buyer.id}) x {d.item.name} ({d.item.id})** on "
-        f"{r.on.isoformat()}, route {route_text(d.route)}",
-        "",
-        f"**Verdict:** {d.restriction}"
-        + ("" if d.certain else " (not certain: depends on unknown facts)"),
-    ]
-    if d.conditions:
-        lines += ["", "**Conditions:**", "", *(f"- {x}" for x in d.conditions)]
-    determined = ", ".join(d.determining_policies) or "no policy restricts this request"
-    lines += ["", f"**Determined by:** {determined}", ""]
-    rows = [
-        [str(o.leg), str(o.side), str(o.restriction), ", ".join(o.determining_policies) or "-"]
-        for o in d.outcomes
-    ]
-    return lines + table(["leg", "side", "verdict", "determined by"], rows, markdown)
 
 
 def matrix_lines(m: AccessMatrix, markdown: bool) -> list[str]:
     title = f"Access on {m.on.isoformat()}, route {route_text(m.route)}"
-    rows = [[b, *(label(x.decision) for x in m.row(b))] for b in m.buyers]
+    rows = [[b, *(sides_label(x.decision) for x in m.row(b))] for b in m.buyers]
     grid = table(["buyer", *m.items], rows, markdown)
     if markdown:
         return [f"**{title}**", "", *grid, "", f"_{LEGEND}_"]
@@ -49,12 +27,18 @@ def timeline_lines(t: Timeline, markdown: bool) -> list[str]:
     )
     if markdown:
         rows = [
-            [t.start.isoformat(), "", label(t.initial), who(t.initial), "start of the window"],
+            [
+                t.start.isoformat(),
+                "",
+                sides_label(t.initial),
+                who(t.initial),
+                "start of the window",
+            ],
             *(
                 [
                     x.on.isoformat(),
-                    label(x.before),
-                    label(x.after),
+                    sides_label(x.before),
+                    sides_label(x.after),
                     who(x.after),
                     "; ".join(str(e) for e in x.events),
                 ]
@@ -63,9 +47,10 @@ def timeline_lines(t: Timeline, markdown: bool) -> list[str]:
         ]
         header = ["date", "from", "to", "determined by", "events"]
         return titled(title, table(header, rows, markdown), markdown)
-    lines = [title, f"{t.start.isoformat()}  {label(t.initial)}  [{who(t.initial)}]"]
+    lines = [title, f"{t.start.isoformat()}  {sides_label(t.initial)}  [{who(t.initial)}]"]
     for x in t.changes:
-        lines.append(f"{x.on.isoformat()}  {label(x.before)} -> {label(x.after)}  [{who(x.after)}]")
+        change = f"{sides_label(x.before)} -> {sides_label(x.after)}"
+        lines.append(f"{x.on.isoformat()}  {change}  [{who(x.after)}]")
         lines += [f"            - {e}" for e in x.events]
     return lines
 
@@ -77,7 +62,14 @@ def comparison_lines(c: Comparison, markdown: bool) -> list[str]:
         f"{len(c.changes) - g - lo} change terms only"
     )
     rows = [
-        [x.buyer, x.item, str(x.shift), label(x.before), label(x.after), ", ".join(x.responsible)]
+        [
+            x.buyer,
+            x.item,
+            str(x.shift),
+            label(x.before),
+            label(x.after),
+            ", ".join(x.responsible),
+        ]
         for x in c.changes
     ]
     header = ["buyer", "item", "shift", "before", "after", "responsible"]
