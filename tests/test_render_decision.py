@@ -30,7 +30,8 @@ def test_concise_text_of_the_flagship_request(mini_world: World) -> None:
         "  - volume cap 50% of shipments to US end users",
         "Determined by:",
         "  - us-2026-h200-case-by-case: Case-by-case review for exports from the US to China and "
-        "Macau (US, 91 FR 1684; effective 2026-01-15) <https://www.morganlewis.com/pubs/2026/01/"
+        "Macau; US export policy; effective 2026-01-15; 91 FR 1684 "
+        "<https://www.morganlewis.com/pubs/2026/01/"
         "bis-revises-export-review-policy-for-advanced-ai-chips-destined-for-china-and-macau>",
     ]
     # the full trace stays on the decision

@@ -305,6 +305,20 @@ class Policy:
     def in_force(self, on: dt.date) -> bool:
         return period_contains(self.effective, self.expires, on)
 
+    def cite(self) -> str:
+        """The policy in one line: id, title, issuer and side, dates, citation, status when not
+        official, and the first source."""
+        when = f"effective {self.effective.isoformat()}"
+        if self.expires is not None:
+            when += f" until {self.expires.isoformat()}"
+        parts = [f"{self.id}: {self.title}", f"{self.issuer} {self.side} policy", when]
+        if self.citation:
+            parts.append(self.citation)
+        if self.status is not Status.OFFICIAL:
+            parts.append(self.status.value)
+        text = "; ".join(parts)
+        return text + (f" <{self.sources[0]}>" if self.sources else "")
+
     @property
     def verdict(self) -> Verdict:
         """The verdict this policy forces when it matches."""

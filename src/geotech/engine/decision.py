@@ -344,7 +344,7 @@ def _explain(d: Decision) -> list[str]:
     if d.determining_policies:
         lines.append("Determined by:")
         for pid in d.determining_policies:
-            lines.append(f"  - {_cite(by_id[pid])}")
+            lines.append(f"  - {by_id[pid].cite()}")
     else:
         lines.append("Determined by: no policy restricts this request")
     shown: set[str] = set()
@@ -382,18 +382,3 @@ def _trace_lines(step: Step, indent: int, shown: set[str]) -> list[str]:
     for child in step.children:
         out += _trace_lines(child, indent + 1, shown)
     return out
-
-
-def _cite(p: AnyPolicy) -> str:
-    when = f"effective {p.effective.isoformat()}"
-    if p.expires is not None:
-        when += f" until {p.expires.isoformat()}"
-    parts = [f"{p.id}: {p.title}", f"{p.issuer} {p.side} policy", when]
-    if p.citation:
-        parts.append(p.citation)
-    if p.status.value != "official":
-        parts.append(p.status.value)
-    text = "; ".join(parts)
-    if p.sources:
-        text += f" <{p.sources[0]}>"
-    return text

@@ -26,14 +26,13 @@ from geotech.analysis import AccessMatrix, Comparison, Finding, RouteChoice, Tim
 from geotech.compute import AccessibleCompute, ComputeGap
 from geotech.engine import Decision
 from geotech.render import analysis, decision, resources
-from geotech.render.decision import citation, sides_label
+from geotech.render.decision import sides_label
 from geotech.render.tables import LEGEND, label, table
 from geotech.supply import Chokepoint, CounterScenario, Exposure
 
 __all__ = [
     "LEGEND",
     "Renderable",
-    "citation",
     "label",
     "sides_label",
     "table",

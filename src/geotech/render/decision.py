@@ -38,13 +38,6 @@ def sides_label(decision: Decision) -> str:
     return text + ("*" if decision.conditions else "") + ("" if decision.certain else "?")
 
 
-def citation(policy: AnyPolicy) -> str:
-    """``id: title (issuer, citation) <first source>``: a determining rule in one line."""
-    where = ", ".join(x for x in (policy.issuer, policy.citation) if x)
-    text = f"{policy.id}: {policy.title} ({where}; effective {policy.effective.isoformat()})"
-    return text + (f" <{policy.sources[0]}>" if policy.sources else "")
-
-
 def _side(o: Outcome, by_id: dict[str, AnyPolicy]) -> str:
     if o.side is Side.IMPORT:
         return f"{o.leg.importer} import"
@@ -97,7 +90,7 @@ def concise_lines(d: Decision, markdown: bool) -> list[str]:
         for o in d.outcomes
     ]
     sides = table(["leg", "side", "verdict", "determined by"], rows, markdown)
-    determined = [citation(by_id[p]) for p in d.determining_policies] or [
+    determined = [by_id[p].cite() for p in d.determining_policies] or [
         "no policy restricts this request"
     ]
     sections = [
