@@ -12,6 +12,7 @@ the name it had; pass ``name=`` to rename).
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any, ClassVar, TypeVar, cast
@@ -29,18 +30,19 @@ from geotech.world import World
 R = TypeVar("R", bound="_Record")
 
 
-class _Record:
+class _Record(abc.ABC):
     """What every reform record shares: applying, calling and chaining."""
 
     __slots__ = ()
     name: str
 
+    @abc.abstractmethod
     def apply(self, world: World) -> World:
-        raise NotImplementedError
+        """The world with this reform applied (validated)."""
 
+    @abc.abstractmethod
     def describe(self) -> str:
         """The name derived from the record's fields."""
-        raise NotImplementedError
 
     def __call__(self, world: World) -> World:
         return self.apply(world)
