@@ -13,15 +13,14 @@ from geotech import compute
 from geotech.cli.arguments import fraction_arg, order_arg
 from geotech.cli.shared import (
     OK,
-    Run,
     check,
     check_all,
-    command,
     emit,
     end_use_option,
     load_world,
     on,
     on_option,
+    results_group,
 )
 from geotech.entities import Precision
 from geotech.world import World
@@ -30,17 +29,12 @@ ORDER_HELP = "CHIP=COUNT or CHIP=COUNT@TW,US,CN (the route); repeatable"
 
 
 def register(subcommands: Any) -> None:
-    p = command(
+    result = results_group(
         subcommands,
         "compute",
-        None,
         "accessible compute and the compute gap between two buyers",
         "geotech compute access bytedance --order nvidia-h200=100000@TW,US,CN --on 2026-02-01",
     )
-    kinds = p.add_subparsers(title="results", metavar="RESULT", required=True)
-
-    def result(name: str, run: Run, what: str, example: str) -> argparse.ArgumentParser:
-        return command(kinds, name, run, what, f"geotech compute {name} {example}")
 
     p = result(
         "access",

@@ -141,6 +141,21 @@ def command(
     return p
 
 
+def results_group(
+    subs: Any, name: str, summary: str, example: str
+) -> Callable[[str, Run, str, str], argparse.ArgumentParser]:
+    """A command whose subcommands are kinds of result (``geotech NAME RESULT``): returns the
+    function that adds one, ``result(kind, run, summary, example_arguments)``."""
+    kinds = command(subs, name, None, summary, example).add_subparsers(
+        title="results", metavar="RESULT", required=True
+    )
+
+    def result(kind: str, run: Run, what: str, example: str) -> argparse.ArgumentParser:
+        return command(kinds, kind, run, what, f"geotech {name} {kind} {example}")
+
+    return result
+
+
 # ---------------------------------------------------------------------------------------------
 # Dates
 

@@ -12,14 +12,13 @@ from geotech.cli.arguments import fraction_arg, ids_arg
 from geotech.cli.compare import apply_reforms, reform_options, reform_steps
 from geotech.cli.shared import (
     OK,
-    Run,
     check_all,
-    command,
     emit,
     end_use_option,
     load_world,
     on,
     on_option,
+    results_group,
 )
 from geotech.world import World
 
@@ -28,17 +27,12 @@ DEFAULT_THRESHOLD = 0.6
 
 
 def register(subcommands: Any) -> None:
-    p = command(
+    result = results_group(
         subcommands,
         "supply",
-        None,
         "exposure to controlled inputs, chokepoints and counter-scenarios",
         "geotech supply exposure nvidia --on 2026-02-01",
     )
-    kinds = p.add_subparsers(title="results", metavar="RESULT", required=True)
-
-    def result(name: str, run: Run, what: str, example: str) -> argparse.ArgumentParser:
-        return command(kinds, name, run, what, f"geotech supply {name} {example}")
 
     p = result(
         "exposure",
