@@ -184,3 +184,8 @@ __all__ = [
 def __dir__() -> list[str]:
     """The curated API and the public submodules; internal modules stay out of sight."""
     return sorted({*__all__, *PUBLIC_MODULES})
+
+
+# The result classes display in notebooks once ``geotech.render`` is loaded (it gives them
+# ``_repr_markdown_`` and ``_repr_html_``); loading it here makes ``import geotech`` enough.
+from geotech import render as render  # noqa: E402
