@@ -11,8 +11,8 @@ path ("github.com/aws-neuron") allows only URLs under that path. Bare IP address
 
 Two explicit, exactly asserted sets hold the violations that remain today; both may only shrink:
 
-- ``PENDING``: records of ``policies.toml``, ``models.toml``, ``minerals.toml``, ``classes.toml``
-  and ``groups.toml``, whose sources another engineer is fact-checking and cleaning now.
+- ``PENDING``: records of ``policies.toml`` and ``policies_cn.toml``, ``models.toml``,
+  ``minerals.toml``, ``classes.toml`` and ``groups.toml``, whose sources another engineer is fact-checking and cleaning now.
 - ``KEPT_WEAK``: records of the other files whose figure or fact rests, today, on a weak source
   only (no better source was found and read); the record is kept and the source listed here.
 
@@ -251,7 +251,14 @@ def _pairs(text: str) -> frozenset[tuple[str, str]]:
 
 #: Files whose records are still being cleaned: their violations are PENDING.
 PENDING_FILES = frozenset(
-    {"policies.toml", "models.toml", "minerals.toml", "classes.toml", "groups.toml"}
+    {
+        "policies.toml",
+        "policies_cn.toml",
+        "models.toml",
+        "minerals.toml",
+        "classes.toml",
+        "groups.toml",
+    }
 )
 
 #: (record, URL) pairs of PENDING_FILES records that fail today (74), one "record URL" a line.
