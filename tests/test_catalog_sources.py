@@ -290,8 +290,6 @@ policies[cn-2025-08-h20-guidance] https://www.livemint.com/companies/china-advis
 policies[cn-2025-08-h20-guidance] https://www.phoneworld.com.pk/china-tells-firms-to-avoid-nvidia-h20-chips-for-government-use/
 policies[cn-2026-01-30-deepseek-h200-approval] https://24newslatest.com/post/exclusive-china-grants-conditional-nod-for-deepseek-to-procure-nvidias-h200-ai-chips
 policies[cn-2026-01-30-deepseek-h200-approval] https://www.tradingpedia.com/2026/01/30/china-oks-deepseeks-nvidia-h200-chip-purchase
-policies[cn-cac-2025-07-31-nvidia-summons] https://www.geopolitechs.org/p/china-summons-nvidia-over-h20-chip
-policies[cn-cac-2025-07-31-nvidia-summons] https://www.trtworld.com/article/25c7203cf45e
 policies[cn-mofcom-2023-23-ga-ge] http://lpssylw.com/en/commercial-regulations/export-control-2
 policies[cn-mofcom-2023-23-ga-ge] http://szfmmetal.com/index.php?c=News&a=view&aid=538&lang=en
 policies[cn-mofcom-2023-23-ga-ge] https://chinajusticeobserver.com/a/china-imposes-export-controls-on-gallium-and-germanium
