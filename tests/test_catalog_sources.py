@@ -308,9 +308,6 @@ policies[cn-mofcom-2025-61-china-origin] http://www.sscollege.cn/en/news/44800.h
 policies[cn-mofcom-2025-61-china-origin] https://www.chemradar.com/en/news/detail/f1la2toi5p1c
 policies[cn-mofcom-2025-61-extraterritorial] http://www.sscollege.cn/en/news/44800.html
 policies[cn-mofcom-2025-61-extraterritorial] https://www.chemradar.com/en/news/detail/f1la2toi5p1c
-policies[cn-mofcom-2025-70-suspension] https://www.chemradar.com/en/news/detail/f3s7t2oy9qf4
-policies[cn-mofcom-2025-70-suspension] https://www.fredlaw.com/alert-u-s-china-tariff-update
-policies[cn-mofcom-2025-70-suspension] https://www.worldjournal.com/wj/story/121474/9125678
 policies[us-bis-2023-01-18-macau] https://regulations.justia.com/regulations/fedreg/2023/01/18/2023-00888.html
 policies[us-bis-2023-10-17-acs-ifr] https://federalstatelaw.com/federal-register/2023-23055
 policies[us-bis-2023-10-17-hq-rule] https://wilmarth-associates.com/guidance-regarding-enforcement-of-license-requirements-for-advanced-computing-items-for-entities-headquartered-in-country-group-d5-and-macau/
