@@ -172,6 +172,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "xinhuanet.com",
         "people.cn",
         "chinadaily.com.cn",
+        "chinadailyhk.com",
     ),
     # Major law firms: client alerts and trade-controls blogs on the firms' own sites.
     "law": (
