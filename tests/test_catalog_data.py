@@ -154,6 +154,12 @@ REFERENCE: dict[str, tuple[Expected, Expected]] = {
     "microsoft-maia-100": (Between(17999, 18001), Between(21.9, 22.0)),
     "meta-mtia-v1": (102.4 * 8, 102.4 * 8 / 373),
     "meta-mtia-v2": (2832.0, 2832 / 421),
+    # chips_more.toml: H800 PCIe at the H100 PCIe's rates (FP8 1,513 x 8 over 814 mm2); the
+    # others publish no throughput.
+    "nvidia-h800-pcie": (12104.0, 12104 / 814),
+    "nvidia-b30a": (None, None),
+    "amd-mi309": (None, None),
+    "intel-gaudi3-hl328": (None, None),
 }
 
 
