@@ -284,14 +284,12 @@ policies[cn-mofcom-2025-61-extraterritorial] https://www.chemradar.com/en/news/d
 """
 )
 
-#: (record, URL) pairs of the other files (30) kept because no better source was found
+#: (record, URL) pairs of the other files (28) kept because no better source was found
 #: and read: the record's fact rests on this source alone today. One "record URL" a line.
 KEPT_WEAK = _pairs(
     """
 chips[intel-gaudi2] https://pcguia.pt/2024/04/nvidia-e-amd-tem-um-novo-rival-no-mercado-de-ia-a-intel
 chips[intel-gaudi2] https://perma.cc/9SR3-HX6Q
-chips[nvidia-rtx-4090d] https://evertiq.com/news/54972
-chips[nvidia-rtx-4090d] https://fudzilla.com/news/graphics/58175-nvidia-slashes-gaming-card-power-to-dodge-us-ban
 chips[nvidia-rtx-4090d] https://www.tomshw.it/hardware/anche-la-rtx-4090d-e-illegale-gli-usa-vietano-le-gpu-sopra-i-70-teraflops-in-cina-2024-04-04
 companies[amec] https://www.pb.pl/usa-oskarzaja-producenta-czipow-i-kilka-firm-ai-o-pomaganie-chinskiej-armii-1207065
 companies[fudan-micro] https://www.geo.tv/latest/623435-chinese-indian-firms-hit-as-us-adds-32-entities-to-trade-blacklist
