@@ -308,6 +308,14 @@ def test_listing_dates(world: World, party_list: str, company: str, start: dt.da
     assert world.listed(party_list, company, D(2026, 2, 1))
 
 
+def test_amec_left_the_1260h_list_in_december_2024(world: World) -> None:
+    # Listed 31 Jan 2024, removed after its lawsuit by the December 2024 update (Bloomberg).
+    assert world.listed("us-dod-1260h", "amec", D(2024, 1, 31))
+    assert world.listed("us-dod-1260h", "amec", D(2024, 12, 17))
+    assert not world.listed("us-dod-1260h", "amec", D(2024, 12, 18))
+    assert not world.listed("us-dod-1260h", "amec", D(2026, 2, 1))
+
+
 def test_firms_not_listed(world: World) -> None:
     for company in ("bytedance", "alibaba", "tencent", "deepseek", "baidu"):
         assert not world.listed("us-entity-list", company, D(2026, 2, 1))
