@@ -22,10 +22,11 @@ from geotech.casefile import Case, CaseResult, cases_from_data, run_cases
 CASES = Path(__file__).parent / "cases"
 #: Each case file and whether its world includes the reported policies.
 FILES = {
+    "china.toml": True,
+    "chips.toml": True,
     "h200_story.toml": True,
     "official_only.toml": False,
     "rulebook.toml": True,
-    "china.toml": True,
 }
 
 
@@ -47,7 +48,7 @@ RESULTS = _results()
 
 def test_every_case_is_kept() -> None:
     assert sorted(p.name for p in CASES.glob("*.toml")) == sorted(FILES)
-    assert len(RESULTS) == 31
+    assert len(RESULTS) == 35
     for result in RESULTS.values():
         case = result.case
         assert case.why
