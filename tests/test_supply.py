@@ -85,8 +85,8 @@ SOURCED = [
     ("superhard-materials", Stage.MANUFACTURING, "CN", 0.95, D(2025, 1, 21), True),
     # TrendForce: SK hynix over 90 % of HBM3.
     ("hbm3", Stage.MANUFACTURING, "KR", 0.90, D(2024, 3, 18), True),
-    # ASML is the only EUV supplier.
-    ("euv-lithography", Stage.MANUFACTURING, "NL", 1.0, D(2024, 12, 31), False),
+    # The Register (14 Feb 2024): ASML is the world's only supplier of EUV equipment.
+    ("euv-lithography", Stage.MANUFACTURING, "NL", 1.0, D(2024, 2, 14), False),
 ]
 
 
@@ -131,9 +131,9 @@ def test_derived_shares_follow_from_their_inputs(world: World) -> None:
     assert packaging.estimated
 
 
-def test_every_dependency_is_sourced_and_names_a_chip_and_a_material(world: World) -> None:
+def test_every_dependency_is_sourced_and_names_a_chip_and_an_input(world: World) -> None:
     chips = {c.id for c in world.chips}
-    materials = {m.id for m in world.materials}
+    materials = {m.id for m in world.materials} | {e.id for e in world.equipment}
     assert world.dependencies
     for d in world.dependencies:
         assert d.sources, d
