@@ -270,6 +270,48 @@ def test_errors_name_the_unknown_id(world: World) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Equipment: EUV scanners are an input whose only supplier state controls them
+
+
+def test_chinas_exposure_to_lithography_controls(world: World) -> None:
+    # ASML (NL) alone supplies EUV scanners; the Dutch licence for China has been withheld
+    # since June 2019 (reported), so all of world supply is controlled for China.
+    euv = exposure(world, "CN", D(2024, 1, 1)).input("euv-lithography")
+    assert (euv.share, euv.upper) == (1.0, 1.0)
+    (stage,) = euv.stages
+    (nl,) = stage.suppliers
+    assert (stage.stage, nl.state, nl.verdict, nl.review) == (
+        Stage.MANUFACTURING,
+        "NL",
+        Verdict.LICENSE_REQUIRED,
+        ReviewPolicy.PRESUMPTION_OF_DENIAL,
+    )
+    assert nl.policies == ("nl-euv-china-hold-2019",)
+    assert exposure(world, "smic", D(2024, 1, 1)).share("euv-lithography") == 1.0
+
+
+def test_euv_for_a_us_fab_needs_a_licence_decided_case_by_case(world: World) -> None:
+    (stage,) = exposure(world, "micron", D(2024, 1, 1)).input("euv-lithography").stages
+    (nl,) = stage.suppliers
+    assert (nl.share, nl.review, nl.policies) == (
+        1.0,
+        ReviewPolicy.CASE_BY_CASE,
+        ("nl-euv-licence",),
+    )
+
+
+def test_euv_inside_the_eu_is_free(world: World) -> None:
+    assert exposure(world, "DE", D(2024, 1, 1)).share("euv-lithography") == 0.0
+
+
+def test_an_input_must_be_a_material_or_equipment(world: World) -> None:
+    with pytest.raises(UnknownEntityError, match="material or equipment"):
+        exposure(world, "CN", D(2024, 1, 1), materials=["nvidia-h200"])
+    with pytest.raises(UnknownEntityError, match="did you mean 'euv-lithography'"):
+        exposure(world, "CN", D(2024, 1, 1), materials=["euv-lithografy"])
+
+
+# ---------------------------------------------------------------------------------------------
 # Chokepoints and counter-scenarios
 
 

@@ -157,7 +157,10 @@ class World:
 
     def supply_input(self, id: str) -> Material | Equipment:
         """A material or equipment item by id: what supply shares measure."""
-        item = self.item(id)
+        try:
+            item: Item | None = self.item(id)
+        except UnknownEntityError:
+            item = None
         if not isinstance(item, INPUT_TYPES):
             known = [x.id for x in self.materials] + [x.id for x in self.equipment]
             raise UnknownEntityError("material or equipment", id, known)
