@@ -32,6 +32,7 @@ from geotech import (
     evaluate,
     evaluate_many,
 )
+from geotech.catalog.listing import listing
 from geotech.criteria import item_facts
 from geotech.entities import Item
 from geotech.errors import InvalidValueError, UnknownEntityError
@@ -235,3 +236,19 @@ def test_every_catalogue_tool_names_a_known_producer_and_sources() -> None:
         assert tool.sources, tool.id
         assert tool.producer is not None, tool.id
         assert world.company(tool.producer).hq, tool.id
+
+
+def test_the_catalogue_lists_equipment_with_its_classes_on_the_date() -> None:
+    
+    rows = {
+        e.cells[0]: e.cells for e in listing(catalog.world(), "equipment", D(2024, 9, 6)).entries
+    }
+    assert rows["asml-twinscan-nxt-1980i"] == (
+        "asml-twinscan-nxt-1980i",
+        "ASML TWINSCAN NXT:1980i",
+        "duv_immersion_lithography",
+        "asml",
+        "193.0",
+        "-",
+    )
+    assert rows["euv-lithography"][2:] == ("euv_lithography", "asml", "13.5", "NL:EUV")
