@@ -239,7 +239,6 @@ def test_every_catalogue_tool_names_a_known_producer_and_sources() -> None:
 
 
 def test_the_catalogue_lists_equipment_with_its_classes_on_the_date() -> None:
-
     rows = {
         e.cells[0]: e.cells for e in listing(catalog.world(), "equipment", D(2024, 9, 6)).entries
     }
