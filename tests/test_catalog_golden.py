@@ -24,6 +24,7 @@ CASES = Path(__file__).parent / "cases"
 FILES = {
     "china.toml": True,
     "chips.toml": True,
+    "equipment.toml": True,
     "h200_story.toml": True,
     "official_only.toml": False,
     "rulebook.toml": True,
@@ -48,7 +49,7 @@ RESULTS = _results()
 
 def test_every_case_is_kept() -> None:
     assert sorted(p.name for p in CASES.glob("*.toml")) == sorted(FILES)
-    assert len(RESULTS) == 35
+    assert len(RESULTS) == 44
     for result in RESULTS.values():
         case = result.case
         assert case.why

@@ -302,7 +302,6 @@ party_lists[us-dod-1260h].listings[alibaba@2026-02-13] https://www.thenationalne
 party_lists[us-dod-1260h].listings[baidu@2026-02-13] https://www.arabnews.pk/node/2624097/world
 party_lists[us-dod-1260h].listings[baidu@2026-02-13] https://www.washingtonexaminer.com/policy/defense/4457721/government-withdraws-published-companies-ties-chinese-military
 party_lists[us-entity-list].listings[fudan-micro@2025-09-12] https://www.geo.tv/latest/623435-chinese-indian-firms-hit-as-us-adds-32-entities-to-trade-blacklist
-supply_shares[euv-lithography/manufacturing/NL@2024-12-31] https://www.centerconsulting.com/ai-library/organizations/asml
 supply_shares[graphite/refining/CN@2023-10-20] https://www.bestmag.co.uk/china-introduces-export-permits-for-certain-graphite-products-report/
 supply_shares[rare-earth-magnets/magnets/CN@2025-10-23] https://rareearthexchanges.com/news/the-mineral-chessboard-iea-sounds-alarm-as-china-tightens-its-grip
 supply_shares[rare-earths-ho-er-tm-eu-yb/refining/CN@2025-08-30] https://rareearthexchanges.com/?p=11084

@@ -393,6 +393,7 @@ def test_every_built_in_criterion_registers_its_tag() -> None:
         "datacenter",
         "destination_in",
         "end_use",
+        "equipment_kind",
         "exporter_in",
         "importer_in",
         "item_class",

@@ -126,7 +126,9 @@ def test_items_share_one_namespace() -> None:
         chips=[Chip(id="x1", name="X1", designer="acme")],
         models=[Model(id="x1", name="X1 model", developer="acme")],
     )
-    assert problems == ("items: id 'x1' names more than one of chips, models and materials",)
+    assert problems == (
+        "items: id 'x1' names more than one of chips, models, materials and equipment",
+    )
 
 
 def test_adjacent_class_versions_do_not_overlap() -> None:

@@ -1,4 +1,5 @@
-"""The actors and items of the world: states, groups, companies, chips, models, materials, lists.
+"""The actors and items of the world: states, groups, companies, chips, models, materials,
+equipment, lists.
 
 Every record is an immutable attrs value. Collections are tuples kept in a canonical order (so
 two records with the same content are equal whatever order they were written in) or
@@ -385,7 +386,7 @@ class Chip:
         return max(eight) / H100_DENSE_8BIT_TOPS if eight else None
 
 
-def _check_estimates(record: Chip | Model) -> None:
+def _check_estimates(record: Chip | Model | Equipment) -> None:
     fields = {a.name for a in attrs.fields(type(record))} - {"id", "estimates", "sources"}
     unknown = record.estimates - fields
     if unknown:
@@ -456,8 +457,52 @@ class Material:
     sources: tuple[str, ...] = source_field
 
 
+class EquipmentKind(enum.StrEnum):
+    """What a semiconductor manufacturing tool does, in the segments the controls name."""
+
+    EUV_LITHOGRAPHY = "euv_lithography"
+    DUV_IMMERSION_LITHOGRAPHY = "duv_immersion_lithography"
+    DUV_DRY_LITHOGRAPHY = "duv_dry_lithography"
+    ETCH = "etch"
+    DEPOSITION = "deposition"
+    METROLOGY_INSPECTION = "metrology_inspection"
+
+
+def _equipment_kind(value: EquipmentKind | str) -> EquipmentKind:
+    return member(EquipmentKind, value, "Equipment.equipment_kind")
+
+
+@frozen
+class Equipment:
+    """A semiconductor manufacturing tool, or a segment of such tools (``producer`` ``None``:
+    every maker's tools of one kind, as supply shares measure them). Specs the rules read are
+    ``None`` when not published; ``overlay_nm`` is the dedicated-chuck overlay."""
+
+    kind: ClassVar[str] = "equipment"
+
+    id: str = attrs.field(validator=slug)
+    name: str
+    equipment_kind: EquipmentKind = attrs.field(converter=_equipment_kind)
+    producer: str | None = None
+    released: dt.date | None = attrs.field(default=None, validator=optional_day)
+    wavelength_nm: float | None = attrs.field(
+        default=None, converter=optional_number, validator=positive
+    )
+    overlay_nm: float | None = attrs.field(
+        default=None, converter=optional_number, validator=positive
+    )
+    jurisdictions: frozenset[str] = attrs.field(
+        default=frozenset(), converter=strings, validator=state_codes
+    )
+    estimates: frozenset[str] = attrs.field(default=frozenset(), converter=strings)
+    sources: tuple[str, ...] = source_field
+
+    def __attrs_post_init__(self) -> None:
+        _check_estimates(self)
+
+
 #: Anything an access request can ask for. Item criteria dispatch on ``kind``.
-Item = Chip | Model | Material
+Item = Chip | Model | Material | Equipment
 
 
 @frozen

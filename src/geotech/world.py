@@ -27,6 +27,7 @@ from geotech.entities import (
     Company,
     CountryGroup,
     Dependency,
+    Equipment,
     Item,
     Listing,
     Material,
@@ -40,7 +41,10 @@ from geotech.errors import UnknownEntityError, WorldError, normal_id
 from geotech.policies import AnyPolicy, ControlClass
 
 R = TypeVar("R")
-ItemT = TypeVar("ItemT", Chip, Model, Material)
+ItemT = TypeVar("ItemT", Chip, Model, Material, Equipment)
+
+#: The kinds of item a supply share or a dependency may name: inputs of production.
+INPUT_TYPES = (Material, Equipment)
 
 
 def _index(records: Iterable[R]) -> dict[str, R]:
@@ -66,6 +70,7 @@ class World:
     chips: tuple[Chip, ...] = attrs.field(default=(), converter=by_id)
     models: tuple[Model, ...] = attrs.field(default=(), converter=by_id)
     materials: tuple[Material, ...] = attrs.field(default=(), converter=by_id)
+    equipment: tuple[Equipment, ...] = attrs.field(default=(), converter=by_id)
     classes: tuple[ControlClass, ...] = attrs.field(default=(), converter=by_id)
     policies: tuple[AnyPolicy, ...] = attrs.field(default=(), converter=by_id)
     supply_shares: tuple[SupplyShare, ...] = attrs.field(default=(), converter=_shares)
@@ -83,7 +88,7 @@ class World:
             "group": _index(self.groups),
             "company": _index(self.companies),
             "party list": _index(self.party_lists),
-            "item": _index((*self.chips, *self.models, *self.materials)),
+            "item": _index((*self.chips, *self.models, *self.materials, *self.equipment)),
             "control class": _index(self.classes),
             "policy": _index(self.policies),
         }
@@ -134,7 +139,7 @@ class World:
         return self._get("party list", id)  # type: ignore[no-any-return]
 
     def item(self, id: str) -> Item:
-        """A chip, model or material by id (items share one namespace)."""
+        """A chip, model, material or equipment item by id (items share one namespace)."""
         return self._get("item", id)  # type: ignore[no-any-return]
 
     def chip(self, id: str) -> Chip:
@@ -145,6 +150,21 @@ class World:
 
     def material(self, id: str) -> Material:
         return self._item_of(id, Material, self.materials)
+
+    def tool(self, id: str) -> Equipment:
+        """An equipment item (a tool or a segment of tools) by id."""
+        return self._item_of(id, Equipment, self.equipment)
+
+    def supply_input(self, id: str) -> Material | Equipment:
+        """A material or equipment item by id: what supply shares measure."""
+        try:
+            item: Item | None = self.item(id)
+        except UnknownEntityError:
+            item = None
+        if not isinstance(item, INPUT_TYPES):
+            known = [x.id for x in self.materials] + [x.id for x in self.equipment]
+            raise UnknownEntityError("material or equipment", id, known)
+        return item
 
     def _item_of(self, id: str, cls: type[ItemT], records: tuple[ItemT, ...]) -> ItemT:
         try:
@@ -167,11 +187,20 @@ class World:
         """All ids of one kind: state, group, company, party list, item, control class, policy."""
         return frozenset(self._ix[kind])
 
+    @staticmethod
+    def maker(item: Item) -> str | None:
+        """The company that designs, develops or produces the item, if one is named."""
+        if isinstance(item, Chip):
+            return item.designer
+        if isinstance(item, Model):
+            return item.developer
+        return item.producer if isinstance(item, Equipment) else None
+
     def jurisdictions(self, item: Item) -> frozenset[str]:
         """States whose export controls reach the item: its own list, else its maker's HQ."""
         if item.jurisdictions:
             return item.jurisdictions
-        maker = item.designer if isinstance(item, Chip) else getattr(item, "developer", None)
+        maker = self.maker(item)
         company = self._ix["company"].get(maker) if maker else None
         return frozenset({company.hq}) if company is not None else frozenset()
 
@@ -263,6 +292,7 @@ def _problems(world: World) -> list[str]:
         ("chips", world.chips),
         ("models", world.models),
         ("materials", world.materials),
+        ("equipment", world.equipment),
         ("classes", world.classes),
         ("policies", world.policies),
     ]
@@ -271,11 +301,11 @@ def _problems(world: World) -> list[str]:
             if n > 1:
                 add(f"{name}: id {key!r} is used {n} times; ids must be unique")
     item_kinds: Counter[str] = Counter()
-    for group in (world.chips, world.models, world.materials):
+    for group in (world.chips, world.models, world.materials, world.equipment):
         item_kinds.update({r.id for r in group})
     for key, n in sorted(item_kinds.items()):
         if n > 1:
-            add(f"items: id {key!r} names more than one of chips, models and materials")
+            add(f"items: id {key!r} names more than one of chips, models, materials and equipment")
 
     def ref(path: str, kind: str, key: str | None) -> None:
         if key is not None and key not in ix[kind]:
@@ -317,6 +347,10 @@ def _problems(world: World) -> list[str]:
     for mat in world.materials:
         for s in sorted(mat.jurisdictions):
             ref(f"materials[{mat.id}].jurisdictions", "state", s)
+    for tool in world.equipment:
+        ref(f"equipment[{tool.id}].producer", "company", tool.producer)
+        for s in sorted(tool.jurisdictions):
+            ref(f"equipment[{tool.id}].jurisdictions", "state", s)
 
     _supply_problems(world, ref, add)
 
@@ -360,7 +394,7 @@ def _supply_problems(world: World, ref: Any, add: Any) -> None:
     seen: Counter[tuple[str, str, dt.date, str]] = Counter()
     for x in world.supply_shares:
         where = f"supply_shares[{x.material}/{x.stage}/{x.state}/{x.as_of.isoformat()}]"
-        if not isinstance(world._ix["item"].get(x.material), Material):
+        if not isinstance(world._ix["item"].get(x.material), INPUT_TYPES):
             ref(f"{where}.material", "item", x.material)
         ref(f"{where}.state", "state", x.state)
         key = (x.material, str(x.stage), x.as_of)
@@ -377,7 +411,7 @@ def _supply_problems(world: World, ref: Any, add: Any) -> None:
             )
     for d in world.dependencies:
         ref(f"dependencies[{d.item}/{d.material}].item", "item", d.item)
-        if not isinstance(world._ix["item"].get(d.material), Material):
+        if not isinstance(world._ix["item"].get(d.material), INPUT_TYPES):
             ref(f"dependencies[{d.item}/{d.material}].material", "item", d.material)
 
 
@@ -469,7 +503,7 @@ def _aliases(world: World) -> dict[str, dict[str, str]]:
         spelled = {normal_id(k): k for k in index}
         short: dict[str, set[str]] = {}
         for k, record in index.items():
-            maker = getattr(record, "designer", None) or getattr(record, "developer", None)
+            maker = World.maker(record) if kind == "item" else None
             if maker and k.startswith(f"{maker}-"):
                 short.setdefault(k[len(maker) + 1 :], set()).add(k)
         unique = {a: ids.pop() for a, ids in short.items() if len(ids) == 1 and a not in spelled}

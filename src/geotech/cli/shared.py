@@ -187,6 +187,7 @@ _CATALOG_HINT = {
     "chip": "chips",
     "model": "models",
     "material": "materials",
+    "equipment": "equipment",
     "state": "states",
     "policy": "policies",
     "party list": "lists",

@@ -34,6 +34,7 @@ from geotech.criteria.literals import (
     ITEM_KIND,
     Bound,
     Entity,
+    Family,
     Key,
     KeyKind,
     Literal,
@@ -42,13 +43,14 @@ from geotech.criteria.literals import (
     Op,
     Places,
     Reference,
+    View,
     homes,
     owners,
     place_keys,
     ultimate_parent,
 )
 from geotech.criteria.logic import Fact, Facts, Step, Truth, fmt, names
-from geotech.entities import boolean, member, number, state_codes, strings
+from geotech.entities import EquipmentKind, boolean, member, number, state_codes, strings
 from geotech.errors import InvalidValueError
 
 
@@ -64,6 +66,8 @@ class SpecName(enum.StrEnum):
     DIE_AREA_MM2 = "die_area_mm2"
     TRAINING_FLOP = "training_flop"
     PARAMETERS = "parameters"
+    WAVELENGTH_NM = "wavelength_nm"
+    OVERLAY_NM = "overlay_nm"
 
 
 def _no_buyer(text: str) -> Step:
@@ -133,7 +137,7 @@ class Not(Connective):
 
 @frozen
 class ItemKind(SetCriterion):
-    """The item is of one of these kinds (``chip``, ``model``, ``material``)."""
+    """The item is of one of these kinds (``chip``, ``model``, ``material``, ``equipment``)."""
 
     tag: ClassVar[str] = "item_kind"
     family = ITEM_KIND
@@ -176,6 +180,40 @@ class ItemClass(SetCriterion):
         )
         truth = Junction.ANY.combine(s.truth for s in steps)
         return joined(f"item {facts.item.id} in class {names(self.codes)}", truth, steps)
+
+
+@frozen(cache_hash=True)
+class EquipmentKinds(Family):
+    """The equipment kind of an item; chips, models and materials have none (a known
+    absence, so an equipment-kind test is false for them, never unknown)."""
+
+    context: Fact = Fact.ITEM
+
+    def view(self, value: Any, on: Any, registry: Any, wanted: frozenset[Hashable]) -> View | None:
+        kind = getattr(value, "equipment_kind", None)
+        return View(frozenset() if kind is None else frozenset({str(kind)}))
+
+
+EQUIPMENT_KINDS = EquipmentKinds()
+
+
+def _equipment_kinds(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(str(member(EquipmentKind, v, "EquipmentIs.kinds")) for v in strings(values))
+
+
+@frozen
+class EquipmentIs(SetCriterion):
+    """The item is equipment of one of these kinds (``euv_lithography``, ``etch``...)."""
+
+    tag: ClassVar[str] = "equipment_kind"
+    family = EQUIPMENT_KINDS
+    members_field: ClassVar[str] = "kinds"
+    kinds: frozenset[str] = attrs.field(converter=_equipment_kinds)
+
+    def evaluate(self, facts: Facts) -> Step:
+        kind = getattr(facts.item, "equipment_kind", None)
+        seen = f"equipment kind {kind}" if kind is not None else f"{facts.item.kind} (no tool)"
+        return Step(f"{seen} in {names(self.kinds)}", Truth.of(kind in self.kinds))
 
 
 def _spec_name(value: SpecName | str) -> SpecName:

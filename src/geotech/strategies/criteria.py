@@ -15,6 +15,7 @@ from attrs import frozen
 from hypothesis import strategies as st
 
 from geotech import criteria as c
+from geotech.entities import EquipmentKind
 from geotech.strategies.base import DEFAULT_REFS, END_USES, THRESHOLDS, Refs, between, pool, subset
 
 #: Draws one leaf type from the ids it may name; ``None`` when ``refs`` name nothing it needs.
@@ -149,7 +150,15 @@ def policy_criteria(refs: Refs) -> st.SearchStrategy[c.Criterion]:
 # The built-in leaf types.
 register_criterion(
     c.ItemKind,
-    lambda refs: st.builds(c.ItemKind, kinds=subset(("chip", "model", "material"), min_size=1)),
+    lambda refs: st.builds(
+        c.ItemKind, kinds=subset(("chip", "model", "material", "equipment"), min_size=1)
+    ),
+)
+register_criterion(
+    c.EquipmentIs,
+    lambda refs: st.builds(
+        c.EquipmentIs, kinds=subset(tuple(str(k) for k in EquipmentKind), min_size=1)
+    ),
 )
 register_criterion(
     c.Spec, lambda refs: pool(tuple(c.SpecName)).flatmap(_specs), may_be_unknown=True

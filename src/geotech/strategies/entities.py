@@ -10,6 +10,8 @@ from geotech.entities import (
     Confidence,
     CountryGroup,
     Dependency,
+    Equipment,
+    EquipmentKind,
     Item,
     Listing,
     Material,
@@ -171,9 +173,27 @@ def materials(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None)
     )
 
 
+@st.composite
+def equipment(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> Equipment:
+    """An ``Equipment`` item of any kind, maybe produced by one of ``refs.companies``, with
+    wavelength and overlay known or not."""
+    return Equipment(
+        id=id if id is not None else draw(pool(("tool1", "tool2"))),
+        name=draw(texts("Scanner")),
+        equipment_kind=draw(pool(tuple(EquipmentKind))),
+        producer=draw(optional(pool(refs.companies))) if refs.companies else None,
+        released=draw(optional(pool(DATES))),
+        wavelength_nm=draw(pool((13.5, 193.0, 248.0, None))),
+        overlay_nm=draw(pool((1.5, 2.4, 3.5, None))),
+        jurisdictions=draw(jurisdictions(refs.states)),
+        sources=draw(sources()),
+    )
+
+
 def items(refs: Refs = DEFAULT_REFS) -> st.SearchStrategy[Item]:
-    """A chip, model or material (see ``chips``, ``models``, ``materials``)."""
-    return st.one_of(chips(refs), models(refs), materials(refs))
+    """A chip, model, material or equipment item (see ``chips``, ``models``, ``materials``,
+    ``equipment``)."""
+    return st.one_of(chips(refs), models(refs), materials(refs), equipment(refs))
 
 
 @st.composite
