@@ -92,7 +92,12 @@ def test_affiliates_rule_suspension(
 ) -> None:
     data = io.world_to_data(catalog.world())
     data["companies"].append(
-        {"id": "huawei-sg", "name": "Huawei affiliate (Singapore)", "hq": "SG", "parent": "huawei"}
+        {
+            "id": "huawei-sg",
+            "name": "Huawei affiliate (Singapore)",
+            "hq": "SG",
+            "owners": [{"owner": "huawei", "percent": 100}],
+        }
     )
     world = io.world_from_data(data)
     request = AccessRequest(buyer="huawei-sg", item="nvidia-rtx-4090d", on=on, route=("US", "SG"))
