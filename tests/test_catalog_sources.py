@@ -325,8 +325,6 @@ policies[us-bis-2024-12-02-hbm-fdp] https://regulations.justia.com/regulations/f
 policies[us-bis-2025-01-ai-diffusion-model-weights] https://perkinscoie.com./insights/article/bis-publishes-bold-new-artificial-intelligence-diffusion-framework
 policies[us-bis-2025-01-ai-diffusion] https://getcoai.com/news/new-ai-chip-export-restrictions-to-be-based-on-3-tier-system-heres-how-it-works
 policies[us-bis-2025-01-ai-diffusion] https://natlawreview.com/article/parting-blow-biden-administration-issues-sweeping-export-controls-ai-models-and
-policies[us-bis-2025-09-29-affiliates-rule] https://frtracker.app/fr/2025-19001
-policies[us-bis-2025-09-29-affiliates-rule] https://thefederalregister.org/documents/2025-19001/expansion-of-end-user-controls-to-cover-affiliates-of-certain-listed-entities
 policies[us-potus-2026-01-14-s232-semiconductor-tariff] http://www.carmnet.com/?p=3389
 policies[us-potus-2026-01-14-s232-semiconductor-tariff] https://www.mti-worldwide.com/current-events-worldwide-logistics-blog/section-232-import-duties-on-semiconductors-and-their-derivative-products-guidance-csms-67400472
 policies[us-usg-2025-08-15pct-revenue-share] https://archives.lincolndailynews.com/2025/Aug/12/NEWS/business_k.shtml
