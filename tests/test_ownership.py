@@ -11,7 +11,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geotech import BuyerListed, Chip, Company, Listing, PartyList, Stake, State, Status, World
+from geotech import (
+    AccessRequest,
+    BuyerListed,
+    Chip,
+    Company,
+    Listing,
+    PartyList,
+    ReviewPolicy,
+    Stake,
+    State,
+    Status,
+    World,
+    catalog,
+    evaluate,
+    io,
+)
 from geotech.criteria import AFFILIATE_THRESHOLD, Affiliation, Facts, Truth
 from geotech.errors import InvalidValueError, WorldError
 
@@ -219,3 +234,60 @@ def test_the_account_names_the_stakes_that_count() -> None:
     assert BuyerListed(["el"]).evaluate(facts).lines() == [
         "buyer listed on {el} (a on none): false"
     ]
+
+
+# -- the affiliates rule on the catalogue ------------------------------------------------------
+
+# No company of the catalogue is an unlisted affiliate of a listed party, so hypothetical joint
+# ventures in Singapore are added, owned by Huawei (Entity List since 2019-05-16) and SMIC (since
+# 2020-12-18). The item is the RTX 4090 D, outside 3A090, so only the Entity List policies can
+# reach it. 30 % + 20 % held by listed parties is 50 %: covered, in aggregate; 30 % + 19.99 % is
+# not. The rule is in force from 2025-09-29, suspended 2025-11-10 through 2026-11-09, and back
+# from 2026-11-10 (the suspension rule's text).
+JOINT_VENTURES = [
+    {
+        "id": "jv-50",
+        "name": "JV 50",
+        "hq": "SG",
+        "owners": [{"owner": "huawei", "percent": 30}, {"owner": "smic", "percent": 20}],
+    },
+    {
+        "id": "jv-4999",
+        "name": "JV 49.99",
+        "hq": "SG",
+        "owners": [{"owner": "huawei", "percent": 30}, {"owner": "smic", "percent": 19.99}],
+    },
+]
+AFFILIATES = "us-bis-2025-09-29-affiliates-rule"
+
+
+@pytest.fixture(scope="module")
+def jv_world() -> World:
+    data = io.world_to_data(catalog.world())
+    data["companies"].extend(JOINT_VENTURES)
+    return io.world_from_data(data)
+
+
+@pytest.mark.parametrize(
+    ("buyer", "on", "verdict", "determining"),
+    [
+        ("jv-50", D(2025, 10, 1), "LICENSE_REQUIRED", (AFFILIATES,)),
+        ("jv-4999", D(2025, 10, 1), "ALLOWED", ()),
+        ("jv-50", D(2025, 9, 28), "ALLOWED", ()),
+        ("jv-50", D(2026, 11, 9), "ALLOWED", ("us-bis-2025-11-10-affiliates-suspension",)),
+        ("jv-50", D(2026, 11, 10), "LICENSE_REQUIRED", (AFFILIATES,)),
+        ("jv-4999", D(2026, 11, 10), "ALLOWED", ()),
+    ],
+)
+def test_aggregate_stakes_of_listed_owners_on_the_catalogue(
+    jv_world: World, buyer: str, on: dt.date, verdict: str, determining: tuple[str, ...]
+) -> None:
+    decision = evaluate(
+        jv_world,
+        AccessRequest(buyer=buyer, item="nvidia-rtx-4090d", on=on, route=("US", "SG")),
+    )
+    assert decision.verdict.name == verdict, decision.explain()
+    assert decision.determining_policies == determining, decision.explain()
+    assert decision.certain
+    if verdict == "LICENSE_REQUIRED":
+        assert decision.review is ReviewPolicy.PRESUMPTION_OF_DENIAL
