@@ -343,7 +343,6 @@ chips[nvidia-rtx-4090d] https://evertiq.com/news/54972
 chips[nvidia-rtx-4090d] https://fudzilla.com/news/graphics/58175-nvidia-slashes-gaming-card-power-to-dodge-us-ban
 chips[nvidia-rtx-4090d] https://www.tomshw.it/hardware/anche-la-rtx-4090d-e-illegale-gli-usa-vietano-le-gpu-sopra-i-70-teraflops-in-cina-2024-04-04
 companies[amec] https://www.pb.pl/usa-oskarzaja-producenta-czipow-i-kilka-firm-ai-o-pomaganie-chinskiej-armii-1207065
-companies[fudan-micro] https://www.geo.tv/latest/623435-chinese-indian-firms-hit-as-us-adds-32-entities-to-trade-blacklist
 companies[techinsights] https://news.az/news/china-blacklists-techinsights-after-huawei-chip-detail-disclosures
 dependencies[intel-gaudi2/hbm2e] https://pcguia.pt/2024/04/nvidia-e-amd-tem-um-novo-rival-no-mercado-de-ia-a-intel
 dependencies[intel-gaudi2/hbm2e] https://perma.cc/9SR3-HX6Q
@@ -360,7 +359,6 @@ party_lists[us-dod-1260h].listings[amec@2024-01-31] https://www.pb.pl/usa-oskarz
 party_lists[us-dod-1260h].listings[baidu@2026-02-13] https://www.arabnews.pk/node/2624097/world
 party_lists[us-dod-1260h].listings[baidu@2026-02-13] https://www.washingtonexaminer.com/policy/defense/4457721/government-withdraws-published-companies-ties-chinese-military
 party_lists[us-dod-1260h].listings[inspur@2020-06-24] https://www.jdsupra.com/post/contentViewerEmbed.aspx?fid=2a825137-96f9-4902-9d06-a12702b02ed1
-party_lists[us-entity-list].listings[fudan-micro@2025-09-12] https://www.geo.tv/latest/623435-chinese-indian-firms-hit-as-us-adds-32-entities-to-trade-blacklist
 supply_shares[euv-lithography/manufacturing/NL@2024-12-31] https://www.centerconsulting.com/ai-library/organizations/asml
 supply_shares[graphite/refining/CN@2023-10-20] https://www.bestmag.co.uk/china-introduces-export-permits-for-certain-graphite-products-report/
 supply_shares[rare-earth-magnets/magnets/CN@2025-10-23] https://rareearthexchanges.com/news/the-mineral-chessboard-iea-sounds-alarm-as-china-tightens-its-grip
