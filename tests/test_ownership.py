@@ -291,3 +291,14 @@ def test_aggregate_stakes_of_listed_owners_on_the_catalogue(
     assert decision.certain
     if verdict == "LICENSE_REQUIRED":
         assert decision.review is ReviewPolicy.PRESUMPTION_OF_DENIAL
+
+
+def test_holders_are_every_stake_up_the_graph() -> None:
+    world = World(
+        states=[State(id="CN", name="China")],
+        companies=[company("l"), company("c", l=49.99), company("e", c=100), company("x")],
+    )
+    assert [h.id for h in world.holders("e")] == ["c", "l"]
+    assert world.holders("x") == ()
+    # the parent chain follows majority stakes only
+    assert [a.id for a in world.ancestors("e")] == ["c"]

@@ -197,6 +197,19 @@ class World:
             out.append(current)
         return tuple(out)
 
+    def holders(self, company: str) -> tuple[Company, ...]:
+        """Every company holding a stake in ``company``, directly or through others (any
+        size), by id; the affiliates rule's 50 % test can only turn on their listings."""
+        seen: dict[str, Company] = {}
+        todo = [company]
+        while todo:
+            for stake in self.stakes(todo.pop()):
+                found = self._ix["company"].get(stake.owner)
+                if found is not None and found.id not in seen and found.id != company:
+                    seen[found.id] = found
+                    todo.append(found.id)
+        return tuple(seen[k] for k in sorted(seen))
+
     def stakes(self, company: str) -> tuple[Stake, ...]:
         """The stakes held in ``company`` (none for an unknown id)."""
         found = self._ix["company"].get(company)
