@@ -28,7 +28,7 @@ from geotech import (
     io,
 )
 from geotech.criteria import AFFILIATE_THRESHOLD, Affiliation, Facts, Truth
-from geotech.errors import InvalidValueError, WorldError
+from geotech.errors import DocumentError, InvalidValueError, WorldError
 
 D = dt.date
 ON = D(2026, 12, 1)
@@ -302,3 +302,19 @@ def test_holders_are_every_stake_up_the_graph() -> None:
     assert world.holders("x") == ()
     # the parent chain follows majority stakes only
     assert [a.id for a in world.ancestors("e")] == ["c"]
+
+
+def test_a_document_with_the_old_parent_key_says_how_to_write_stakes() -> None:
+    doc = {
+        "states": [{"id": "CN", "name": "China"}],
+        "companies": [
+            {"id": "a", "name": "A", "hq": "CN"},
+            {"id": "b", "name": "B", "hq": "CN", "parent": "a"},
+        ],
+    }
+    with pytest.raises(DocumentError) as info:
+        io.world_from_data(doc)
+    assert info.value.problems == (
+        "companies[1]: unknown key 'parent': a company lists its owners' stakes; write owners = "
+        '[{ owner = "<company id>", percent = <0-100> }] (a parent holds more than 50)',
+    )
