@@ -241,7 +241,9 @@ def test_multi_die_areas_are_flagged_as_estimates(world: World) -> None:
 
 def test_chips_reference_known_designers(world: World) -> None:
     assert world.chip("huawei-ascend-910b").designer == "hisilicon"
-    assert world.jurisdictions(world.chip("huawei-ascend-910b")) == {"CN"}
+    # BIS presumes the named Ascend chips subject to the EAR (May 2025 GP10 guidance)
+    assert world.jurisdictions(world.chip("huawei-ascend-910b")) == {"CN", "US"}
+    assert world.jurisdictions(world.chip("huawei-ascend-910")) == {"CN"}
     assert world.jurisdictions(world.chip("nvidia-h200")) == {"US"}
     assert isinstance(world.item("intel-gaudi3"), Chip)
 

@@ -27,6 +27,7 @@ FILES = {
     "equipment.toml": True,
     "h200_story.toml": True,
     "official_only.toml": False,
+    "ownership.toml": True,
     "rulebook.toml": True,
 }
 
@@ -49,7 +50,7 @@ RESULTS = _results()
 
 def test_every_case_is_kept() -> None:
     assert sorted(p.name for p in CASES.glob("*.toml")) == sorted(FILES)
-    assert len(RESULTS) == 44
+    assert len(RESULTS) == 51
     for result in RESULTS.values():
         case = result.case
         assert case.why
@@ -99,7 +100,12 @@ def test_affiliates_rule_suspension(
 ) -> None:
     data = io.world_to_data(catalog.world())
     data["companies"].append(
-        {"id": "huawei-sg", "name": "Huawei affiliate (Singapore)", "hq": "SG", "parent": "huawei"}
+        {
+            "id": "huawei-sg",
+            "name": "Huawei affiliate (Singapore)",
+            "hq": "SG",
+            "owners": [{"owner": "huawei", "percent": 100}],
+        }
     )
     world = io.world_from_data(data)
     request = AccessRequest(buyer="huawei-sg", item="nvidia-rtx-4090d", on=on, route=("US", "SG"))

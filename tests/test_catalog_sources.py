@@ -286,7 +286,6 @@ KEPT_WEAK = _pairs(
 chips[intel-gaudi2] https://pcguia.pt/2024/04/nvidia-e-amd-tem-um-novo-rival-no-mercado-de-ia-a-intel
 chips[intel-gaudi2] https://perma.cc/9SR3-HX6Q
 chips[nvidia-rtx-4090d] https://www.tomshw.it/hardware/anche-la-rtx-4090d-e-illegale-gli-usa-vietano-le-gpu-sopra-i-70-teraflops-in-cina-2024-04-04
-companies[fudan-micro] https://www.geo.tv/latest/623435-chinese-indian-firms-hit-as-us-adds-32-entities-to-trade-blacklist
 companies[techinsights] https://news.az/news/china-blacklists-techinsights-after-huawei-chip-detail-disclosures
 dependencies[intel-gaudi2/hbm2e] https://pcguia.pt/2024/04/nvidia-e-amd-tem-um-novo-rival-no-mercado-de-ia-a-intel
 dependencies[intel-gaudi2/hbm2e] https://perma.cc/9SR3-HX6Q
@@ -301,7 +300,6 @@ party_lists[us-dod-1260h].listings[alibaba@2026-02-13] https://www.military.com/
 party_lists[us-dod-1260h].listings[alibaba@2026-02-13] https://www.thenationalnews.com/news/us/2026/02/13/alibaba-and-byd-briefly-added-to-pentagons-chinese-military-companies-list
 party_lists[us-dod-1260h].listings[baidu@2026-02-13] https://www.arabnews.pk/node/2624097/world
 party_lists[us-dod-1260h].listings[baidu@2026-02-13] https://www.washingtonexaminer.com/policy/defense/4457721/government-withdraws-published-companies-ties-chinese-military
-party_lists[us-entity-list].listings[fudan-micro@2025-09-12] https://www.geo.tv/latest/623435-chinese-indian-firms-hit-as-us-adds-32-entities-to-trade-blacklist
 supply_shares[graphite/refining/CN@2023-10-20] https://www.bestmag.co.uk/china-introduces-export-permits-for-certain-graphite-products-report/
 supply_shares[rare-earth-magnets/magnets/CN@2025-10-23] https://rareearthexchanges.com/news/the-mineral-chessboard-iea-sounds-alarm-as-china-tightens-its-grip
 supply_shares[rare-earths-ho-er-tm-eu-yb/refining/CN@2025-08-30] https://rareearthexchanges.com/?p=11084

@@ -304,13 +304,14 @@ def test_buyer_listed_is_dated(mini_world: World) -> None:
     assert before.lines() == ["buyer listed on {us-entity-list} (huawei on none): false"]
 
 
-def test_buyer_listed_with_affiliates_climbs_the_parent_chain(mini_world: World) -> None:
+def test_buyer_listed_with_affiliates_counts_listed_owners(mini_world: World) -> None:
     world = ListCompany("us-entity-list", "bytedance", D(2026, 1, 1)).apply(mini_world)
     own = judge(world, BuyerListed(["us-entity-list"]), buyer="bytedance-sg")
     assert own.truth is F
     chain = judge(world, BuyerListed(["us-entity-list"], affiliates=True), buyer="bytedance-sg")
     assert chain.lines() == [
-        "buyer or owner listed on {us-entity-list} (bytedance on us-entity-list): true"
+        "buyer listed on {us-entity-list} or 50 % or more owned by listed parties "
+        "(bytedance-sg 100 % owned by parties on us-entity-list: bytedance 100 %): true"
     ]
 
 

@@ -40,6 +40,7 @@ def test_the_docs_script_writes_every_picture(images: dict[str, str]) -> None:
         "chip-map-bandwidth.svg",
         "chip-map-density.svg",
         "compute-gap.svg",
+        "design-space.svg",
         "verdict-timeline.svg",
     ]
     for name, svg in images.items():

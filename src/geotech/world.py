@@ -1,7 +1,7 @@
 """The World: an immutable, validated registry of entities, classes and policies.
 
 Building a World checks that its records fit together and reports every problem at once
-(duplicate ids, dangling references, overlapping versions of one class code, parent and
+(duplicate ids, dangling references, overlapping versions of one class code, ownership and
 supersedes cycles). Look-ups accept any case and aliases (``World.aliases``: ``H200`` and
 ``nvidia h200`` find ``nvidia-h200``); ids stay canonical in the records. Look-ups of unknown
 ids raise ``UnknownEntityError`` with the closest ids ranked (``geotech.errors.suggestions``).
@@ -33,6 +33,7 @@ from geotech.entities import (
     Material,
     Model,
     PartyList,
+    Stake,
     State,
     SupplyShare,
     by_id,
@@ -225,6 +226,24 @@ class World:
             out.append(current)
         return tuple(out)
 
+    def holders(self, company: str) -> tuple[Company, ...]:
+        """Every company holding a stake in ``company``, directly or through others (any
+        size), by id; the affiliates rule's 50 % test can only turn on their listings."""
+        seen: dict[str, Company] = {}
+        todo = [company]
+        while todo:
+            for stake in self.stakes(todo.pop()):
+                found = self._ix["company"].get(stake.owner)
+                if found is not None and found.id not in seen and found.id != company:
+                    seen[found.id] = found
+                    todo.append(found.id)
+        return tuple(seen[k] for k in sorted(seen))
+
+    def stakes(self, company: str) -> tuple[Stake, ...]:
+        """The stakes held in ``company`` (none for an unknown id)."""
+        found = self._ix["company"].get(company)
+        return found.owners if found is not None else ()
+
     def derived(self, key: Hashable, make: Callable[[World], R]) -> R:
         """``make(self)``, computed on first use and kept with this world, which never changes
         (``geotech.engine.batch`` keeps its compiled index here). Not pickled: a copy recomputes."""
@@ -318,10 +337,15 @@ def _problems(world: World) -> list[str]:
             ref(f"groups[{g.id}].members[{m.state}]", "state", m.state)
     for co in world.companies:
         ref(f"companies[{co.id}].hq", "state", co.hq)
-        ref(f"companies[{co.id}].parent", "company", co.parent)
+        for stake in co.owners:
+            ref(f"companies[{co.id}].owners[{stake.owner}]", "company", stake.owner)
     for co in world.companies:
-        if _has_parent_cycle(world, co):
-            add(f"companies[{co.id}].parent: the parent chain returns to {co.id!r}")
+        owned = _ownership_cycle(world, co.id)
+        if owned:
+            add(
+                f"companies[{co.id}].owners: the stakes form a cycle "
+                f"({' owned by '.join(owned)}); remove one of them"
+            )
     for pl in world.party_lists:
         ref(f"party_lists[{pl.id}].issuer", "state", pl.issuer)
         for listing in pl.listings:
@@ -415,18 +439,23 @@ def _supply_problems(world: World, ref: Any, add: Any) -> None:
             ref(f"dependencies[{d.item}/{d.material}].material", "item", d.material)
 
 
-def _has_parent_cycle(world: World, company: Company) -> bool:
-    seen = {company.id}
-    current = company
-    while current.parent is not None:
-        if current.parent in seen:
-            return current.parent == company.id
-        seen.add(current.parent)
-        nxt = world._ix["company"].get(current.parent)
-        if nxt is None:
-            return False
-        current = nxt
-    return False
+def _ownership_cycle(world: World, start: str) -> tuple[str, ...]:
+    """A chain of owners from ``start`` back to itself (each owning the one before), or
+    ``()``. Only cycles through ``start`` are reported, so each is reported by its members."""
+    came_from: dict[str, str] = {}
+    todo = [start]
+    while todo:
+        company = todo.pop()
+        for stake in world.stakes(company):
+            if stake.owner == start:
+                chain = [company]
+                while chain[-1] != start:
+                    chain.append(came_from[chain[-1]])
+                return (start, *reversed(chain[:-1]), start)
+            if stake.owner not in came_from:
+                came_from[stake.owner] = company
+                todo.append(stake.owner)
+    return ()
 
 
 def _overlapping_listings(pl: PartyList, add: Any) -> None:

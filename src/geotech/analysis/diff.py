@@ -143,7 +143,11 @@ def _buyer_classes(worlds: tuple[World, World]) -> list[tuple[str, ...]]:
             for x in lst.listings
             if x.company == who.id
         )
-        key = (c.id if c.id in named else None, c.hq, chain[-1].hq, listings)
+        # Only a chain of majority stakes makes the affiliates test a function of the chain's
+        # listings; a company with any other stake above it is kept apart.
+        majority_chain = all(s.percent > 50 for x in (c, *world.holders(c.id)) for s in x.owners)
+        alone = c.id in named or not majority_chain
+        key = (c.id if alone else None, c.hq, chain[-1].hq, listings)
         groups.setdefault(key, []).append(c.id)
     return [tuple(sorted(ids)) for ids in groups.values()]
 

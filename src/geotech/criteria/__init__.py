@@ -85,14 +85,16 @@ from geotech.criteria.literals import (
     Reference,
     Threshold,
     View,
+    affiliation,
     homes,
-    owners,
     place_keys,
     ultimate_parent,
 )
 from geotech.criteria.logic import Fact, Facts, Registry, Step, Truth, fmt, item_facts, names
+from geotech.criteria.ownership import AFFILIATE_THRESHOLD, Affiliation, Holding
 
 __all__ = [
+    "AFFILIATE_THRESHOLD",
     "BUYER_HOMES",
     "BUYER_ID",
     "BUYER_LISTINGS",
@@ -102,6 +104,7 @@ __all__ = [
     "ITEM_ID",
     "ITEM_KIND",
     "MAX_CRITERION_DEPTH",
+    "Affiliation",
     "All",
     "AnyOf",
     "Attribute",
@@ -121,6 +124,7 @@ __all__ = [
     "Fact",
     "Facts",
     "Family",
+    "Holding",
     "Homes",
     "ImporterIn",
     "ItemClass",
@@ -149,6 +153,7 @@ __all__ = [
     "Truth",
     "View",
     "add_buyers",
+    "affiliation",
     "buyer_sets",
     "depth",
     "describe",
@@ -162,7 +167,6 @@ __all__ = [
     "map_leaves",
     "names",
     "negate",
-    "owners",
     "place_keys",
     "reads",
     "remove_buyers",

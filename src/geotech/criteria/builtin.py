@@ -44,12 +44,13 @@ from geotech.criteria.literals import (
     Places,
     Reference,
     View,
+    affiliation,
     homes,
-    owners,
     place_keys,
     ultimate_parent,
 )
 from geotech.criteria.logic import Fact, Facts, Step, Truth, fmt, names
+from geotech.criteria.ownership import Affiliation
 from geotech.entities import EquipmentKind, boolean, member, number, state_codes, strings
 from geotech.errors import InvalidValueError
 
@@ -315,7 +316,8 @@ class BuyerIs(SetCriterion):
 class BuyerListed(Criterion):
     """The buyer is on one of these party lists on the date.
 
-    With ``affiliates=True`` a listing of any owner up the buyer's parent chain counts too.
+    With ``affiliates=True`` the buyer also counts when it is 50 % or more held, in
+    aggregate, by listed parties and their covered affiliates (``criteria.ownership``).
     """
 
     tag: ClassVar[str] = "buyer_listed"
@@ -331,20 +333,39 @@ class BuyerListed(Criterion):
         return (Reference(Entity.PARTY_LIST, "lists", self.lists),)
 
     def describe(self) -> str:
-        who = "buyer or owner" if self.affiliates else "buyer"
-        return f"{who} listed on {names(self.lists)}"
+        listed = f"listed on {names(self.lists)}"
+        return (
+            f"buyer {listed} or 50 % or more owned by listed parties"
+            if self.affiliates
+            else f"buyer {listed}"
+        )
 
     def evaluate(self, facts: Facts) -> Step:
         if facts.buyer is None:
             return _no_buyer(f"buyer listed on {names(self.lists)}")
-        hits = sorted(
-            f"{c.id} on {lst}"
-            for c in owners(facts.registry, facts.buyer, self.affiliates)
-            for lst in self.lists
-            if facts.registry.listed(lst, c.id, facts.on)
-        )
-        seen = "; ".join(hits) if hits else f"{facts.buyer.id} on none"
+        buyer = facts.buyer.id
+        hits = [
+            f"{buyer} on {x}"
+            for x in sorted(self.lists)
+            if facts.registry.listed(x, buyer, facts.on)
+        ]
+        if self.affiliates and not hits:
+            hits = [
+                held
+                for x in sorted(self.lists)
+                if (held := _held(affiliation(facts.registry, x, facts.on), buyer, x))
+            ]
+        seen = "; ".join(hits) if hits else f"{buyer} on none"
         return Step(f"{self.describe()} ({seen})", Truth.of(bool(hits)))
+
+
+def _held(test: Affiliation, company: str, party_list: str) -> str:
+    """How ``company`` is 50 % or more held by parties on ``party_list``, or ``""``."""
+    holding = test.holding(company)
+    if not holding.reaches_threshold:
+        return ""
+    by = ", ".join(f"{x.owner} {x.percent:g} %" for x in holding.stakes)
+    return f"{company} {float(holding.percent):g} % owned by parties on {party_list}: {by}"
 
 
 @frozen

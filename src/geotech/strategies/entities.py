@@ -21,6 +21,7 @@ from geotech.entities import (
     Precision,
     Role,
     Stage,
+    Stake,
     State,
     Status,
     SupplyShare,
@@ -86,16 +87,32 @@ def country_groups(
 
 
 @st.composite
+def stakes(draw: st.DrawFn, owners: tuple[str, ...]) -> tuple[Stake, ...]:
+    """Stakes of up to three of ``owners``, in half percents adding up to at most 100 (so
+    sums land exactly on 50 % and 100 % often); either status."""
+    chosen = draw(st.lists(pool(owners), max_size=3, unique=True)) if owners else []
+    out: list[Stake] = []
+    halves_left = 200
+    for owner in chosen:
+        if halves_left < 1:
+            break
+        halves = draw(st.integers(1, halves_left))
+        halves_left -= halves
+        out.append(Stake(owner=owner, percent=halves / 2, status=draw(pool(tuple(Status)))))
+    return tuple(out)
+
+
+@st.composite
 def companies(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> Company:
-    """A ``Company`` headquartered in a state of ``refs.states``, whose parent, if any, is one
-    of ``refs.companies`` other than itself."""
+    """A ``Company`` headquartered in a state of ``refs.states``, whose owners, if any, are
+    among ``refs.companies`` other than itself (``stakes``)."""
     key = id if id is not None else draw(pool(("c1", "c2", "c3", "c4")))
-    parents = tuple(x for x in refs.companies if x != key)
+    others = tuple(x for x in refs.companies if x != key)
     return Company(
         id=key,
         name=draw(texts(f"Company {key}")),
         hq=draw(pool(refs.states)),
-        parent=draw(optional(pool(parents))) if parents else None,
+        owners=draw(stakes(others)),
         roles=draw(st.frozensets(pool(tuple(Role)), max_size=2)),
         sources=draw(sources()),
     )

@@ -143,7 +143,7 @@ def worlds(
     max_policies: int = 8,
 ) -> World:
     """A valid ``World``: 2-4 states; 0-2 groups and 0-2 party lists; 1..``max_companies``
-    companies whose parents are earlier companies (no cycles); 1..``max_items`` items, at
+    companies whose owners are earlier companies (no cycles); 1..``max_items`` items, at
     least one a chip; up to ``max_classes`` (issuer, code) pairs, each with one or two
     successive (never overlapping) versions; supply shares and dependencies of its materials
     and equipment;
