@@ -312,9 +312,6 @@ policies[cn-mofcom-2025-61-extraterritorial] https://www.chemradar.com/en/news/d
 policies[us-bis-2023-01-18-macau] https://regulations.justia.com/regulations/fedreg/2023/01/18/2023-00888.html
 policies[us-bis-2023-10-17-acs-ifr] https://federalstatelaw.com/federal-register/2023-23055
 policies[us-bis-2023-10-17-hq-rule] https://wilmarth-associates.com/guidance-regarding-enforcement-of-license-requirements-for-advanced-computing-items-for-entities-headquartered-in-country-group-d5-and-macau/
-policies[us-bis-2023-10-17-nac] https://regulations.vlex.com/vid/implementation-of-additional-export-1029507791
-policies[us-bis-2024-04-04-aca] https://regulations.justia.com/regulations/fedreg/2024/04/04/2024-07004.html
-policies[us-bis-2024-04-04-aca] https://regulations.vlex.com/vid/implementation-of-additional-export-1029507791
 policies[us-bis-2024-12-02-hbm-fdp] https://fashioncounsel.com/perspectives/alerts/summary-biss-december-5-2024-chip-controls
 policies[us-bis-2024-12-02-hbm-fdp] https://regulations.justia.com/regulations/fedreg/2024/12/05/2024-28270.html
 policies[us-bis-2025-01-ai-diffusion-model-weights] https://perkinscoie.com./insights/article/bis-publishes-bold-new-artificial-intelligence-diffusion-framework
