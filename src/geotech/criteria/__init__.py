@@ -90,6 +90,7 @@ from geotech.criteria.literals import (
     ultimate_parent,
 )
 from geotech.criteria.logic import Fact, Facts, Registry, Step, Truth, fmt, item_facts, names
+from geotech.criteria.uses import EndUseKind, end_use_kind
 
 __all__ = [
     "BUYER_HOMES",
@@ -114,6 +115,7 @@ __all__ = [
     "Datacenter",
     "DestinationIn",
     "EndUse",
+    "EndUseKind",
     "Entity",
     "ExporterIn",
     "Fact",
@@ -150,6 +152,7 @@ __all__ = [
     "buyer_sets",
     "depth",
     "describe",
+    "end_use_kind",
     "evaluate",
     "fmt",
     "homes",

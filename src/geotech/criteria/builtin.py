@@ -48,6 +48,7 @@ from geotech.criteria.literals import (
     ultimate_parent,
 )
 from geotech.criteria.logic import Fact, Facts, Step, Truth, fmt, names
+from geotech.criteria.uses import EndUseKind, end_use_kind
 from geotech.entities import boolean, member, number, state_codes, strings
 from geotech.errors import InvalidValueError
 
@@ -436,14 +437,21 @@ class Reexport(Criterion):
         return Step(text, Truth.of(facts.exporter != facts.issuer))
 
 
+def _end_uses(values: Iterable[str]) -> frozenset[EndUseKind]:
+    """Converter: a set of end uses of the vocabulary (``geotech.criteria.uses``), variant
+    spellings read as their members; a lone string is one end use."""
+    return frozenset(end_use_kind(v, "end_use.uses") for v in strings(values))
+
+
 @frozen
 class EndUse(SetCriterion):
-    """The request's declared end use is one of these; an undeclared end use is unknown."""
+    """The request's declared end use is one of these (``EndUseKind``); an undeclared end use
+    is unknown."""
 
     tag: ClassVar[str] = "end_use"
     family = END_USES
     members_field: ClassVar[str] = "uses"
-    uses: frozenset[str] = attrs.field(converter=strings)
+    uses: frozenset[EndUseKind] = attrs.field(converter=_end_uses)
 
     def evaluate(self, facts: Facts) -> Step:
         uses = names(self.uses)

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from geotech.criteria import Step, Truth
+from geotech.criteria import EndUseKind, Step, Truth, end_use_kind
 from geotech.entities import Company, Item, count, day, is_state_code, state_code
 from geotech.errors import InvalidValueError
 from geotech.policies import AnyPolicy, Condition, Restriction, ReviewPolicy, Side, Verdict
@@ -58,12 +58,17 @@ def _id(what: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
     return check
 
 
-def _end_use(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, str):
+def _end_use(value: object) -> EndUseKind | None:
+    """Converter: the declared end use read through the vocabulary (``end_use_kind``: variant
+    spellings give their member, an unknown word raises with suggestions); none stays none."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
         raise InvalidValueError(
             f"AccessRequest.end_use: expected an end use such as 'datacenter' (or none if "
             f"unknown), got {value!r}"
         )
+    return end_use_kind(value, "AccessRequest.end_use")
 
 
 @frozen
@@ -85,6 +90,8 @@ class AccessRequest:
     the states the item passes through, ending at the destination, and defaults to the item's
     origin (its designer's or developer's state) followed by the destination. A route given
     as a string is one state (``"CN"``) or a comma-separated list (``"TW,US,CN"``).
+    ``end_use`` is a word of the closed vocabulary ``EndUseKind`` (variant spellings such as
+    ``"State Funded Data Centre"`` are read as their member); none means undeclared.
 
     Every field is checked when the request is made: a value of the wrong kind raises
     ``InvalidValueError`` naming the field; ids that the world does not hold are found when
@@ -97,7 +104,7 @@ class AccessRequest:
     destination: str | None = attrs.field(default=None, validator=state_code)
     route: tuple[str, ...] | None = attrs.field(default=None, converter=_route, validator=_states)
     quantity: int | None = attrs.field(default=None, validator=count)
-    end_use: str | None = attrs.field(default=None, validator=_end_use)
+    end_use: EndUseKind | None = attrs.field(default=None, converter=_end_use)
 
 
 @frozen

@@ -36,7 +36,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 from cattrs.strategies import configure_tagged_union
 
 from geotech import criteria
-from geotech.criteria import Criterion
+from geotech.criteria import Criterion, EndUseKind, end_use_kind
 from geotech.engine import AccessRequest, Decision, Explanation, Outcome, Ruling, Unknown
 from geotech.entities import Chip, Company, Item, Precision, Throughput
 from geotech.errors import DocumentError, InvalidValueError
@@ -105,6 +105,14 @@ def _enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
     if isinstance(value, str) and value in by_text:
         return by_text[value]
     raise expected(f"one of {', '.join(by_text)}", value)
+
+
+def _end_use(value: object, _: object) -> EndUseKind:
+    """An end use of the vocabulary; variant spellings give their member (``end_use_kind``)."""
+    try:
+        return end_use_kind(value, "")
+    except InvalidValueError as exc:
+        raise MismatchError(str(exc)) from None
 
 
 def _list(value: object) -> list[Any]:
@@ -323,6 +331,7 @@ def _make_converter() -> cattrs.Converter:
     for base in (enum.Enum, enum.IntEnum, enum.StrEnum):
         conv.register_structure_hook(base, _enum)
         conv.register_unstructure_hook(base, _enum_text)
+    conv.register_structure_hook(EndUseKind, _end_use)
     conv.register_structure_hook(dt.date, _date)
     conv.register_unstructure_hook(dt.date, lambda d: d)
     _collections(conv)
