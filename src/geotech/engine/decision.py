@@ -18,6 +18,7 @@ from geotech.criteria import EndUseKind, Step, Truth, end_use_kind
 from geotech.entities import Company, Item, count, day, is_state_code, state_code
 from geotech.errors import InvalidValueError
 from geotech.policies import AnyPolicy, Condition, Restriction, ReviewPolicy, Side, Verdict
+from geotech.world import Coverage
 
 
 def _route(value: Any) -> Any:
@@ -260,6 +261,9 @@ class Decision:
     explanation: Explanation = attrs.field(repr=False)
     buyer: Company = attrs.field(eq=False, repr=False)
     item: Item = attrs.field(eq=False, repr=False)
+    #: the world's window when the request's day lies outside it (the ruling is then not
+    #: certain); ``None`` inside the window or for a world that declares none
+    outside: Coverage | None = None
 
     @property
     def destination(self) -> str:
@@ -295,6 +299,14 @@ class Decision:
     def certain(self) -> bool:
         """Whether no completion of the unknown facts could change the verdict or review."""
         return self.ruling.certain
+
+    @property
+    def doubt(self) -> str | None:
+        """Why the decision is not certain (``None`` when it is): the day lies outside the
+        world's window, or the verdict depends on unknown facts."""
+        if self.outside is not None:
+            return f"{self.request.on.isoformat()} is outside the world's window, {self.outside}"
+        return None if self.certain else "depends on unknown facts"
 
     @property
     def outcomes(self) -> tuple[Outcome, ...]:
@@ -343,7 +355,7 @@ def _explain(d: Decision) -> list[str]:
     if r.end_use is not None:
         extras.append(f"end use {r.end_use}")
     lines = [head + ", " + ", ".join(extras)]
-    certainty = "certain" if d.certain else "NOT certain: depends on unknown facts"
+    certainty = "certain" if d.doubt is None else f"NOT certain: {d.doubt}"
     lines.append(f"Verdict: {d.restriction} [{certainty}]")
     if d.conditions:
         lines.append("Conditions:")

@@ -43,6 +43,7 @@ from geotech.errors import DocumentError, InvalidValueError
 from geotech.io.problems import MismatchError, data_problems, expected, messages, shown
 from geotech.policies import AnyPolicy, Condition
 from geotech.reforms import Reform
+from geotech.world import Coverage
 
 T = TypeVar("T")
 
@@ -299,15 +300,17 @@ class DecisionData:
     buyer: Company
     item: Item
     policies: tuple[AnyPolicy, ...]
+    outside: Coverage | None = None
 
     @classmethod
     def of(cls, d: Decision) -> DecisionData:
         parts = (d.request, d.route, d.ruling, d.outcomes, d.unknowns, d.buyer, d.item)
-        return cls(*parts, d.policies)
+        return cls(*parts, d.policies, d.outside)
 
     def decision(self) -> Decision:
         explanation = Explanation.of(self.outcomes, self.unknowns, self.policies)
-        return Decision(self.request, self.route, self.ruling, explanation, self.buyer, self.item)
+        parts = (self.request, self.route, self.ruling, explanation, self.buyer, self.item)
+        return Decision(*parts, self.outside)
 
 
 def _decisions(conv: cattrs.Converter) -> None:
