@@ -21,7 +21,12 @@ from geotech.casefile import Case, CaseResult, cases_from_data, run_cases
 
 CASES = Path(__file__).parent / "cases"
 #: Each case file and whether its world includes the reported policies.
-FILES = {"h200_story.toml": True, "official_only.toml": False, "rulebook.toml": True}
+FILES = {
+    "h200_story.toml": True,
+    "official_only.toml": False,
+    "rulebook.toml": True,
+    "end_use.toml": True,
+}
 
 
 def load(name: str) -> tuple[Case, ...]:
@@ -42,7 +47,7 @@ RESULTS = _results()
 
 def test_every_case_is_kept() -> None:
     assert sorted(p.name for p in CASES.glob("*.toml")) == sorted(FILES)
-    assert len(RESULTS) == 20
+    assert len(RESULTS) == 33
     for result in RESULTS.values():
         case = result.case
         assert case.why
