@@ -401,6 +401,7 @@ def test_every_built_in_criterion_registers_its_tag() -> None:
         "not",
         "reexport",
         "spec",
+        "us_available_by",
     ]
 
 

@@ -5,6 +5,7 @@ engine's answers outside the window on every path."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 import pytest
@@ -13,10 +14,15 @@ from hypothesis import strategies as st
 
 from geotech import (
     AccessRequest,
+    All,
+    AvailableInUs,
     Chip,
     Company,
     EndUse,
     EndUseKind,
+    ExportPolicy,
+    ItemIs,
+    Model,
     State,
     World,
     catalog,
@@ -25,7 +31,7 @@ from geotech import (
     io,
 )
 from geotech.cli import main
-from geotech.criteria import end_use_kind
+from geotech.criteria import Step, Truth, end_use_kind, item_facts
 from geotech.engine import rulings
 from geotech.errors import DocumentError, InvalidValueError, WorldError
 from geotech.world import Coverage
@@ -204,3 +210,56 @@ def test_outside_the_window_no_answer_is_certain(on: dt.date, inside: bool) -> N
             "2020-01-01 to 2020-12-31]"
         )
     assert io.from_data(io.to_data(one), type(one)) == one
+
+
+# -- the commercially-available condition ------------------------------------------------------
+
+
+def test_commercial_availability_in_the_us_is_a_chip_fact() -> None:
+    by = AvailableInUs(D(2026, 1, 15))
+    assert by.describe() == "commercially available in the US by 2026-01-15"
+    available = attrs.evolve(small().chip("x1"), us_available=D(2024, 5, 1))
+    later = attrs.evolve(available, us_available=D(2026, 3, 1))
+    unknown = small().chip("x1")
+    world = small()
+
+    def judge(item: Any) -> Step:
+        return by.evaluate(item_facts(world, D(2026, 2, 1), item))
+
+    assert judge(available).lines() == [
+        "x1 commercially available in the US since 2024-05-01 by 2026-01-15: true"
+    ]
+    assert judge(later).truth is Truth.FALSE
+    step = judge(unknown)
+    assert (step.truth, step.needs) == (Truth.UNKNOWN, {"x1.us_available"})
+    model = Model(id="m1", name="M1", developer="acme")
+    assert judge(model).lines() == [
+        "m1 commercially available in the US (a model, not a chip) by 2026-01-15: false"
+    ]
+
+
+def test_a_policy_may_require_commercial_availability() -> None:
+    rule = ExportPolicy(
+        id="case-by-case-if-available",
+        issuer="US",
+        title="t",
+        criterion=All([ItemIs(["x1"]), AvailableInUs(D(2026, 1, 15))]),
+        effect="license_required",
+        review="case_by_case",
+        effective=D(2026, 1, 15),
+    )
+    base = attrs.evolve(small(), policies=[rule])
+    request = AccessRequest(buyer="buyer", item="x1", on=D(2026, 2, 1), route=("US", "CN"))
+    unknown = evaluate(base, request)
+    assert (unknown.verdict.name, unknown.certain) == ("ALLOWED", False)
+    assert unknown.unknowns[0].needs == {"x1.us_available"}
+    chip = attrs.evolve(base.chip("x1"), us_available=D(2024, 5, 1))
+    known = evaluate(attrs.evolve(base, chips=[chip]), request)
+    assert (known.verdict.name, known.review.name, known.certain) == (
+        "LICENSE_REQUIRED",
+        "CASE_BY_CASE",
+        True,
+    )
+    assert io.loads_world(io.dumps_world(attrs.evolve(base, chips=[chip]), "toml"), "toml") == (
+        attrs.evolve(base, chips=[chip])
+    )

@@ -9,6 +9,7 @@ from geotech.analysis import cases, design_space, diff
 from geotech.criteria import (
     All,
     AnyOf,
+    AvailableInUs,
     BuyerHeadquartered,
     BuyerIs,
     BuyerListed,
@@ -85,7 +86,7 @@ from geotech.policies import (
     Verdict,
     VolumeCap,
 )
-from geotech.world import World
+from geotech.world import Coverage, World
 
 __version__ = "0.1.0"
 
@@ -109,6 +110,7 @@ __all__ = [
     "AccessRequest",
     "All",
     "AnyOf",
+    "AvailableInUs",
     "BuyerHeadquartered",
     "BuyerIs",
     "BuyerListed",
@@ -117,6 +119,7 @@ __all__ = [
     "Confidence",
     "ControlClass",
     "CountryGroup",
+    "Coverage",
     "Datacenter",
     "Decision",
     "Dependency",

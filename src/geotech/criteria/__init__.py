@@ -27,6 +27,7 @@ from geotech.criteria.base import (
 from geotech.criteria.builtin import (
     All,
     AnyOf,
+    AvailableInUs,
     BuyerHeadquartered,
     BuyerIs,
     BuyerListed,
@@ -105,6 +106,7 @@ __all__ = [
     "All",
     "AnyOf",
     "Attribute",
+    "AvailableInUs",
     "Bound",
     "BuyerHeadquartered",
     "BuyerIs",

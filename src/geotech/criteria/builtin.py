@@ -6,6 +6,7 @@ published, is unknown. Each class declares its metadata (``geotech.criteria.base
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 from collections.abc import Hashable, Iterable
@@ -49,7 +50,7 @@ from geotech.criteria.literals import (
 )
 from geotech.criteria.logic import Fact, Facts, Step, Truth, fmt, names
 from geotech.criteria.uses import EndUseKind, end_use_kind
-from geotech.entities import boolean, member, number, state_codes, strings
+from geotech.entities import boolean, day, member, number, state_codes, strings
 from geotech.errors import InvalidValueError
 
 
@@ -251,6 +252,31 @@ class Datacenter(Criterion):
             return Step(text.format("unknown"), Truth.UNKNOWN, needs=frozenset({need}))
         assert isinstance(observed, bool)
         return Step(text.format(str(observed).lower()), Truth.of(observed == self.value))
+
+
+@frozen
+class AvailableInUs(Criterion):
+    """The chip was commercially available in the US on or before ``by`` (its
+    ``us_available`` day, the Jan 2026 rule's condition); unknown for a chip without that day,
+    false for an item that is not a chip."""
+
+    tag: ClassVar[str] = "us_available_by"
+    reads: ClassVar[frozenset[Fact]] = frozenset({Fact.ITEM})
+    by: dt.date = attrs.field(validator=day)
+
+    def describe(self) -> str:
+        return f"commercially available in the US by {self.by.isoformat()}"
+
+    def evaluate(self, facts: Facts) -> Step:
+        item = facts.item
+        text = f"{item.id} commercially available in the US {{}} by {self.by.isoformat()}"
+        if item.kind != "chip":
+            return Step(text.format(f"(a {item.kind}, not a chip)"), Truth.FALSE)
+        since = getattr(item, "us_available", None)
+        if since is None:
+            need = f"{item.id}.us_available"
+            return Step(text.format("since unknown"), Truth.UNKNOWN, needs=frozenset({need}))
+        return Step(text.format(f"since {since.isoformat()}"), Truth.of(since <= self.by))
 
 
 # ---------------------------------------------------------------------------------------------
