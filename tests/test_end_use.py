@@ -75,6 +75,7 @@ def test_the_vocabulary() -> None:
         "consumer",
         "civil_industrial",
         "public_sector",
+        "critical_infrastructure",
         "military",
         "supercomputer",
         "advanced_node_fabrication",

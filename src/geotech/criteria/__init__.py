@@ -91,7 +91,7 @@ from geotech.criteria.literals import (
     ultimate_parent,
 )
 from geotech.criteria.logic import Fact, Facts, Registry, Step, Truth, fmt, item_facts, names
-from geotech.criteria.uses import EndUseKind, end_use_kind
+from geotech.criteria.uses import EndUseKind, end_use_kind, unnamed_end_use
 
 __all__ = [
     "BUYER_HOMES",
@@ -172,6 +172,7 @@ __all__ = [
     "thresholds",
     "truth",
     "ultimate_parent",
+    "unnamed_end_use",
     "walk",
     "with_threshold",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import enum
 import re
+from collections.abc import Iterable
 
 from geotech.errors import InvalidValueError
 
@@ -36,6 +37,8 @@ class EndUseKind(enum.StrEnum):
     CIVIL_INDUSTRIAL = "civil_industrial"
     #: civil government bodies
     PUBLIC_SECTOR = "public_sector"
+    #: operators of critical (information) infrastructure
+    CRITICAL_INFRASTRUCTURE = "critical_infrastructure"
     #: a military end use (15 CFR 744.21(f): use, development or production of military items)
     MILITARY = "military"
     #: development, production or use of a supercomputer (15 CFR 744.23(a)(2))
@@ -99,3 +102,10 @@ def end_use_kind(word: object, where: str = "end_use") -> EndUseKind:
         f"{at}{word!r} is not an end use geotech knows; {hint}use one of "
         f"{', '.join(_MEMBERS)} (or leave it undeclared when unknown)"
     )
+
+
+def unnamed_end_use(named: Iterable[object]) -> EndUseKind | None:
+    """The first end use of the vocabulary not in ``named`` (it stands for every end use no
+    rule names), or ``None`` when the rules name them all."""
+    taken = {str(x) for x in named}
+    return next((kind for kind in EndUseKind if kind.value not in taken), None)
