@@ -24,12 +24,12 @@ CASES = Path(__file__).parent / "cases"
 FILES = {
     "china.toml": True,
     "chips.toml": True,
+    "end_use.toml": True,
     "equipment.toml": True,
     "h200_story.toml": True,
     "official_only.toml": False,
     "ownership.toml": True,
     "rulebook.toml": True,
-    "china.toml": True,
     "us_timeline.toml": True,
 }
 
@@ -52,7 +52,7 @@ RESULTS = _results()
 
 def test_every_case_is_kept() -> None:
     assert sorted(p.name for p in CASES.glob("*.toml")) == sorted(FILES)
-    assert len(RESULTS) == 62
+    assert len(RESULTS) == 75
     for result in RESULTS.values():
         case = result.case
         assert case.why

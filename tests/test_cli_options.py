@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 import geotech.cli
-from geotech import AccessRequest, World, analysis, catalog, compute, io, render
+from geotech import AccessRequest, EndUseKind, World, analysis, catalog, compute, io, render
 from geotech.cli import main
 
 ON = dt.date(2026, 2, 1)
@@ -83,8 +83,9 @@ def test_the_end_use_means_the_same_everywhere(capsys: pytest.CaptureFixture[str
     texts = {" ".join(m[1].split()) for m in helps.values() if m is not None}
     assert len(helps) == len([c for c in DECIDING if "--end-use" in DECIDING[c]]) == 12
     assert texts == {
-        "declared end use, e.g. datacenter (default: undeclared; rules that turn on it make "
-        "the answer uncertain)"
+        f"declared end use, one of {', '.join(EndUseKind)}; variant spellings such as 'data "
+        "centre' are read as these (default: undeclared; rules that turn on it make the answer "
+        "uncertain)"
     }
 
 

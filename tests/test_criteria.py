@@ -365,8 +365,8 @@ def test_end_use(mini_world: World) -> None:
     undeclared = judge(mini_world, EndUse(["military"]))
     assert undeclared.lines() == ["end use undeclared in {military}: unknown"]
     assert undeclared.needs == {"request.end_use"}
-    assert judge(mini_world, EndUse(["military"]), end_use="research").lines() == [
-        "end use research in {military}: false"
+    assert judge(mini_world, EndUse(["military"]), end_use="commercial").lines() == [
+        "end use commercial in {military}: false"
     ]
 
 
@@ -403,6 +403,7 @@ def test_every_built_in_criterion_registers_its_tag() -> None:
         "not",
         "reexport",
         "spec",
+        "us_available_by",
     ]
 
 

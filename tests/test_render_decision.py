@@ -67,8 +67,14 @@ def test_unknown_facts_name_the_check_and_the_effect() -> None:
         "Verdict: LICENSE_REQUIRED (presumption of approval) "
         "[NOT certain: depends on unknown facts]"
     )
-    assert lines[-2:] == [
+    assert lines[-4:] == [
         "Unknown facts (fact: check -> effect):",
+        "  - request.end_use: end use undeclared in {military} -> "
+        "us-bis-2020-06-29-military-end-use (US -> CN, export) would make it LICENSE_REQUIRED "
+        "(presumption of denial)",
+        "  - request.end_use: end use undeclared in {advanced_node_fabrication, supercomputer} -> "
+        "us-bis-2023-10-17-supercomputer-end-use (US -> CN, export) would make it "
+        "LICENSE_REQUIRED (presumption of denial)",
         "  - request.end_use: end use undeclared in {state_funded_datacenter} -> "
         "cn-2025-11-state-funded-dc-domestic-only (US -> CN, import) would make it PROHIBITED",
     ]

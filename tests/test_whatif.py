@@ -23,6 +23,7 @@ H200_REQUEST = geotech.AccessRequest(
     buyer="bytedance", item="nvidia-h200", on=dt.date(2026, 2, 1), route=("TW", "US", "CN")
 )
 CASE_BY_CASE = Restriction.of(Verdict.LICENSE_REQUIRED, ReviewPolicy.CASE_BY_CASE)
+DENIAL = Restriction.of(Verdict.LICENSE_REQUIRED, ReviewPolicy.PRESUMPTION_OF_DENIAL)
 
 
 def test_bytedance_h200_splits_on_the_state_funded_datacenter_end_use() -> None:
@@ -30,10 +31,18 @@ def test_bytedance_h200_splits_on_the_state_funded_datacenter_end_use() -> None:
     assert [
         (str(a), c.ruling.restriction, c.ruling.certain) for c in found for a in c.assumptions
     ] == [
-        ("request.end_use not in {state_funded_datacenter}", CASE_BY_CASE, True),
+        ("request.end_use in {advanced_node_fabrication, supercomputer}", DENIAL, True),
+        (
+            "request.end_use not in {advanced_node_fabrication, military, "
+            "state_funded_datacenter, supercomputer}",
+            CASE_BY_CASE,
+            True,
+        ),
+        ("request.end_use in {military}", DENIAL, True),
         ("request.end_use in {state_funded_datacenter}", Restriction.PROHIBITED, True),
     ]
-    assert found[1].ruling.determining_policies == ("cn-2025-11-state-funded-dc-domestic-only",)
+    assert found[2].ruling.determining_policies == ("us-bis-2020-06-29-military-end-use",)
+    assert found[3].ruling.determining_policies == ("cn-2025-11-state-funded-dc-domestic-only",)
 
 
 def test_a_certain_request_is_one_case() -> None:

@@ -9,12 +9,14 @@ from geotech.analysis import cases, design_space, diff
 from geotech.criteria import (
     All,
     AnyOf,
+    AvailableInUs,
     BuyerHeadquartered,
     BuyerIs,
     BuyerListed,
     Datacenter,
     DestinationIn,
     EndUse,
+    EndUseKind,
     EquipmentIs,
     ExporterIn,
     ImporterIn,
@@ -88,7 +90,7 @@ from geotech.policies import (
     Verdict,
     VolumeCap,
 )
-from geotech.world import World
+from geotech.world import Coverage, World
 
 __version__ = "0.1.0"
 
@@ -112,6 +114,7 @@ __all__ = [
     "AccessRequest",
     "All",
     "AnyOf",
+    "AvailableInUs",
     "BuyerHeadquartered",
     "BuyerIs",
     "BuyerListed",
@@ -120,6 +123,7 @@ __all__ = [
     "Confidence",
     "ControlClass",
     "CountryGroup",
+    "Coverage",
     "Datacenter",
     "Decision",
     "Dependency",
@@ -127,6 +131,7 @@ __all__ = [
     "DocumentError",
     "EffectKind",
     "EndUse",
+    "EndUseKind",
     "Equipment",
     "EquipmentIs",
     "EquipmentKind",

@@ -382,6 +382,8 @@ class Chip:
     designer: str
     fab: str | None = None
     released: dt.date | None = attrs.field(default=None, validator=optional_day)
+    #: the first day the chip was commercially available in the US (``None``: not known)
+    us_available: dt.date | None = attrs.field(default=None, validator=optional_day)
     datacenter: bool | None = attrs.field(default=None, validator=optional_boolean)
     throughput: tuple[Throughput, ...] = attrs.field(default=(), converter=_throughputs)
     die_area_mm2: float | None = attrs.field(

@@ -37,8 +37,11 @@ from geotech.entities import (
     State,
     SupplyShare,
     by_id,
+    day,
+    slug,
+    source_field,
 )
-from geotech.errors import UnknownEntityError, WorldError, normal_id
+from geotech.errors import InvalidValueError, UnknownEntityError, WorldError, normal_id
 from geotech.policies import AnyPolicy, ControlClass
 
 R = TypeVar("R")
@@ -61,6 +64,32 @@ def _dependencies(values: Iterable[Dependency]) -> tuple[Dependency, ...]:
 
 
 @frozen
+class Coverage:
+    """The window of days a world's records describe: from ``start`` to ``end`` (its "as of"
+    day), both included. Rules outside it may exist that the world does not hold."""
+
+    id: str = attrs.field(validator=slug)
+    start: dt.date = attrs.field(validator=day)
+    end: dt.date = attrs.field(validator=day)
+    note: str = ""
+    sources: tuple[str, ...] = source_field
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidValueError(
+                f"Coverage.end: {self.end} is before start {self.start}; give the first and "
+                "the last day covered, in that order"
+            )
+
+    def contains(self, on: dt.date) -> bool:
+        """Whether ``on`` lies in the window (both ends included)."""
+        return self.start <= on <= self.end
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+@frozen
 class World:
     """Everything geotech reasons about, validated as a whole. Records are kept sorted by id."""
 
@@ -76,6 +105,9 @@ class World:
     policies: tuple[AnyPolicy, ...] = attrs.field(default=(), converter=by_id)
     supply_shares: tuple[SupplyShare, ...] = attrs.field(default=(), converter=_shares)
     dependencies: tuple[Dependency, ...] = attrs.field(default=(), converter=_dependencies)
+    #: the declared window, at most one record (a document's ``[[coverage]]`` table); see
+    #: ``window``
+    coverage: tuple[Coverage, ...] = attrs.field(default=(), converter=by_id)
 
     _ix: dict[str, dict[str, Any]] = attrs.field(init=False, eq=False, repr=False)
     _classes_by_code: dict[str, tuple[ControlClass, ...]] = attrs.field(
@@ -102,6 +134,12 @@ class World:
         problems = _problems(self)
         if problems:
             raise WorldError(problems)
+
+    @property
+    def window(self) -> Coverage | None:
+        """The window of days the world covers, or ``None`` when it declares none (then every
+        day is answered alike)."""
+        return self.coverage[0] if self.coverage else None
 
     # -- look-ups ------------------------------------------------------------------------------
 
@@ -319,6 +357,9 @@ def _problems(world: World) -> list[str]:
         for key, n in sorted(Counter(r.id for r in records).items()):
             if n > 1:
                 add(f"{name}: id {key!r} is used {n} times; ids must be unique")
+    if len(world.coverage) > 1:
+        ids = ", ".join(c.id for c in world.coverage)
+        add(f"coverage: {len(world.coverage)} windows ({ids}); a world declares at most one")
     item_kinds: Counter[str] = Counter()
     for group in (world.chips, world.models, world.materials, world.equipment):
         item_kinds.update({r.id for r in group})

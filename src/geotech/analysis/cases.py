@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Hashable, Iterable
 
 import attrs
 from attrs import frozen
 
 from geotech.analysis.design import AXES, Interval, hypothetical_chip, pieces
-from geotech.criteria import END_USES, SetCriterion, thresholds, walk
+from geotech.criteria import END_USES, EndUseKind, SetCriterion, thresholds, unnamed_end_use, walk
 from geotech.engine import AccessRequest, Ruling, evaluate, rulings
 from geotech.entities import Chip
 from geotech.world import World
@@ -85,12 +84,6 @@ def named_end_uses(world: World, on: dt.date) -> frozenset[str]:
     )
 
 
-def _other(named: Iterable[Hashable]) -> str:
-    """An end use no rule names."""
-    taken = set(named)
-    return next(f"other{i or ''}" for i in itertools.count() if f"other{i or ''}" not in taken)
-
-
 def _spec_pieces(world: World, on: dt.date, spec: str) -> tuple[Interval, ...]:
     criteria = [p.criterion for p in world.policies if p.in_force(on)]
     criteria += [k.criterion for k in world.classes if k.in_force(on)]
@@ -112,7 +105,9 @@ def cases(world: World, request: AccessRequest) -> tuple[Case, ...]:
     if END_USE in needs:
         named = sorted(named_end_uses(world, request.on))
         options = [Assumption(END_USE, frozenset({u})) for u in named]
-        dims.append((END_USE, [*options, Assumption(END_USE, frozenset(named), others=True)]))
+        if unnamed_end_use(named) is not None:
+            options.append(Assumption(END_USE, frozenset(named), others=True))
+        dims.append((END_USE, options))
     specs: list[str] = []
     if isinstance(item, Chip):
         for spec in AXES:
@@ -129,7 +124,7 @@ def cases(world: World, request: AccessRequest) -> tuple[Case, ...]:
     if not dims:
         return (Case((), decision.ruling),)
     combos = list(itertools.product(*(options for _, options in dims)))
-    other = _other(named_end_uses(world, request.on))
+    other = unnamed_end_use(named_end_uses(world, request.on))
     found = [_decide(world, request, item, combo, specs, other) for combo in combos]
     return _merged(list(zip(combos, found, strict=True)))
 
@@ -140,7 +135,7 @@ def _decide(
     item: object,
     combo: tuple[Assumption, ...],
     specs: list[str],
-    other: str,
+    other: EndUseKind | None,
 ) -> Ruling:
     asked = request
     trial = world

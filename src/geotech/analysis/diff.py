@@ -21,7 +21,17 @@ import attrs
 from attrs import frozen
 
 from geotech.analysis.cases import named_end_uses
-from geotech.criteria import BUYER_ID, Criterion, Fact, SetCriterion, Truth, item_facts, truth, walk
+from geotech.criteria import (
+    BUYER_ID,
+    Criterion,
+    Fact,
+    SetCriterion,
+    Truth,
+    item_facts,
+    truth,
+    unnamed_end_use,
+    walk,
+)
 from geotech.engine import AccessRequest, Ruling, rulings
 from geotech.entities import Company
 from geotech.errors import InvalidRequestError
@@ -168,8 +178,8 @@ def diff(baseline: World, reformed: World) -> WorldDiff:
     uses = named_end_uses(baseline, points[-1]) | named_end_uses(reformed, points[-1])
     for day in points:
         uses |= named_end_uses(baseline, day) | named_end_uses(reformed, day)
-    other = next(f"other{i}" for i in range(len(uses) + 1) if f"other{i}" not in uses)
-    end_uses: list[str | None] = [None, *sorted(uses), other]
+    other = unnamed_end_use(uses)
+    end_uses: list[str | None] = [None, *sorted(uses), *([other] if other is not None else [])]
     buyers = _buyer_classes(worlds)
     shared_items = {i.id for i in baseline.chips} | {i.id for i in baseline.models}
     shared_items |= {i.id for i in baseline.materials}

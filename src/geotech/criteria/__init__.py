@@ -27,6 +27,7 @@ from geotech.criteria.base import (
 from geotech.criteria.builtin import (
     All,
     AnyOf,
+    AvailableInUs,
     BuyerHeadquartered,
     BuyerIs,
     BuyerListed,
@@ -92,6 +93,7 @@ from geotech.criteria.literals import (
 )
 from geotech.criteria.logic import Fact, Facts, Registry, Step, Truth, fmt, item_facts, names
 from geotech.criteria.ownership import AFFILIATE_THRESHOLD, Affiliation, Holding
+from geotech.criteria.uses import EndUseKind, end_use_kind, unnamed_end_use
 
 __all__ = [
     "AFFILIATE_THRESHOLD",
@@ -108,6 +110,7 @@ __all__ = [
     "All",
     "AnyOf",
     "Attribute",
+    "AvailableInUs",
     "Bound",
     "BuyerHeadquartered",
     "BuyerIs",
@@ -118,6 +121,7 @@ __all__ = [
     "Datacenter",
     "DestinationIn",
     "EndUse",
+    "EndUseKind",
     "Entity",
     "EquipmentIs",
     "ExporterIn",
@@ -157,6 +161,7 @@ __all__ = [
     "buyer_sets",
     "depth",
     "describe",
+    "end_use_kind",
     "evaluate",
     "fmt",
     "homes",
@@ -173,6 +178,7 @@ __all__ = [
     "thresholds",
     "truth",
     "ultimate_parent",
+    "unnamed_end_use",
     "walk",
     "with_threshold",
 ]

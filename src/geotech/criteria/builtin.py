@@ -6,6 +6,7 @@ published, is unknown. Each class declares its metadata (``geotech.criteria.base
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 from collections.abc import Hashable, Iterable
@@ -51,7 +52,8 @@ from geotech.criteria.literals import (
 )
 from geotech.criteria.logic import Fact, Facts, Step, Truth, fmt, names
 from geotech.criteria.ownership import Affiliation
-from geotech.entities import EquipmentKind, boolean, member, number, state_codes, strings
+from geotech.criteria.uses import EndUseKind, end_use_kind
+from geotech.entities import EquipmentKind, boolean, day, member, number, state_codes, strings
 from geotech.errors import InvalidValueError
 
 
@@ -291,6 +293,31 @@ class Datacenter(Criterion):
         return Step(text.format(str(observed).lower()), Truth.of(observed == self.value))
 
 
+@frozen
+class AvailableInUs(Criterion):
+    """The chip was commercially available in the US on or before ``by`` (its
+    ``us_available`` day, the Jan 2026 rule's condition); unknown for a chip without that day,
+    false for an item that is not a chip."""
+
+    tag: ClassVar[str] = "us_available_by"
+    reads: ClassVar[frozenset[Fact]] = frozenset({Fact.ITEM})
+    by: dt.date = attrs.field(validator=day)
+
+    def describe(self) -> str:
+        return f"commercially available in the US by {self.by.isoformat()}"
+
+    def evaluate(self, facts: Facts) -> Step:
+        item = facts.item
+        text = f"{item.id} commercially available in the US {{}} by {self.by.isoformat()}"
+        if item.kind != "chip":
+            return Step(text.format(f"(a {item.kind}, not a chip)"), Truth.FALSE)
+        since = getattr(item, "us_available", None)
+        if since is None:
+            need = f"{item.id}.us_available"
+            return Step(text.format("since unknown"), Truth.UNKNOWN, needs=frozenset({need}))
+        return Step(text.format(f"since {since.isoformat()}"), Truth.of(since <= self.by))
+
+
 # ---------------------------------------------------------------------------------------------
 # Buyer criteria
 
@@ -495,14 +522,21 @@ class Reexport(Criterion):
         return Step(text, Truth.of(facts.exporter != facts.issuer))
 
 
+def _end_uses(values: Iterable[str]) -> frozenset[EndUseKind]:
+    """Converter: a set of end uses of the vocabulary (``geotech.criteria.uses``), variant
+    spellings read as their members; a lone string is one end use."""
+    return frozenset(end_use_kind(v, "end_use.uses") for v in strings(values))
+
+
 @frozen
 class EndUse(SetCriterion):
-    """The request's declared end use is one of these; an undeclared end use is unknown."""
+    """The request's declared end use is one of these (``EndUseKind``); an undeclared end use
+    is unknown."""
 
     tag: ClassVar[str] = "end_use"
     family = END_USES
     members_field: ClassVar[str] = "uses"
-    uses: frozenset[str] = attrs.field(converter=strings)
+    uses: frozenset[EndUseKind] = attrs.field(converter=_end_uses)
 
     def evaluate(self, facts: Facts) -> Step:
         uses = names(self.uses)

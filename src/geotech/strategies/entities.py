@@ -148,6 +148,7 @@ def chips(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> 
         designer=draw(pool(refs.companies)),
         fab=draw(optional(pool(refs.companies))),
         released=draw(optional(pool(DATES))),
+        us_available=draw(optional(pool(DATES))),
         datacenter=draw(optional(st.booleans())),
         throughput=draw(throughput_table()),
         jurisdictions=draw(jurisdictions(refs.states)),
