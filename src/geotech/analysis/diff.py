@@ -1,13 +1,18 @@
 """What a change of world changes, over the whole request space.
 
 Two worlds can only rule a request differently through the policies they do not share (when
-every other record is the same). ``diff`` finds those policies, and the requests they can
-reach: the dates they are in force (split at every date any rule, listing or membership
-changes), the items their item tests do not rule out, every buyer class (buyers that the
-rules cannot tell apart: same headquarters, same listings, not named), every end use the
-rules name, an undeclared one and any other. Each class is decided once in each world on the
-default route; the cells are the classes where the rulings differ.
+every other record is the same; otherwise through any policy). A policy changes a ruling only
+where it may match, so ``diff`` decides only the classes some changed policy may match: in
+each date range between the dates any rule, listing or membership changes, the items its
+item tests do not rule out, the buyer classes its buyer and destination tests do not rule
+out, and the end uses its end-use tests do not. Buyers are grouped per range by the truth of
+every buyer or destination test in force (and their headquarters); end uses are those the
+rules name, an undeclared one and one ``other`` standing for any use no rule names. A class
+no end-use test may match is decided once, undeclared. Cells with the same rulings are
+merged over buyers, then over neighbouring date ranges.
 
+Cells cover requests on the **default route** (the item's origin to the buyer's
+headquarters, no destination given): ``WorldDiff.cell(request)`` finds the cell holding one.
 ``WorldDiff.at(request)`` is exact for every request, on any route: ``None`` when no policy
 the worlds do not share is in force on its date, else the two rulings when they differ.
 """
@@ -22,11 +27,9 @@ from attrs import frozen
 
 from geotech.analysis.cases import named_end_uses
 from geotech.criteria import (
-    BUYER_ID,
     Criterion,
     Fact,
     Facts,
-    SetCriterion,
     Truth,
     item_facts,
     reads,
@@ -34,7 +37,7 @@ from geotech.criteria import (
     walk,
 )
 from geotech.engine import AccessRequest, Ruling, rulings
-from geotech.entities import Company, Item
+from geotech.entities import Item
 from geotech.errors import InvalidRequestError
 from geotech.policies import AnyPolicy
 from geotech.world import World
@@ -52,6 +55,7 @@ __all__ = [
 _ITEM_FACTS = frozenset({Fact.ITEM, Fact.ON})
 _BUYER_FACTS = frozenset({Fact.BUYER, Fact.DESTINATION, Fact.ON})
 _USE_FACTS = frozenset({Fact.END_USE, Fact.ON})
+_BUYER_SIDE = frozenset({Fact.BUYER, Fact.DESTINATION})
 
 
 @frozen
@@ -99,6 +103,22 @@ class WorldDiff:
     reformed: World = attrs.field(repr=False)
     changed: tuple[str, ...]
     cells: tuple[Difference, ...]
+    #: the end uses some rule names; every other declared end use is in the cells as ``other``
+    end_uses: frozenset[str] = frozenset()
+    other: str = "other0"
+
+    def cell(self, request: AccessRequest) -> Difference | None:
+        """The cell holding ``request`` asked on the default route (no route or destination
+        given), or ``None`` when both worlds rule it alike."""
+        use = request.end_use
+        if use is not None and use not in self.end_uses:
+            use = self.other
+        for c in self.cells:
+            w = c.where
+            in_cell = w.item == request.item and w.end_use == use and request.buyer in w.buyers
+            if in_cell and request.on in w.dates:
+                return c
+        return None
 
     def at(self, request: AccessRequest) -> tuple[Ruling, Ruling] | None:
         """The rulings before and after, or ``None`` when they are equal."""
@@ -145,28 +165,31 @@ def _may_match(criterion: Criterion, facts: Facts, known: frozenset[Fact]) -> bo
 
 
 def _buyer_classes(worlds: tuple[World, World], on: dt.date) -> list[tuple[str, ...]]:
-    """Buyers grouped so that no rule of either world tells two of one group apart on
-    ``on``: same headquarters and ultimate parent's, same listings that day, not named."""
-    named = {
-        str(m)
-        for w in worlds
-        for p in w.policies
-        for leaf in walk(p.criterion)
-        if isinstance(leaf, SetCriterion) and leaf.family == BUYER_ID
-        for m in leaf.members
-    }
+    """Buyers grouped so that no rule of either world in force on ``on`` tells two of one
+    group apart on the default route (which ends at the buyer's headquarters): same
+    headquarters, same truth of every leaf reading the buyer or the destination."""
+    leaves: dict[Criterion, None] = {}
+    for w in worlds:
+        for p in w.policies:
+            if p.in_force(on):
+                for leaf in walk(p.criterion):
+                    if not leaf.parts and leaf.reads & _BUYER_SIDE:
+                        leaves.setdefault(leaf)
+    opaque = any(not leaf.reads <= _BUYER_FACTS for leaf in leaves)
     world = worlds[0]
+    items: list[Item] = [*world.chips, *world.models, *world.materials]
+    item = items[0] if items else None
     groups: dict[Hashable, list[str]] = {}
     for c in world.companies:
-        chain: tuple[Company, ...] = (c, *world.ancestors(c.id))
-        listings = tuple(
-            (n, i, lst.id)
-            for n, w in enumerate(worlds)
-            for i, who in enumerate(chain)
-            for lst in w.party_lists
-            if w.listed(lst.id, who.id, on)
-        )
-        key = (c.id if c.id in named else None, c.hq, chain[-1].hq, listings)
+        if item is None or opaque:
+            key: Hashable = c.id
+        else:
+            truths = []
+            for w in worlds:
+                company = w.company(c.id)
+                facts = attrs.evolve(item_facts(w, on, item), buyer=company, destination=company.hq)
+                truths += [leaf.evaluate(facts).truth for leaf in leaves]
+            key = (c.hq, tuple(truths))
         groups.setdefault(key, []).append(c.id)
     return [tuple(sorted(ids)) for ids in groups.values()]
 
@@ -320,7 +343,8 @@ def diff(baseline: World, reformed: World) -> WorldDiff:
             found.append((buyers, item_id, dates, use, k))
     befores = rulings_or_none(baseline, requests)
     afters = rulings_or_none(reformed, requests)
-    return WorldDiff(baseline, reformed, ids, _merged(found, befores, afters))
+    cells = _merged(found, befores, afters)
+    return WorldDiff(baseline, reformed, ids, cells, frozenset(uses), other)
 
 
 def _merged(
