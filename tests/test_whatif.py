@@ -13,7 +13,7 @@ import geotech
 from geotech import catalog
 from geotech import strategies as gs
 from geotech.analysis import Interval, design_space, diff
-from geotech.analysis.design import hypothetical_chip, pieces
+from geotech.analysis.design import hypothetical_chip, joined, pieces
 from geotech.criteria import Bound, Op
 from geotech.engine import rulings
 from geotech.policies import Restriction, ReviewPolicy, Verdict
@@ -50,10 +50,8 @@ def test_an_unpublished_die_area_splits_at_the_density_thresholds() -> None:
     found = geotech.cases(WORLD, request)
     assert [(str(a), c.ruling.restriction) for c in found for a in c.assumptions] == [
         ("amazon-inferentia2.performance_density in (0, 1.6)", Restriction.ALLOWED),
-        (
-            "amazon-inferentia2.performance_density in [1.6, 3.2) or [3.2, 5.92)",
-            Restriction.CONDITIONAL,
-        ),
+        # the two pieces of the density line ruled alike are one interval
+        ("amazon-inferentia2.performance_density in [1.6, 5.92)", Restriction.CONDITIONAL),
         ("amazon-inferentia2.performance_density in [5.92, inf)", Restriction.LICENSE_DENIAL),
     ]
 
@@ -66,6 +64,22 @@ def test_pieces_follow_open_and_closed_edges() -> None:
         Interval(20, 20, True, True),
         Interval(20, 30, False, True),
         Interval(30, None, False, False),
+    )
+
+
+def test_touching_intervals_join_and_others_do_not() -> None:
+    below, point, above = (
+        Interval(0, 20, False, False),
+        Interval(20, 20, True, True),
+        Interval(20, None, False, False),
+    )
+    assert below.join(point) == Interval(0, 20, False, True)
+    assert joined([above, point, below]) == (Interval(0, None, False, False),)
+    assert below.join(above) is None  # 20 is in neither: a gap
+    assert Interval(0, 20, False, True).join(Interval(20, 30, True, False)) is None  # overlap
+    assert joined([Interval(0, 1, False, False), Interval(2, 3, True, False)]) == (
+        Interval(0, 1, False, False),
+        Interval(2, 3, True, False),
     )
 
 
@@ -84,15 +98,19 @@ def test_the_2023_rules_leave_open_only_the_box_under_tpp_1600_at_h200_density()
     space = _space(dt.date(2024, 1, 1))
     assert [(tuple(map(str, r.box)), r.ruling.restriction) for r in space.regions] == [
         (("(0, 1600)", "(0, inf)"), Restriction.ALLOWED),
-        (("[1600, 2400)", "(0, inf)"), Restriction.LICENSE_DENIAL),
-        (("[2400, 4800)", "(0, inf)"), Restriction.LICENSE_DENIAL),
-        (("[4800, inf)", "(0, inf)"), Restriction.LICENSE_DENIAL),
+        # the three pieces above 1600 are ruled alike (same ruling), so they are one box
+        (("[1600, inf)", "(0, inf)"), Restriction.LICENSE_DENIAL),
     ]
 
 
 def test_the_jan_2026_box_is_case_by_case_below_tpp_21000_and_bandwidth_6500() -> None:
     space = _space(dt.date(2026, 2, 1))
-    assert len(space.regions) == 63
+    # 63 boxes between the thresholds; 15 once neighbours with equal rulings are joined
+    assert len(space.regions) == 15
+    assert [str(s) for s in space.region(tpp=15832, dram_bandwidth_gbs=4000).box] == [
+        "[1600, 21000)",
+        "(0, 4500]",
+    ]
     assert space.at(tpp=15832, dram_bandwidth_gbs=4800).restriction == CASE_BY_CASE
     assert space.at(tpp=21000, dram_bandwidth_gbs=4800).restriction == Restriction.LICENSE_DENIAL
     assert space.at(tpp=15832, dram_bandwidth_gbs=6500).restriction == Restriction.LICENSE_DENIAL
@@ -125,6 +143,8 @@ def test_every_point_of_a_region_gets_the_region_ruling(day: dt.date, data: st.D
     request = attrs.evolve(space.request, item="probe")
     assert geotech.evaluate(trial, request).ruling == region.ruling
     assert space.at(**point) == region.ruling
+    # the joined regions still partition the space: the point is in exactly one
+    assert sum(r.contains(tuple(point[a] for a in space.axes)) for r in space.regions) == 1
 
 
 def test_rescinding_the_jan_2026_rule_changes_the_h200_for_bytedance() -> None:

@@ -17,7 +17,14 @@ from collections.abc import Hashable, Iterable
 import attrs
 from attrs import frozen
 
-from geotech.analysis.design import AXES, Interval, axis_bounds, hypothetical_chip, pieces
+from geotech.analysis.design import (
+    AXES,
+    Interval,
+    axis_bounds,
+    hypothetical_chip,
+    joined,
+    pieces,
+)
 from geotech.criteria import END_USES, SetCriterion, walk
 from geotech.engine import AccessRequest, Ruling, evaluate, rulings
 from geotech.entities import Chip
@@ -61,7 +68,10 @@ class Assumption:
                 excluded = out.values - inside.values
             return Assumption(self.fact, excluded, True)
         return Assumption(
-            self.fact, self.values | other.values, False, (*self.intervals, *other.intervals)
+            self.fact,
+            self.values | other.values,
+            False,
+            joined((*self.intervals, *other.intervals)),
         )
 
 
