@@ -35,6 +35,7 @@ __all__ = [
     "design_space",
     "hypothetical_chip",
     "joined",
+    "start_key",
 ]
 
 #: The specs a design space can vary: those a hypothetical chip is built from.
@@ -167,7 +168,7 @@ def pieces(bounds: Iterable[Bound], *, low: float | None = None) -> tuple[Interv
 def joined(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     """Disjoint intervals in order, neighbours that touch joined into one."""
     out: list[Interval] = []
-    for side in sorted(intervals, key=_low_key):
+    for side in sorted(intervals, key=start_key):
         merged = out[-1].join(side) if out else None
         if merged is None:
             out.append(side)
@@ -176,7 +177,7 @@ def joined(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     return tuple(out)
 
 
-def _low_key(side: Interval) -> tuple[float, bool]:
+def start_key(side: Interval) -> tuple[float, bool]:
     """Intervals by where they start: unbounded first, an open start after a closed one."""
     return (-math.inf if side.low is None else side.low, not side.low_closed)
 
@@ -350,4 +351,4 @@ def _merged(regions: list[Region], dims: int) -> tuple[Region, ...]:
                 changed = changed or len(merged) < len(sides)
                 out += [Region((*rest[:k], side, *rest[k:]), ruling) for side in merged]
             regions = out
-    return tuple(sorted(regions, key=lambda r: [_low_key(s) for s in r.box]))
+    return tuple(sorted(regions, key=lambda r: [start_key(s) for s in r.box]))
