@@ -13,6 +13,7 @@ import geotech
 from geotech import catalog
 from geotech import strategies as gs
 from geotech.analysis import Interval, design_space, diff
+from geotech.analysis.cases import END_USE
 from geotech.analysis.design import hypothetical_chip, joined, pieces
 from geotech.criteria import Bound, Op
 from geotech.engine import rulings
@@ -215,3 +216,34 @@ def test_diff_cells_are_sound_and_complete_on_the_default_route(data: st.DataObj
             end_use=cell.where.end_use,
         )
         assert found.at(member) == (cell.before, cell.after)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_every_case_is_the_ruling_of_the_values_it_assumes(data: st.DataObject) -> None:
+    world = data.draw(gs.worlds())
+    request = attrs.evolve(data.draw(gs.requests(world)), end_use=None)
+    try:
+        found = geotech.cases(world, request)
+    except geotech.GeotechError:
+        return
+    for case in found:
+        trial, asked, specs = world, request, {}
+        for a in case.assumptions:
+            if a.fact == END_USE:
+                choices = sorted(a.values)
+                use = "no-rule-names-this" if a.others else data.draw(st.sampled_from(choices))
+                assert a.holds(use)
+                asked = attrs.evolve(asked, end_use=use)
+            else:
+                side = data.draw(st.sampled_from(a.intervals))
+                specs[a.fact.rsplit(".", 1)[1]] = side.interior
+        if specs:
+            chip = world.chip(request.item)
+            if chip.tpp is None:
+                specs.pop("performance_density", None)
+            changed = hypothetical_chip(specs, id=chip.id, designer=chip.designer, base=chip)
+            trial = attrs.evolve(
+                world, chips=[changed if c.id == chip.id else c for c in world.chips]
+            )
+        assert rulings(trial, [asked])[0] == case.ruling
