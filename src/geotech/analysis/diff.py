@@ -25,7 +25,7 @@ from collections.abc import Hashable, Iterable
 import attrs
 from attrs import frozen
 
-from geotech.analysis.cases import named_end_uses
+from geotech.analysis.cases import named_end_uses, other_end_use
 from geotech.criteria import (
     Criterion,
     Fact,
@@ -105,7 +105,7 @@ class WorldDiff:
     cells: tuple[Difference, ...]
     #: the end uses some rule names; every other declared end use is in the cells as ``other``
     end_uses: frozenset[str] = frozenset()
-    other: str = "other0"
+    other: str = "other"
 
     def cell(self, request: AccessRequest) -> Difference | None:
         """The cell holding ``request`` asked on the default route (no route or destination
@@ -313,7 +313,7 @@ def diff(baseline: World, reformed: World) -> WorldDiff:
     uses: set[str] = set()
     for day in points:
         uses |= named_end_uses(baseline, day) | named_end_uses(reformed, day)
-    other = next(f"other{i}" for i in range(len(uses) + 1) if f"other{i}" not in uses)
+    other = other_end_use(uses)
     items: tuple[Item, ...] = (*baseline.chips, *baseline.models, *baseline.materials)
     items = tuple(sorted(items, key=lambda i: i.id))
     memo: dict[Hashable, list[str]] = {}

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import attrs
 from attrs import frozen
 
-from geotech.analysis.cases import named_end_uses
+from geotech.analysis.cases import named_end_uses, other_end_use
 from geotech.analysis.design import (
     AXES,
     Interval,
@@ -330,7 +330,7 @@ def _route_options(world: World, on: dt.date, route: tuple[str, ...]) -> list[Vi
 
 def _end_use_options(world: World, on: dt.date, current: str | None) -> list[DeclareEndUse]:
     named = named_end_uses(world, on)
-    other = next(f"other{i or ''}" for i in itertools.count() if f"other{i or ''}" not in named)
+    other = other_end_use(named)
     return [DeclareEndUse(u) for u in [*sorted(named), other] if u != current]
 
 
