@@ -553,7 +553,10 @@ def _joined_on(paths: list[Path], axis: str, world: World, request: AccessReques
     groups: dict[tuple[Change, ...], list[tuple[Change, Path]]] = {}
     for p in paths:
         hit = next((c for c in p.changes if _axis(c) == axis), None)
-        if hit is None:
+        # TPP pieces are cut at the density thresholds for the chip's own die: not joined
+        # when the path also moves the density (and so the die)
+        moved = axis == "tpp" and any(_axis(c) == "performance_density" for c in p.changes)
+        if hit is None or moved:
             out.append(p)
         else:
             groups.setdefault(tuple(c for c in p.changes if c != hit), []).append((hit, p))
