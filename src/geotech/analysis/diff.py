@@ -8,7 +8,8 @@ item tests do not rule out, the buyer classes its buyer and destination tests do
 out, and the end uses its end-use tests do not. Buyers are grouped per range by the truth of
 every buyer or destination test in force (and their headquarters); end uses are those the
 rules name, an undeclared one and one ``other`` standing for any use no rule names. A class
-no end-use test may match is decided once, undeclared. Cells with the same rulings are
+no end-use test may match is decided once, undeclared; one that some may match, once per
+end use those tests name and once as ``other``. Cells with the same rulings are
 merged over buyers, then over neighbouring date ranges.
 
 Cells cover requests on the **default route** (the item's origin to the buyer's
