@@ -2,8 +2,9 @@
 
 ``to_text``, ``to_markdown`` and ``to_json`` take any ``Renderable``: a ``Decision``, an
 ``AccessMatrix``, a ``Timeline``, a ``Comparison``, a ``RouteChoice``, lint ``Finding``s,
-``AccessibleCompute``, a ``ComputeGap``, an ``Exposure``, ``Chokepoint``s or a
-``CounterScenario``. A decision's text is the concise account (``geotech.render.decision``);
+``AccessibleCompute``, a ``ComputeGap``, an ``Exposure``, ``Chokepoint``s, a
+``CounterScenario``, the ``Case``s of a request, a ``DesignSpace`` or a ``WorldDiff``
+(``geotech.render.whatif``). A decision's text is the concise account (``geotech.render.decision``);
 ``Decision.explain()`` is the full criteria trace. Matrix cells and timelines label a decision
 with ``sides_label``: each ruling state's verdict when they differ. JSON is the converter's:
 ``geotech.io.to_data`` written by ``geotech.io.dumps_json`` (a sequence of findings or
@@ -22,10 +23,19 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from geotech import io
-from geotech.analysis import AccessMatrix, Comparison, Finding, RouteChoice, Timeline
+from geotech.analysis import (
+    AccessMatrix,
+    Case,
+    Comparison,
+    DesignSpace,
+    Finding,
+    RouteChoice,
+    Timeline,
+    WorldDiff,
+)
 from geotech.compute import AccessibleCompute, ComputeGap
 from geotech.engine import Decision
-from geotech.render import analysis, decision, resources
+from geotech.render import analysis, decision, resources, whatif
 from geotech.render.decision import sides_label
 from geotech.render.tables import LEGEND, label, table
 from geotech.supply import Chokepoint, CounterScenario, Exposure
@@ -53,6 +63,9 @@ Renderable = (
     | Exposure
     | Sequence[Chokepoint]
     | CounterScenario
+    | Sequence[Case]
+    | DesignSpace
+    | WorldDiff
 )
 
 _LINES: dict[type[Any], Callable[[Any, bool], list[str]]] = {
@@ -65,12 +78,15 @@ _LINES: dict[type[Any], Callable[[Any, bool], list[str]]] = {
     ComputeGap: resources.gap_lines,
     Exposure: resources.exposure_lines,
     CounterScenario: resources.counter_lines,
+    DesignSpace: whatif.design_lines,
+    WorldDiff: whatif.diff_lines,
 }
 
 #: Sequences render by their element type, under this key in JSON.
 _SEQUENCES: dict[type[Any], tuple[str, Callable[[Any, bool], list[str]]]] = {
     Finding: ("findings", analysis.finding_lines),
     Chokepoint: ("chokepoints", resources.chokepoint_lines),
+    Case: ("cases", whatif.case_lines),
 }
 
 
