@@ -38,6 +38,9 @@ DECIDING = {
     ("timeline",): ("--end-use", "--route", "--destination", "--world", "--format"),
     ("compare",): ("--end-use", "--route", "--world", "--format"),
     ("route",): ("--end-use", "--via", "--destination", "--world", "--format"),
+    ("cases",): ("--end-use", "--route", "--destination", "--world", "--format"),
+    ("design-space",): ("--end-use", "--route", "--destination", "--world", "--format"),
+    ("diff",): ("--world", "--format"),
     ("plot", "timeline"): ("--end-use", "--world"),
     ("plot", "matrix"): ("--end-use", "--route", "--world"),
     ("plot", "gap"): ("--end-use", "--world"),
@@ -75,7 +78,7 @@ def test_the_end_use_means_the_same_everywhere(capsys: pytest.CaptureFixture[str
         if "--end-use" in DECIDING[command]
     }
     texts = {" ".join(m[1].split()) for m in helps.values() if m is not None}
-    assert len(helps) == 8
+    assert len(helps) == 10
     assert texts == {
         "declared end use, e.g. datacenter (default: undeclared; rules that turn on it make "
         "the answer uncertain)"

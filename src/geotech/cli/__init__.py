@@ -1,8 +1,9 @@
 """The ``geotech`` command: ask the engine and the analysis functions from a terminal.
 
 One module per command, each with its parser registration (``register``) beside its handler
-(``run``): explain, evaluate, matrix, timeline, compare, route, classify, catalog, lint,
-validate, test, plot, compute, supply, and export and import (``ftm``) (docs/cli.md);
+(``run``): explain, evaluate, matrix, timeline, compare, route, cases, design-space, diff,
+classify, catalog, lint, validate, test, plot, compute, supply, and export and import (``ftm``)
+(docs/cli.md);
 ``shared`` holds what they share and ``arguments`` the argument types. Exit codes: 0 success,
 1 findings (lint findings, validation problems, failed decision tests, bad request lines),
 2 usage error (bad arguments, unknown ids, impossible dates, unreadable, oversized or invalid
@@ -20,10 +21,13 @@ from collections.abc import Sequence
 
 import geotech
 from geotech.cli import (
+    cases,
     catalog,
     classify,
     compare,
     compute,
+    design_space,
+    diff,
     evaluate,
     explain,
     ftm,
@@ -59,6 +63,9 @@ COMMANDS = (
     timeline,
     compare,
     route,
+    cases,
+    design_space,
+    diff,
     classify,
     catalog,
     lint,
