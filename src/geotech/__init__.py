@@ -5,7 +5,8 @@ import policies, on what conditions, and why. ``geotech.catalog.world()`` is the
 real-world default; ``geotech.evaluate`` decides an ``AccessRequest`` and explains itself.
 """
 
-from geotech.analysis import cases, design_space, diff
+from geotech.analysis import cases, design_space, diff, what_it_takes
+from geotech.analysis.paths import Change, Path
 from geotech.criteria import (
     All,
     AnyOf,
@@ -111,6 +112,7 @@ __all__ = [
     "BuyerHeadquartered",
     "BuyerIs",
     "BuyerListed",
+    "Change",
     "Chip",
     "Company",
     "Confidence",
@@ -144,6 +146,7 @@ __all__ = [
     "Op",
     "Outcome",
     "PartyList",
+    "Path",
     "PolicyResult",
     "Precision",
     "ProblemsError",
@@ -178,6 +181,7 @@ __all__ = [
     "diff",
     "evaluate",
     "evaluate_many",
+    "what_it_takes",
 ]
 
 

@@ -17,8 +17,8 @@ from collections.abc import Hashable, Iterable
 import attrs
 from attrs import frozen
 
-from geotech.analysis.design import AXES, Interval, hypothetical_chip, pieces
-from geotech.criteria import END_USES, SetCriterion, thresholds, walk
+from geotech.analysis.design import AXES, Interval, axis_bounds, hypothetical_chip, pieces
+from geotech.criteria import END_USES, SetCriterion, walk
 from geotech.engine import AccessRequest, Ruling, evaluate, rulings
 from geotech.entities import Chip
 from geotech.world import World
@@ -91,12 +91,6 @@ def _other(named: Iterable[Hashable]) -> str:
     return next(f"other{i or ''}" for i in itertools.count() if f"other{i or ''}" not in taken)
 
 
-def _spec_pieces(world: World, on: dt.date, spec: str) -> tuple[Interval, ...]:
-    criteria = [p.criterion for p in world.policies if p.in_force(on)]
-    criteria += [k.criterion for k in world.classes if k.in_force(on)]
-    return pieces((leaf.bound for c in criteria for leaf in thresholds(c, spec)), low=0.0)
-
-
 def cases(world: World, request: AccessRequest) -> tuple[Case, ...]:
     """The unknown facts of ``request``'s decision split into cases with certain rulings,
     in the order of their values; ``(Case((), ruling),)`` when the decision is certain.
@@ -124,7 +118,7 @@ def cases(world: World, request: AccessRequest) -> tuple[Case, ...]:
             if spec == "datacenter":
                 sides = (Interval(0, 0, True, True), Interval(1, 1, True, True))
             else:
-                sides = _spec_pieces(world, request.on, spec)
+                sides = pieces(axis_bounds(world, request.on, spec, {}), low=0.0)
             dims.append((fact, [Assumption(fact, intervals=(s,)) for s in sides]))
     if not dims:
         return (Case((), decision.ruling),)

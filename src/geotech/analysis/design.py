@@ -31,6 +31,7 @@ __all__ = [
     "DesignSpace",
     "Interval",
     "Region",
+    "axis_bounds",
     "design_space",
     "hypothetical_chip",
 ]
@@ -224,9 +225,10 @@ class DesignSpace:
         return tuple(sorted(corners, key=lambda c: c.specs))
 
 
-def _axis_bounds(world: World, on: dt.date, axis: str, fixed: Mapping[str, float]) -> list[Bound]:
-    """The thresholds the rules in force compare ``axis`` with, including those on
-    performance density seen on the TPP axis when the die area is fixed."""
+def axis_bounds(world: World, on: dt.date, axis: str, fixed: Mapping[str, float]) -> list[Bound]:
+    """The thresholds the rules in force on ``on`` (policies and class definitions) compare
+    ``axis`` with, including those on performance density seen on the TPP axis when the die
+    area is ``fixed``."""
     criteria = [p.criterion for p in world.policies if p.in_force(on)]
     criteria += [k.criterion for k in world.classes if k.in_force(on)]
     found = [leaf.bound for crit in criteria for leaf in thresholds(crit, axis)]
@@ -271,7 +273,7 @@ def design_space(
         (
             (Interval(0, 0, True, True), Interval(1, 1, True, True))
             if axis == "datacenter"
-            else pieces(_axis_bounds(world, on, axis, numbers), low=0.0)
+            else pieces(axis_bounds(world, on, axis, numbers), low=0.0)
         )
         for axis in axes
     ]

@@ -28,7 +28,15 @@ from geotech.errors import InvalidRequestError
 from geotech.policies import AnyPolicy
 from geotech.world import World
 
-__all__ = ["DateRange", "Difference", "Where", "WorldDiff", "diff"]
+__all__ = [
+    "DateRange",
+    "Difference",
+    "Where",
+    "WorldDiff",
+    "change_dates",
+    "diff",
+    "rulings_or_none",
+]
 
 _ITEM_FACTS = frozenset({Fact.ITEM, Fact.ON})
 
@@ -96,7 +104,7 @@ def _changed(a: World, b: World) -> tuple[AnyPolicy, ...]:
     return tuple(sorted(mine ^ theirs, key=lambda p: (p.id, p.effective)))
 
 
-def _dates(worlds: Iterable[World]) -> list[dt.date]:
+def change_dates(worlds: Iterable[World]) -> list[dt.date]:
     """Every date on which some rule, listing or membership starts or ends."""
     found: set[dt.date] = set()
     for w in worlds:
@@ -154,7 +162,7 @@ def diff(baseline: World, reformed: World) -> WorldDiff:
     ids = tuple(sorted({p.id for p in changed}))
     if not changed:
         return WorldDiff(baseline, reformed, ids, ())
-    points = _dates((baseline, reformed))
+    points = change_dates((baseline, reformed))
     ranges = [
         DateRange(start, end)
         for start, end in zip(points, [*points[1:], None], strict=True)
@@ -183,8 +191,8 @@ def diff(baseline: World, reformed: World) -> WorldDiff:
         AccessRequest(buyer=w.buyers[0], item=w.item, on=w.dates.start, end_use=w.end_use)
         for w in wheres
     ]
-    befores = _safe_rulings(baseline, requests)
-    afters = _safe_rulings(reformed, requests)
+    befores = rulings_or_none(baseline, requests)
+    afters = rulings_or_none(reformed, requests)
     cells = tuple(
         Difference(w, b, a)
         for w, b, a in zip(wheres, befores, afters, strict=True)
@@ -193,7 +201,7 @@ def diff(baseline: World, reformed: World) -> WorldDiff:
     return WorldDiff(baseline, reformed, ids, cells)
 
 
-def _safe_rulings(world: World, requests: list[AccessRequest]) -> list[Ruling | None]:
+def rulings_or_none(world: World, requests: list[AccessRequest]) -> list[Ruling | None]:
     """The rulings, ``None`` for a request without a default route."""
     try:
         return list(rulings(world, requests))

@@ -1,0 +1,492 @@
+"""What it takes: the smallest sets of changes that bring a request's decision to a target.
+
+A change is one of: the date (an interval between two dates where rules, listings or
+memberships change), the route (through one other state), the declared end use, another item
+of the same kind, one spec of the item (a piece of its line between the thresholds in force),
+or a reform of the buyer's facts (delisting the buyer or a parent from a party list it is on).
+Candidates come from the criteria: the change dates of the world, the states and groups the
+route tests name and the states issuing policies (one state per class the rules cannot tell
+apart), the end uses the rules name (and one they do not), the thresholds the rules compare
+each spec with. Every candidate set is decided by the engine; nothing is sampled.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import enum
+import itertools
+from collections.abc import Hashable, Iterable, Sequence
+from typing import ClassVar
+
+import attrs
+from attrs import frozen
+
+from geotech.analysis.cases import named_end_uses
+from geotech.analysis.design import AXES, Interval, axis_bounds, hypothetical_chip, pieces
+from geotech.analysis.diff import DateRange, change_dates, rulings_or_none
+from geotech.criteria import Entity, Fact, walk
+from geotech.engine import AccessRequest, Decision, evaluate
+from geotech.entities import Chip, Item, Model
+from geotech.errors import InvalidValueError
+from geotech.policies import Restriction, ReviewPolicy, Verdict
+from geotech.reforms import DelistCompany, Reform
+from geotech.world import World
+
+__all__ = [
+    "ApplyReform",
+    "Change",
+    "ChangeKind",
+    "DeclareEndUse",
+    "OnDate",
+    "OtherItem",
+    "Path",
+    "SpecIn",
+    "Trial",
+    "ViaRoute",
+    "as_restriction",
+    "reaches",
+    "what_it_takes",
+]
+
+#: The most restrictive outcome each verdict covers ("at most LICENSE_REQUIRED" admits denial).
+_CEILING = {
+    Verdict.ALLOWED: Restriction.ALLOWED,
+    Verdict.CONDITIONAL: Restriction.CONDITIONAL,
+    Verdict.DISCOURAGED: Restriction.DISCOURAGED,
+    Verdict.LICENSE_REQUIRED: Restriction.LICENSE_DENIAL,
+    Verdict.PROHIBITED: Restriction.PROHIBITED,
+}
+
+
+class ChangeKind(enum.StrEnum):
+    """What a change alters, in the order changes are applied and listed."""
+
+    DATE = "date"
+    ROUTE = "route"
+    END_USE = "end_use"
+    ITEM = "item"
+    SPEC = "spec"
+    REFORM = "reform"
+
+
+_ORDER = {k: i for i, k in enumerate(ChangeKind)}
+
+
+@frozen
+class Trial:
+    """A world and a request to decide in it."""
+
+    world: World
+    request: AccessRequest
+
+
+class Change(abc.ABC):
+    """One change to a request or to its world; ``str`` says it in plain words."""
+
+    __slots__ = ()
+    kind: ClassVar[ChangeKind]
+
+    @abc.abstractmethod
+    def apply(self, trial: Trial) -> Trial:
+        """The trial with this change made."""
+
+    @abc.abstractmethod
+    def __str__(self) -> str: ...
+
+    @property
+    def changes_world(self) -> bool:
+        """Whether the change edits the world (else only the request)."""
+        return self.kind in (ChangeKind.SPEC, ChangeKind.REFORM)
+
+    @property
+    def order(self) -> tuple[int, str]:
+        """Where the change sorts: by kind, then by its words."""
+        return (_ORDER[self.kind], str(self))
+
+
+@frozen
+class OnDate(Change):
+    """Ask on a date of ``dates`` (the request is decided on its first day)."""
+
+    kind: ClassVar[ChangeKind] = ChangeKind.DATE
+    dates: DateRange
+
+    def apply(self, trial: Trial) -> Trial:
+        return attrs.evolve(trial, request=attrs.evolve(trial.request, on=self.dates.start))
+
+    def __str__(self) -> str:
+        start = self.dates.start.isoformat()
+        if self.dates.end is None:
+            return f"on or after {start}"
+        return f"on or after {start} and before {self.dates.end.isoformat()}"
+
+
+@frozen
+class ViaRoute(Change):
+    """Ship along ``route``: the origin, the states ``via``, the destination."""
+
+    kind: ClassVar[ChangeKind] = ChangeKind.ROUTE
+    route: tuple[str, ...]
+
+    def apply(self, trial: Trial) -> Trial:
+        return attrs.evolve(trial, request=attrs.evolve(trial.request, route=self.route))
+
+    @property
+    def via(self) -> tuple[str, ...]:
+        return self.route[1:-1]
+
+    def __str__(self) -> str:
+        return f"route via {', '.join(self.via)}"
+
+
+@frozen
+class DeclareEndUse(Change):
+    """Declare ``end_use``."""
+
+    kind: ClassVar[ChangeKind] = ChangeKind.END_USE
+    end_use: str
+
+    def apply(self, trial: Trial) -> Trial:
+        return attrs.evolve(trial, request=attrs.evolve(trial.request, end_use=self.end_use))
+
+    def __str__(self) -> str:
+        return f"declare end use {self.end_use}"
+
+
+@frozen
+class OtherItem(Change):
+    """Obtain ``item`` instead."""
+
+    kind: ClassVar[ChangeKind] = ChangeKind.ITEM
+    item: str
+
+    def apply(self, trial: Trial) -> Trial:
+        return attrs.evolve(trial, request=attrs.evolve(trial.request, item=self.item))
+
+    def __str__(self) -> str:
+        return f"obtain {self.item} instead"
+
+
+def _spec_words(spec: str, side: Interval) -> str:
+    name = "TPP" if spec == "tpp" else spec.replace("_", " ")
+    if spec == "datacenter":
+        return "a datacenter part" if side.low == 1 else "not a datacenter part"
+    if side.low is not None and side.low == side.high:
+        return f"{name} exactly {side.low:g}"
+    if side.high is None and side.low is not None:
+        return f"{name} {'at least' if side.low_closed else 'above'} {side.low:g}"
+    if side.high is not None and (side.low is None or side.low == 0):
+        return f"{name} {'at most' if side.high_closed else 'below'} {side.high:g}"
+    return f"{name} in {side}"
+
+
+@frozen
+class SpecIn(Change):
+    """Make the chip's ``spec`` a number in ``side`` (decided at ``side.interior``; every
+    number of ``side`` passes and fails the same thresholds in force)."""
+
+    kind: ClassVar[ChangeKind] = ChangeKind.SPEC
+    spec: str
+    side: Interval
+
+    def apply(self, trial: Trial) -> Trial:
+        world = trial.world
+        chip = world.chip(trial.request.item)
+        changed = hypothetical_chip(
+            {self.spec: self.side.interior}, id=chip.id, designer=chip.designer, base=chip
+        )
+        chips = [changed if c.id == chip.id else c for c in world.chips]
+        return attrs.evolve(trial, world=attrs.evolve(world, chips=chips))
+
+    def __str__(self) -> str:
+        return _spec_words(self.spec, self.side)
+
+    @property
+    def order(self) -> tuple[int, str]:
+        return (_ORDER[self.kind], f"{AXES.index(self.spec)}{self}")
+
+
+@frozen
+class ApplyReform(Change):
+    """Apply ``reform`` to the world (delisting the buyer, for instance)."""
+
+    kind: ClassVar[ChangeKind] = ChangeKind.REFORM
+    reform: Reform
+
+    def apply(self, trial: Trial) -> Trial:
+        return attrs.evolve(trial, world=self.reform.apply(trial.world))
+
+    def __str__(self) -> str:
+        return self.reform.name
+
+
+@frozen
+class Path:
+    """Changes that together bring the decision to the target, and the decision they give
+    (``evaluate`` of the changed request in the changed world)."""
+
+    changes: tuple[Change, ...]
+    decision: Decision
+
+    def __str__(self) -> str:
+        words = " + ".join(map(str, self.changes)) or "as asked"
+        return f"{words}: {self.decision.restriction}"
+
+
+def as_restriction(target: Verdict | Restriction | tuple[Verdict, ReviewPolicy]) -> Restriction:
+    """The restriction a target stands for: a restriction as is, a verdict as the most
+    restrictive outcome it covers, a ``(verdict, review)`` pair as ``Restriction.of``."""
+    if isinstance(target, Restriction):
+        return target
+    if isinstance(target, Verdict):
+        return _CEILING[target]
+    if isinstance(target, tuple) and len(target) == 2:
+        verdict, review = target
+        if isinstance(verdict, Verdict) and isinstance(review, ReviewPolicy):
+            return Restriction.of(verdict, review)
+    raise InvalidValueError(
+        f"target: expected a Verdict, a Restriction or a (Verdict, ReviewPolicy) pair, "
+        f"got {target!r}"
+    )
+
+
+def reaches(decision: Decision, target: Restriction) -> bool:
+    """Whether every completion of the decision's unknown facts is at most ``target``."""
+    if decision.restriction > target:
+        return False
+    return decision.certain or all(o.highest <= target for o in decision.outcomes)
+
+
+def apply_all(trial: Trial, changes: Iterable[Change]) -> Trial:
+    """The trial with ``changes`` made in their order (dates first)."""
+    for change in sorted(changes, key=lambda c: c.order):
+        trial = change.apply(trial)
+    return trial
+
+
+# -- candidates from the criteria ----------------------------------------------------------
+
+
+def _date_options(world: World, on: dt.date) -> list[OnDate]:
+    points = change_dates((world,))
+    ends: list[dt.date | None] = [*points[1:], None]
+    return [
+        OnDate(DateRange(start, end))
+        for start, end in zip(points, ends, strict=True)
+        if on not in DateRange(start, end)
+    ]
+
+
+def _route_options(world: World, on: dt.date, route: tuple[str, ...]) -> list[ViaRoute]:
+    """One transit state per class the rules in force cannot tell apart: a state named by a
+    route test or issuing a policy is its own class; the others are told apart only by the
+    named groups holding them."""
+    states: set[str] = set()
+    groups: set[str] = set()
+    in_force = [p for p in world.policies if p.in_force(on)]
+    for p in in_force:
+        for leaf in walk(p.criterion):
+            if leaf.reads & {Fact.EXPORTER, Fact.IMPORTER}:
+                for ref in leaf.references():
+                    if ref.entity is Entity.STATE:
+                        states |= ref.ids
+                    elif ref.entity is Entity.GROUP:
+                        groups |= ref.ids
+    states |= {p.issuer for p in in_force}
+    ends = {route[0], route[-1]}
+    classes: dict[Hashable, str] = {}
+    for s in sorted(x.id for x in world.states):
+        if s in ends:
+            continue
+        key = (
+            s if s in states else None,
+            frozenset(g for g in groups if world.group_contains(g, s, on)),
+        )
+        classes.setdefault(key, s)
+    return [ViaRoute((route[0], s, route[-1])) for s in sorted(classes.values())]
+
+
+def _end_use_options(world: World, on: dt.date, current: str | None) -> list[DeclareEndUse]:
+    named = named_end_uses(world, on)
+    other = next(f"other{i or ''}" for i in itertools.count() if f"other{i or ''}" not in named)
+    return [DeclareEndUse(u) for u in [*sorted(named), other] if u != current]
+
+
+def _item_options(world: World, item: Item) -> list[OtherItem]:
+    """Every other item of the same kind."""
+    same: Sequence[Item] = (
+        world.chips
+        if isinstance(item, Chip)
+        else world.models
+        if isinstance(item, Model)
+        else world.materials
+    )
+    return [OtherItem(x.id) for x in sorted(same, key=lambda x: x.id) if x.id != item.id]
+
+
+def _spec_options(world: World, on: dt.date, chip: Chip) -> list[list[SpecIn]]:
+    """Per spec the rules in force compare, the pieces of its line the chip is not in."""
+    out: list[list[SpecIn]] = []
+    area = {"die_area_mm2": chip.die_area_mm2} if chip.die_area_mm2 is not None else {}
+    for spec in AXES:
+        if spec == "die_area_mm2" or (spec == "performance_density" and chip.tpp is None):
+            continue
+        current = getattr(chip, spec)
+        sides: tuple[Interval, ...]
+        if spec == "datacenter":
+            sides = (Interval(0, 0, True, True), Interval(1, 1, True, True))
+            current = None if current is None else float(current)
+        else:
+            sides = pieces(axis_bounds(world, on, spec, area if spec == "tpp" else {}), low=0.0)
+            if len(sides) < 2:
+                continue
+        options = [SpecIn(spec, s) for s in sides if current is None or current not in s]
+        if options:
+            out.append(options)
+    return out
+
+
+def _reform_options(world: World, on: dt.date, buyer: str) -> list[ApplyReform]:
+    """Delisting the buyer or a parent from each party list it is on on ``on``."""
+    chain = [buyer, *(c.id for c in world.ancestors(buyer))]
+    return [
+        ApplyReform(DelistCompany(lst.id, who, on))
+        for lst in world.party_lists
+        for who in chain
+        if world.listed(lst.id, who, on)
+    ]
+
+
+def _dimensions(world: World, request: AccessRequest, base: Decision) -> list[list[Change]]:
+    """The options of each kind of change on the request's date, one list per dimension."""
+    on = request.on
+    dims: list[list[Change]] = [
+        list(_route_options(world, on, base.route)),
+        list(_end_use_options(world, on, request.end_use)),
+        list(_item_options(world, base.item)),
+    ]
+    if isinstance(base.item, Chip):
+        dims += [list(d) for d in _spec_options(world, on, base.item)]
+    dims.append(list(_reform_options(world, on, base.buyer.id)))
+    return [d for d in dims if d]
+
+
+def _compatible(changes: Sequence[Change]) -> bool:
+    kinds = [c.kind for c in changes]
+    return not (ChangeKind.ITEM in kinds and ChangeKind.SPEC in kinds)
+
+
+def _candidates(
+    world: World, request: AccessRequest, base: Decision, most: int
+) -> list[tuple[Change, ...]]:
+    """Every compatible set of at most ``most`` changes, one option per dimension."""
+    out: list[tuple[Change, ...]] = []
+    for date in [None, *_date_options(world, request.on)]:
+        asked = request if date is None else date.apply(Trial(world, request)).request
+        dims = _dimensions(world, asked, base)
+        lead: tuple[Change, ...] = () if date is None else (date,)
+        for k in range(0 if lead else 1, most - len(lead) + 1):
+            for chosen in itertools.combinations(dims, k):
+                for combo in itertools.product(*chosen):
+                    if _compatible(combo):
+                        out.append((*lead, *combo))
+    return out
+
+
+def _decide_all(
+    world: World, request: AccessRequest, sets: Sequence[tuple[Change, ...]], target: Restriction
+) -> list[bool]:
+    """Whether each set of changes brings the request's ruling to at most ``target``
+    (a cheap filter: uncertain rulings are judged in full later)."""
+    worlds: dict[tuple[Change, ...], World] = {}
+    groups: dict[tuple[Change, ...], list[int]] = {}
+    for i, changes in enumerate(sets):
+        key = tuple(sorted((c for c in changes if c.changes_world), key=lambda c: c.order))
+        groups.setdefault(key, []).append(i)
+    found = [False] * len(sets)
+    for key, members in groups.items():
+        if key not in worlds:
+            worlds[key] = apply_all(Trial(world, request), key).world
+        trial_world = worlds[key]
+        asked = [
+            apply_all(Trial(world, request), [c for c in sets[i] if not c.changes_world]).request
+            for i in members
+        ]
+        for i, ruling in zip(members, rulings_or_none(trial_world, asked), strict=True):
+            found[i] = ruling is not None and ruling.restriction <= target
+    return found
+
+
+def what_it_takes(
+    world: World,
+    request: AccessRequest,
+    target: Verdict | Restriction | tuple[Verdict, ReviewPolicy],
+    *,
+    most: int = 2,
+) -> tuple[Path, ...]:
+    """The minimal sets of at most ``most`` changes that bring ``request``'s decision to at
+    most ``target``, fewest changes first, then least restrictive, then by kind and words.
+
+    Guarantees: every ``Path.decision`` is ``evaluate`` of the changed request in the changed
+    world and ``reaches`` the target (all completions of its unknown facts at most the
+    target); no path's changes hold another's; ``(Path((), decision),)`` when the request
+    already reaches the target; ``()`` when no set of at most ``most`` changes does. Date
+    changes that reach the target with the same other changes on neighbouring intervals are
+    one change over their union (the decision is that of its first day).
+    """
+    goal = as_restriction(target)
+    if most < 1:
+        raise InvalidValueError(f"most: expected at least one change, got {most}")
+    base = evaluate(world, request)
+    if reaches(base, goal):
+        return (Path((), base),)
+    candidates = _candidates(world, request, base, most)
+    found: dict[frozenset[Change], Path] = {}
+    for size in range(1, most + 1):
+        todo = [
+            c
+            for c in candidates
+            if len(c) == size
+            and not any(
+                frozenset(s) in found for k in range(1, size) for s in itertools.combinations(c, k)
+            )
+        ]
+        for changes, ok in zip(todo, _decide_all(world, request, todo, goal), strict=True):
+            if not ok:
+                continue
+            trial = apply_all(Trial(world, request), changes)
+            decision = evaluate(trial.world, trial.request)
+            if reaches(decision, goal):
+                ordered = tuple(sorted(changes, key=lambda c: c.order))
+                found[frozenset(changes)] = Path(ordered, decision)
+    paths = _joined_dates(list(found.values()))
+    return tuple(
+        sorted(
+            paths,
+            key=lambda p: (len(p.changes), p.decision.restriction, [c.order for c in p.changes]),
+        )
+    )
+
+
+def _joined_dates(paths: list[Path]) -> list[Path]:
+    """Paths equal but for date changes on neighbouring intervals, joined into one."""
+    out: list[Path] = []
+    dated: dict[tuple[Change, ...], list[tuple[OnDate, Path]]] = {}
+    for p in paths:
+        first = p.changes[0] if p.changes else None
+        if isinstance(first, OnDate):
+            dated.setdefault(p.changes[1:], []).append((first, p))
+        else:
+            out.append(p)
+    for rest, group in dated.items():
+        group.sort(key=lambda pair: pair[0].dates.start)
+        run, kept = group[0]
+        for date, p in group[1:]:
+            if run.dates.end == date.dates.start:
+                run = OnDate(DateRange(run.dates.start, date.dates.end))
+            else:
+                out.append(Path((run, *rest), kept.decision))
+                run, kept = date, p
+        out.append(Path((run, *rest), kept.decision))
+    return out
