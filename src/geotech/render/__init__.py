@@ -3,12 +3,13 @@
 ``to_text``, ``to_markdown`` and ``to_json`` take any ``Renderable``: a ``Decision``, an
 ``AccessMatrix``, a ``Timeline``, a ``Comparison``, a ``RouteChoice``, lint ``Finding``s,
 ``AccessibleCompute``, a ``ComputeGap``, an ``Exposure``, ``Chokepoint``s, a
-``CounterScenario``, the ``Case``s of a request, a ``DesignSpace`` or a ``WorldDiff``
-(``geotech.render.whatif``). A decision's text is the concise account (``geotech.render.decision``);
-``Decision.explain()`` is the full criteria trace. Matrix cells and timelines label a decision
-with ``sides_label``: each ruling state's verdict when they differ. JSON is the converter's:
-``geotech.io.to_data`` written by ``geotech.io.dumps_json`` (a sequence of findings or
-chokepoints under one key, so that every JSON rendering is an object). Tables come from one
+``CounterScenario``, the ``Case``s of a request, a ``DesignSpace``, a ``WorldDiff`` or the
+``Path``s of what it takes (``geotech.render.whatif``). A decision's text is the concise
+account (``geotech.render.decision``); ``Decision.explain()`` is the full criteria trace.
+Matrix cells and timelines label a decision with ``sides_label``: each ruling state's verdict
+when they differ. JSON is the converter's: ``geotech.io.to_data`` written by
+``geotech.io.dumps_json`` (a sequence of findings, chokepoints, cases or paths under one key,
+so that every JSON rendering is an object). Tables come from one
 renderer, ``table``. Output is deterministic: the same value always renders to the same bytes.
 
 Notebook display: importing this module gives each result class above (not the sequences) a
@@ -29,6 +30,7 @@ from geotech.analysis import (
     Comparison,
     DesignSpace,
     Finding,
+    Path,
     RouteChoice,
     Timeline,
     WorldDiff,
@@ -64,6 +66,7 @@ Renderable = (
     | Sequence[Chokepoint]
     | CounterScenario
     | Sequence[Case]
+    | Sequence[Path]
     | DesignSpace
     | WorldDiff
 )
@@ -87,6 +90,7 @@ _SEQUENCES: dict[type[Any], tuple[str, Callable[[Any, bool], list[str]]]] = {
     Finding: ("findings", analysis.finding_lines),
     Chokepoint: ("chokepoints", resources.chokepoint_lines),
     Case: ("cases", whatif.case_lines),
+    Path: ("paths", whatif.path_lines),
 }
 
 

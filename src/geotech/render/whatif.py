@@ -1,6 +1,6 @@
 """Text and Markdown lines for the what-if analyses: the cases of a request's unknown facts,
-a design space of chip specs, and the requests two worlds rule differently (``diff_rows``
-joins a diff's classes for display and for the command's JSON)."""
+a design space of chip specs, the requests two worlds rule differently (``diff_rows`` joins a
+diff's classes for display and for the command's JSON), and the paths of what it takes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
-from geotech.analysis import Case, Corner, DateRange, DesignSpace, Interval, Shift, WorldDiff
+from geotech.analysis import (
+    Case,
+    Corner,
+    DateRange,
+    DesignSpace,
+    Interval,
+    Path,
+    Shift,
+    WorldDiff,
+)
 from geotech.engine import Ruling
 from geotech.render.tables import LEGEND, label, route_text, table, titled, verdict_label, who
 
@@ -219,4 +228,23 @@ def diff_lines(d: WorldDiff, markdown: bool) -> list[str]:
     ]
     header = ["item", "dates", "buyers", "end uses", "shift", "before", "after", "after by"]
     grid = table(header, cells, markdown)
+    return [*titled(title, grid, markdown), *([""] if markdown else []), _legend(markdown)]
+
+
+def path_lines(found: Sequence[Path], markdown: bool) -> list[str]:
+    """One row per path: its changes and the decision they give."""
+    if len(found) == 1 and not found[0].changes:
+        title = "The request as asked reaches the target"
+    else:
+        title = f"{len(found)} minimal sets of changes reach the target"
+    rows = [
+        [
+            str(i),
+            " + ".join(str(c) for c in p.changes) or "as asked",
+            label(p.decision),
+            who(p.decision),
+        ]
+        for i, p in enumerate(found, 1)
+    ]
+    grid = table(["path", "changes", "verdict", "determined by"], rows, markdown)
     return [*titled(title, grid, markdown), *([""] if markdown else []), _legend(markdown)]
