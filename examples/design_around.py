@@ -6,7 +6,9 @@
    ends at the H20's memory bandwidth (4,000 GB/s).
 3. The January 2026 case-by-case box (91 FR 1684): at the H200's density, chips under
    TPP 21,000 and 6,500 GB/s go case by case; the catalogue's NVIDIA and AMD chips placed in it.
-4. The diff that rescinding the January 2026 rule makes, over every date, item, buyer and end
+4. What it would take for Huawei, on the Entity List and outside China's H200 import
+   approvals, to get the H200 case by case: the smallest sets of changes (``what_it_takes``).
+5. The diff that rescinding the January 2026 rule makes, over every date, item, buyer and end
    use, shown for the H200.
 
 Every region is exact: the specs are split at the thresholds of the rules in force and one
@@ -17,13 +19,15 @@ Run: ``python examples/design_around.py``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeGuard
 
 import attrs
 
-from geotech import AccessRequest, World, catalog, render
-from geotech.analysis import DesignSpace, design_space, diff
+from geotech import AccessRequest, World, catalog, evaluate, render
+from geotech.analysis import DesignSpace, design_space, diff, what_it_takes
+from geotech.analysis.paths import Change, OnDate, OtherItem
 from geotech.engine import rulings
-from geotech.policies import Restriction
+from geotech.policies import Restriction, ReviewPolicy, Verdict
 
 BUYER = "bytedance"
 ROUTE = ("TW", "US", "CN")
@@ -85,6 +89,10 @@ def placed(world: World, found: DesignSpace, on: dt.date) -> list[str]:
     return render.table(["chip", "TPP", "DRAM GB/s", "its own ruling"], rows, markdown=False)
 
 
+def _only_item(changes: tuple[Change, ...]) -> TypeGuard[tuple[OtherItem]]:
+    return len(changes) == 1 and isinstance(changes[0], OtherItem)
+
+
 def report() -> str:
     """The four sections as plain text."""
     world = catalog.world()
@@ -117,6 +125,30 @@ def report() -> str:
         "NVIDIA and AMD chips in the box:",
         *placed(world, box, on),
     ]
+    asked = AccessRequest(buyer="huawei", item="nvidia-h200", on=on, end_use="datacenter")
+    now = evaluate(world, asked)
+    paths = what_it_takes(world, asked, (Verdict.LICENSE_REQUIRED, ReviewPolicy.CASE_BY_CASE))
+    keep = tuple(p for p in paths if not any(isinstance(c, OtherItem) for c in p.changes))
+    instead = sorted({p.changes[0].item for p in paths if _only_item(p.changes)})
+    ends = [c.dates.end for p in keep for c in p.changes if isinstance(c, OnDate)]
+    known = [end for end in ends if end is not None]
+    before = (
+        [f"Every path keeping the H200 asks before {max(known).isoformat()}"]
+        if keep and len(known) == len(keep)
+        else []
+    )
+    lines += [
+        "",
+        "4. What it would take for Huawei to get the H200 case by case",
+        f"huawei x nvidia-h200 on {on.isoformat()}, end use datacenter: {render.label(now)} "
+        f"({', '.join(now.determining_policies)})",
+        f"{len(paths)} minimal sets of at most 2 changes; {len(paths) - len(keep)} name "
+        "another chip",
+        "Keeping the H200:",
+        render.to_text(keep).rstrip(),
+        *before,
+        f"Another chip alone ({len(instead)}): {', '.join(instead)}",
+    ]
     reform = catalog.reforms()["rescind-h200-rule"]
     changes = diff(world, reform.apply(world))
     h200_only = attrs.evolve(
@@ -124,7 +156,7 @@ def report() -> str:
     )
     lines += [
         "",
-        f"4. {reform.name}",
+        f"5. {reform.name}",
         f"{len(changes.cells):,} classes of requests change over "
         f"{len({c.where.item for c in changes.cells})} items; for the H200:",
         render.to_text(h200_only).rstrip(),

@@ -197,9 +197,30 @@ def test_design_around_key_lines(design_around: str) -> None:
             end_use="datacenter",
         )
         assert render.label(evaluate(world, asked)) == ruling
-    fourth = _section(design_around, "4. the US rescinds the January 2026 case-by-case rule")
-    assert fourth[0] == "62,424 classes of requests change over 25 items; for the H200:"
-    loses = [r for r in fourth[3:-1] if _cells(r)[4] == "loses"]
+    huawei = _section(
+        design_around, "4. What it would take for Huawei to get the H200 case by case"
+    )
+    assert huawei[:3] == [
+        "huawei x nvidia-h200 on 2026-02-01, end use datacenter: prohibited "
+        "(cn-gac-2026-01-14-h200-not-permitted)",
+        "61 minimal sets of at most 2 changes; 46 name another chip",
+        "Keeping the H200:",
+    ]
+    assert _cells(huawei[5]) == [
+        "1",
+        "on or after 1997-02-01 and before 2019-05-16",
+        "allowed",
+        "no restricting policy",
+    ]
+    assert _cells(huawei[19])[1] == (
+        "on or after 2022-10-01 and before 2022-10-07 + delist huawei from us-entity-list on "
+        "2022-10-01"
+    )
+    assert huawei[-2] == "Every path keeping the H200 asks before 2022-10-07"
+    assert huawei[-1].startswith("Another chip alone (14): biren-br100, biren-br104, ")
+    fifth = _section(design_around, "5. the US rescinds the January 2026 case-by-case rule")
+    assert fifth[0] == "62,424 classes of requests change over 25 items; for the H200:"
+    loses = [r for r in fifth[3:-1] if _cells(r)[4] == "loses"]
     assert [(_cells(r)[1], _cells(r)[2], _cells(r)[5], _cells(r)[6]) for r in loses] == [
         (
             "from 2026-01-28",
