@@ -40,6 +40,7 @@ DECIDING = {
     ("route",): ("--end-use", "--via", "--destination", "--world", "--format"),
     ("cases",): ("--end-use", "--route", "--destination", "--world", "--format"),
     ("design-space",): ("--end-use", "--route", "--destination", "--world", "--format"),
+    ("what-it-takes",): ("--end-use", "--route", "--destination", "--world", "--format"),
     ("diff",): ("--world", "--format"),
     ("plot", "timeline"): ("--end-use", "--world"),
     ("plot", "matrix"): ("--end-use", "--route", "--world"),
@@ -78,7 +79,7 @@ def test_the_end_use_means_the_same_everywhere(capsys: pytest.CaptureFixture[str
         if "--end-use" in DECIDING[command]
     }
     texts = {" ".join(m[1].split()) for m in helps.values() if m is not None}
-    assert len(helps) == 10
+    assert len(helps) == 11
     assert texts == {
         "declared end use, e.g. datacenter (default: undeclared; rules that turn on it make "
         "the answer uncertain)"

@@ -1,18 +1,22 @@
-"""``geotech cases``, ``geotech design-space`` and ``geotech diff``: exact pieces of their
-text, Markdown and JSON, checked against the analyses, and one-line usage errors (exit 2)."""
+"""``geotech cases``, ``geotech design-space``, ``geotech what-it-takes`` and ``geotech diff``:
+exact pieces of their text, Markdown and JSON, checked against the analyses, and one-line usage
+errors (exit 2)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 import geotech
 from geotech import catalog, io
+from geotech.analysis import Path as WhatItTakesPath
 from geotech.analysis import design_space, diff
 from geotech.cli import main
+from geotech.policies import Restriction, ReviewPolicy, Verdict
 from geotech.render.whatif import diff_rows
 
 ON = dt.date(2026, 2, 1)
@@ -184,6 +188,26 @@ def test_design_space_json_reads_back(capsys: pytest.CaptureFixture[str]) -> Non
             "geotech cases: error: ITEM: unknown item 'nvidia-h999'",
         ),
         (
+            ["what-it-takes", "bytedance", "nvidia-h200", "--target", "maybe"],
+            "argument --target: 'maybe' names no verdict; use VERDICT or license_required/REVIEW",
+        ),
+        (
+            ["what-it-takes", "bytedance", "nvidia-h200", "--target", "allowed/denial"],
+            "'allowed/denial': only license_required takes a review after /",
+        ),
+        (
+            ["what-it-takes", "bytedance", "nvidia-h200", "--target", "license_required/soon"],
+            "'license_required/soon' names no review",
+        ),
+        (
+            ["what-it-takes", "bytedance", "nvidia-h200"],
+            "the following arguments are required: --target",
+        ),
+        (
+            ["what-it-takes", "bytedance", "nvidia-h200", "--target", "allowed", "--most", "0"],
+            "argument --most: expected a whole number >= 1, got '0'",
+        ),
+        (
             ["diff"],
             "geotech diff: error: name a reform (rescind-h200-rule, revoke-tencent, cap-16000) "
             "or give --reform-file FILE",
@@ -256,3 +280,130 @@ def test_a_bad_reform_file_is_a_usage_error(
         f"geotech diff: error: --reform-file invalid document in {path}: $: missing required "
         "key 'policy'"
     )
+
+
+WHAT_IT_TAKES = [
+    "what-it-takes",
+    "bytedance",
+    "nvidia-h200",
+    "--on",
+    "2025-06-01",
+    "--route",
+    "TW,US,CN",
+    "--end-use",
+    "datacenter",
+    "--target",
+    "license_required/case_by_case",
+    "--most",
+    "1",
+]
+
+
+def test_what_it_takes_lists_the_single_changes(capsys: pytest.CaptureFixture[str]) -> None:
+    lines = _out(WHAT_IT_TAKES, capsys).splitlines()
+    assert lines[0] == "13 minimal sets of changes reach the target"
+    assert re.split(r"\s{2,}", lines[2]) == [
+        "1",
+        "on or after 1997-02-01 and before 2022-10-07",
+        "allowed",
+        "no restricting policy",
+    ]
+    assert "TPP in [2604.8, 4800)" in lines[12]
+    assert re.split(r"\s{2,}", lines[14]) == [
+        "13",
+        "on or after 2026-01-28",
+        "license (case-by-case)*",
+        "us-bis-2026-01-15-h200-case-by-case",
+    ]
+    assert lines[-4:] == [
+        "target: at most license (case-by-case)",
+        "request: bytedance x nvidia-h200 on 2025-06-01",
+        "route: TW -> US -> CN (as given)",
+        "end use: datacenter",
+    ]
+
+
+def test_what_it_takes_json_reads_back(capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(_out(["--format", "json", *WHAT_IT_TAKES], capsys))
+    request = geotech.AccessRequest(
+        buyer="bytedance",
+        item="nvidia-h200",
+        on=dt.date(2025, 6, 1),
+        route=("TW", "US", "CN"),
+        end_use="datacenter",
+    )
+    expected = geotech.what_it_takes(
+        catalog.world(), request, (Verdict.LICENSE_REQUIRED, ReviewPolicy.CASE_BY_CASE), most=1
+    )
+    assert (data["target"], data["most"]) == ("license_case_by_case", 1)
+    assert io.from_data(data["paths"], tuple[WhatItTakesPath, ...]) == expected
+    assert [c["kind"] for c in data["paths"][0]["changes"]] == ["date"]
+
+
+def test_a_request_at_the_target_is_one_path_as_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--format", "markdown", *WHAT_IT_TAKES[:-4], "--target", "license_required"]
+    out = _out(argv, capsys)
+    assert out.startswith(
+        "**The request as asked reaches the target**\n\n"
+        "| path | changes | verdict | determined by |"
+    )
+    assert "- target: at most license (any review)" in out.splitlines()
+    goal = geotech.analysis.paths.as_restriction(Verdict.LICENSE_REQUIRED)
+    assert goal is Restriction.LICENSE_DENIAL
+
+
+TINY_WORLD = """\
+schema_version = 1
+
+[[states]]
+id = "US"
+name = "United States"
+
+[[states]]
+id = "CN"
+name = "China"
+
+[[companies]]
+id = "acme"
+name = "Acme Chips"
+hq = "US"
+
+[[companies]]
+id = "buyer"
+name = "Buyer Co"
+hq = "CN"
+
+[[chips]]
+id = "x1"
+name = "X1"
+designer = "acme"
+datacenter = true
+throughput = { fp8 = 1000.0 }
+
+[[policies]]
+id = "us-x1-license"
+side = "export"
+issuer = "US"
+title = "License for X1 to China"
+criterion = { type = "item_is", ids = ["x1"] }
+effect = "license_required"
+review = "case_by_case"
+effective = 2025-01-01
+"""
+
+
+def test_no_path_within_reach_is_said_plainly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = tmp_path / "tiny.toml"
+    world.write_text(TINY_WORLD, encoding="utf-8")
+    argv = ["--world", str(world), "what-it-takes", "buyer", "x1", "--on", "2026-01-01"]
+    out = _out([*argv, "--target", "allowed", "--most", "1"], capsys)
+    assert out.splitlines() == [
+        "No set of at most 1 change reaches the target",
+        "target: at most allowed",
+        "request: buyer x x1 on 2026-01-01",
+        "route: US -> CN (default: origin, then destination)",
+    ]
+    data = json.loads(_out(["--format", "json", *argv, "--target", "allowed"], capsys))
+    assert (data["paths"], data["target"], data["most"]) == ([], "allowed", 2)

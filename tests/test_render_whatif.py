@@ -1,6 +1,6 @@
 """Renderings of the what-if analyses: exact text and Markdown for cases, design spaces and
-world diffs on the catalogue, JSON that reads back through the converter, and the law that
-``diff_rows`` joins every class of a diff exactly once."""
+world diffs and what-it-takes paths on the catalogue, JSON that reads back through the
+converter, and the law that ``diff_rows`` joins every class of a diff exactly once."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 import geotech
 from geotech import catalog, io, render
 from geotech import strategies as gs
-from geotech.analysis import Case, DesignSpace, WorldDiff, design_space, diff
+from geotech.analysis import Case, DesignSpace, Path, WorldDiff, design_space, diff
+from geotech.policies import Restriction
 from geotech.render.whatif import DiffRow, diff_rows
 
 WORLD = catalog.world()
@@ -159,3 +160,29 @@ def test_diff_rows_join_every_class_exactly_once(data: st.DataObject) -> None:
     text = render.to_text(found)
     assert text == render.to_text(found)
     assert (text.startswith("No request")) == (not found.cells)
+
+
+def test_paths_render_their_changes_and_read_back() -> None:
+    request = geotech.AccessRequest(
+        buyer="bytedance",
+        item="nvidia-h200",
+        on=dt.date(2025, 6, 1),
+        route=("TW", "US", "CN"),
+        end_use="datacenter",
+    )
+    paths = geotech.what_it_takes(WORLD, request, Restriction.LICENSE_CASE_BY_CASE, most=1)
+    md = render.to_markdown(paths).splitlines()
+    assert md[:5] == [
+        f"**{len(paths)} minimal sets of changes reach the target**",
+        "",
+        "| path | changes | verdict | determined by |",
+        "|---|---|---|---|",
+        "| 1 | on or after 1997-02-01 and before 2022-10-07 | allowed | no restricting policy |",
+    ]
+    assert (
+        f"| {len(paths)} | on or after 2026-01-28 | license (case-by-case)* | "
+        "us-bis-2026-01-15-h200-case-by-case |"
+    ) in md
+    data = json.loads(render.to_json(paths))
+    assert list(data) == ["paths"]
+    assert io.from_data(data["paths"], tuple[Path, ...]) == paths
