@@ -17,7 +17,7 @@ import datetime as dt
 import enum
 import itertools
 from collections.abc import Hashable, Iterable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 from attrs import frozen
@@ -41,6 +41,7 @@ __all__ = [
     "OnDate",
     "OtherItem",
     "Path",
+    "RequestChange",
     "SpecIn",
     "Trial",
     "ViaRoute",
@@ -95,25 +96,35 @@ class Change(abc.ABC):
     def __str__(self) -> str: ...
 
     @property
-    def changes_world(self) -> bool:
-        """Whether the change edits the world (else only the request)."""
-        return self.kind in (ChangeKind.SPEC, ChangeKind.REFORM)
-
-    @property
     def order(self) -> tuple[int, str]:
         """Where the change sorts: by kind, then by its words."""
         return (_ORDER[self.kind], str(self))
 
 
+class RequestChange(Change):
+    """A change to the request's fields only."""
+
+    __slots__ = ()
+
+    @property
+    @abc.abstractmethod
+    def fields(self) -> dict[str, Any]:
+        """The request fields this change sets."""
+
+    def apply(self, trial: Trial) -> Trial:
+        return attrs.evolve(trial, request=attrs.evolve(trial.request, **self.fields))
+
+
 @frozen
-class OnDate(Change):
+class OnDate(RequestChange):
     """Ask on a date of ``dates`` (the request is decided on its first day)."""
 
     kind: ClassVar[ChangeKind] = ChangeKind.DATE
     dates: DateRange
 
-    def apply(self, trial: Trial) -> Trial:
-        return attrs.evolve(trial, request=attrs.evolve(trial.request, on=self.dates.start))
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {"on": self.dates.start}
 
     def __str__(self) -> str:
         start = self.dates.start.isoformat()
@@ -123,14 +134,15 @@ class OnDate(Change):
 
 
 @frozen
-class ViaRoute(Change):
+class ViaRoute(RequestChange):
     """Ship along ``route``: the origin, the states ``via``, the destination."""
 
     kind: ClassVar[ChangeKind] = ChangeKind.ROUTE
     route: tuple[str, ...]
 
-    def apply(self, trial: Trial) -> Trial:
-        return attrs.evolve(trial, request=attrs.evolve(trial.request, route=self.route))
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {"route": self.route}
 
     @property
     def via(self) -> tuple[str, ...]:
@@ -141,28 +153,30 @@ class ViaRoute(Change):
 
 
 @frozen
-class DeclareEndUse(Change):
+class DeclareEndUse(RequestChange):
     """Declare ``end_use``."""
 
     kind: ClassVar[ChangeKind] = ChangeKind.END_USE
     end_use: str
 
-    def apply(self, trial: Trial) -> Trial:
-        return attrs.evolve(trial, request=attrs.evolve(trial.request, end_use=self.end_use))
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {"end_use": self.end_use}
 
     def __str__(self) -> str:
         return f"declare end use {self.end_use}"
 
 
 @frozen
-class OtherItem(Change):
+class OtherItem(RequestChange):
     """Obtain ``item`` instead."""
 
     kind: ClassVar[ChangeKind] = ChangeKind.ITEM
     item: str
 
-    def apply(self, trial: Trial) -> Trial:
-        return attrs.evolve(trial, request=attrs.evolve(trial.request, item=self.item))
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {"item": self.item}
 
     def __str__(self) -> str:
         return f"obtain {self.item} instead"
@@ -260,7 +274,7 @@ def reaches(decision: Decision, target: Restriction) -> bool:
 
 def apply_all(trial: Trial, changes: Iterable[Change]) -> Trial:
     """The trial with ``changes`` made in their order (dates first)."""
-    for change in sorted(changes, key=lambda c: c.order):
+    for change in sorted(changes, key=_order):
         trial = change.apply(trial)
     return trial
 
@@ -394,28 +408,50 @@ def _candidates(
     return out
 
 
-def _decide_all(
+def _screen(
     world: World, request: AccessRequest, sets: Sequence[tuple[Change, ...]], target: Restriction
 ) -> list[bool]:
-    """Whether each set of changes brings the request's ruling to at most ``target``
-    (a cheap filter: uncertain rulings are judged in full later)."""
-    worlds: dict[tuple[Change, ...], World] = {}
+    """Whether each set of changes may bring the request to at most ``target``: its ruling is,
+    and when it is uncertain over an undeclared end use, so is every declared completion
+    (each lies in the decision's range, so one above the target rules it out)."""
     groups: dict[tuple[Change, ...], list[int]] = {}
     for i, changes in enumerate(sets):
-        key = tuple(sorted((c for c in changes if c.changes_world), key=lambda c: c.order))
+        key = tuple(sorted((c for c in changes if not isinstance(c, RequestChange)), key=_order))
         groups.setdefault(key, []).append(i)
     found = [False] * len(sets)
     for key, members in groups.items():
-        if key not in worlds:
-            worlds[key] = apply_all(Trial(world, request), key).world
-        trial_world = worlds[key]
-        asked = [
-            apply_all(Trial(world, request), [c for c in sets[i] if not c.changes_world]).request
-            for i in members
-        ]
-        for i, ruling in zip(members, rulings_or_none(trial_world, asked), strict=True):
-            found[i] = ruling is not None and ruling.restriction <= target
+        trial_world = apply_all(Trial(world, request), key).world
+        asked = [_asked(request, sets[i]) for i in members]
+        doubtful: list[int] = []
+        for i, r, ruling in zip(members, asked, rulings_or_none(trial_world, asked), strict=True):
+            if ruling is None or ruling.restriction > target:
+                continue
+            found[i] = True
+            if not ruling.certain and r.end_use is None:
+                doubtful.append(i)
+        spans: list[tuple[int, int, int]] = []
+        completions: list[AccessRequest] = []
+        for i in doubtful:
+            r = _asked(request, sets[i])
+            uses = _end_use_options(world, r.on, None)
+            spans.append((i, len(completions), len(completions) + len(uses)))
+            completions += [attrs.evolve(r, end_use=u.end_use) for u in uses]
+        ruled = rulings_or_none(trial_world, completions)
+        for i, start, end in spans:
+            found[i] = all(x is not None and x.restriction <= target for x in ruled[start:end])
     return found
+
+
+def _asked(request: AccessRequest, changes: Iterable[Change]) -> AccessRequest:
+    fields: dict[str, Any] = {}
+    for c in changes:
+        if isinstance(c, RequestChange):
+            fields.update(c.fields)
+    return attrs.evolve(request, **fields) if fields else request
+
+
+def _order(change: Change) -> tuple[int, str]:
+    return change.order
 
 
 def what_it_takes(
@@ -452,13 +488,13 @@ def what_it_takes(
                 frozenset(s) in found for k in range(1, size) for s in itertools.combinations(c, k)
             )
         ]
-        for changes, ok in zip(todo, _decide_all(world, request, todo, goal), strict=True):
+        for changes, ok in zip(todo, _screen(world, request, todo, goal), strict=True):
             if not ok:
                 continue
             trial = apply_all(Trial(world, request), changes)
             decision = evaluate(trial.world, trial.request)
             if reaches(decision, goal):
-                ordered = tuple(sorted(changes, key=lambda c: c.order))
+                ordered = tuple(sorted(changes, key=_order))
                 found[frozenset(changes)] = Path(ordered, decision)
     paths = _joined_dates(list(found.values()))
     return tuple(
