@@ -258,15 +258,22 @@ def _criteria(conv: cattrs.Converter) -> None:
 
 
 def _path_changes(conv: cattrs.Converter) -> None:
-    """The changes of a what-it-takes path (``geotech.analysis.paths.Change``, an open base
-    class) tagged by their ``kind``."""
-    kinds = {str(cls.kind): cls for cls in paths.Change.__subclasses__()}
+    """The changes of a what-it-takes path (records deriving from the open base class
+    ``geotech.analysis.paths.Change``, at any depth) tagged by their ``kind``."""
+    found: list[type[Any]] = []
+    todo: list[type[Any]] = [paths.Change]
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if "kind" in vars(cls):  # a concrete change names its kind
+            found.append(cls)
+    kinds = {str(cls.kind): cls for cls in found}
     names = ", ".join(kinds)
 
     def structure(value: Any, _: Any) -> paths.Change:
         _check_tag(value, "kind", "change kind", kinds.__contains__, names)
         body = {k: v for k, v in value.items() if k != "kind"}
-        return conv.structure(body, kinds[value["kind"]])
+        return cast(paths.Change, conv.structure(body, kinds[value["kind"]]))
 
     def unstructure(value: Any) -> dict[str, Any]:
         return {"kind": str(value.kind), **conv.unstructure(value, type(value))}
