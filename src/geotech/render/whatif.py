@@ -26,11 +26,6 @@ from geotech.render.tables import LEGEND, label, route_text, table, titled, verd
 NAMED_BUYERS = 3
 
 
-def _shift(before: Ruling, after: Ruling) -> Shift:
-    a, b = before.restriction, after.restriction
-    return Shift.GAINS if b < a else Shift.LOSES if b > a else Shift.TERMS
-
-
 def case_lines(cases: Sequence[Case], markdown: bool) -> list[str]:
     """One row per case: what it assumes of the unknown facts, and its ruling."""
     if len(cases) == 1 and not cases[0].assumptions:
@@ -47,11 +42,13 @@ def case_lines(cases: Sequence[Case], markdown: bool) -> list[str]:
         for i, c in enumerate(cases, 1)
     ]
     grid = table(["case", "assumes", "verdict", "determined by"], rows, markdown)
-    return [*titled(title, grid, markdown), *([""] if markdown else []), _legend(markdown)]
+    return _legended(title, grid, markdown)
 
 
-def _legend(markdown: bool) -> str:
-    return f"_{LEGEND}_" if markdown else LEGEND
+def _legended(title: str, grid: list[str], markdown: bool) -> list[str]:
+    """A titled table with the legend of the verdict marks below it."""
+    legend = ["", f"_{LEGEND}_"] if markdown else [LEGEND]
+    return [*titled(title, grid, markdown), *legend]
 
 
 def _side(axis: str, side: Interval) -> str:
@@ -97,7 +94,7 @@ def design_lines(space: DesignSpace, markdown: bool) -> list[str]:
         + " or ".join(_corner(c) for c in space.frontier(x))
         for x in found[:-1]
     ]
-    lines = [*titled(title, grid, markdown), *([""] if markdown else []), _legend(markdown)]
+    lines = _legended(title, grid, markdown)
     if best:
         heading = "Largest specs by ruling"
         if markdown:
@@ -124,7 +121,8 @@ class DiffRow:
     def shift(self) -> Shift:
         """Whether the reformed world rules these requests less (gains) or more (loses)
         restrictively, or as restrictively with other terms."""
-        return _shift(self.before, self.after)
+        a, b = self.before.restriction, self.after.restriction
+        return Shift.GAINS if b < a else Shift.LOSES if b > a else Shift.TERMS
 
 
 def _merged(ranges: set[DateRange]) -> tuple[DateRange, ...]:
@@ -228,7 +226,7 @@ def diff_lines(d: WorldDiff, markdown: bool) -> list[str]:
     ]
     header = ["item", "dates", "buyers", "end uses", "shift", "before", "after", "after by"]
     grid = table(header, cells, markdown)
-    return [*titled(title, grid, markdown), *([""] if markdown else []), _legend(markdown)]
+    return _legended(title, grid, markdown)
 
 
 def path_lines(found: Sequence[Path], markdown: bool) -> list[str]:
@@ -247,4 +245,4 @@ def path_lines(found: Sequence[Path], markdown: bool) -> list[str]:
         for i, p in enumerate(found, 1)
     ]
     grid = table(["path", "changes", "verdict", "determined by"], rows, markdown)
-    return [*titled(title, grid, markdown), *([""] if markdown else []), _legend(markdown)]
+    return _legended(title, grid, markdown)
