@@ -36,9 +36,26 @@ def test_bytedance_h200_reaches_case_by_case_after_the_chinese_approvals_with_an
     assert path.decision.restriction is Restriction.LICENSE_CASE_BY_CASE
     assert path.decision.determining_policies == ("us-bis-2026-01-15-h200-case-by-case",)
     assert path.decision.request.on == dt.date(2026, 1, 28)
-    # a lower TPP alone takes the chip out of the advanced-computing controls
-    assert "TPP in [2604.8, 4800)" in words
+    # a TPP between the 3A090.b floor and the 3A090.a line (at the H200's density) alone
+    # leaves a notification; its touching pieces are one change
+    assert "TPP in [2400, 4800)" in words
+    assert paths[words.index("TPP in [2400, 4800)")].decision.restriction is Restriction.CONDITIONAL
     assert [len(p.changes) for p in paths] == sorted(len(p.changes) for p in paths)
+
+
+def test_a_listed_buyer_is_allowed_an_a10_once_delisted() -> None:
+    request = geotech.AccessRequest(buyer="huawei", item="nvidia-a10", on=dt.date(2025, 6, 1))
+    assert geotech.evaluate(WORLD, request).determining_policies == ("us-bis-entity-list",)
+    paths = what_it_takes(WORLD, request, Verdict.ALLOWED)
+    words = [" + ".join(map(str, p.changes)) for p in paths]
+    assert words[0] == "on or after 1997-02-01 and before 2019-05-16"  # before the listing
+    assert "delist huawei from us-entity-list" in words
+    # minimal: no path adds a date or anything else to the delisting
+    assert sum("delist" in w for w in words) == 1
+    assert all(len(p.changes) == 1 for p in paths)
+    delisted = paths[words.index("delist huawei from us-entity-list")]
+    assert delisted.decision.restriction is Restriction.ALLOWED
+    assert delisted.decision.certain
 
 
 def test_a_request_at_the_target_already_is_one_empty_path() -> None:

@@ -17,13 +17,20 @@ from collections.abc import Hashable, Iterable
 import attrs
 from attrs import frozen
 
-from geotech.analysis.design import AXES, Interval, axis_bounds, hypothetical_chip, pieces
+from geotech.analysis.design import (
+    AXES,
+    Interval,
+    axis_bounds,
+    hypothetical_chip,
+    joined,
+    pieces,
+)
 from geotech.criteria import END_USES, SetCriterion, walk
 from geotech.engine import AccessRequest, Ruling, evaluate, rulings
 from geotech.entities import Chip
 from geotech.world import World
 
-__all__ = ["END_USE", "Assumption", "Case", "cases", "named_end_uses"]
+__all__ = ["END_USE", "Assumption", "Case", "cases", "named_end_uses", "other_end_use"]
 
 #: The fact an undeclared end use is reported as.
 END_USE = "request.end_use"
@@ -61,7 +68,10 @@ class Assumption:
                 excluded = out.values - inside.values
             return Assumption(self.fact, excluded, True)
         return Assumption(
-            self.fact, self.values | other.values, False, (*self.intervals, *other.intervals)
+            self.fact,
+            self.values | other.values,
+            False,
+            joined((*self.intervals, *other.intervals)),
         )
 
 
@@ -85,8 +95,8 @@ def named_end_uses(world: World, on: dt.date) -> frozenset[str]:
     )
 
 
-def _other(named: Iterable[Hashable]) -> str:
-    """An end use no rule names."""
+def other_end_use(named: Iterable[Hashable]) -> str:
+    """An end use none of ``named`` is: ``other`` (or ``other1``, ... when taken)."""
     taken = set(named)
     return next(f"other{i or ''}" for i in itertools.count() if f"other{i or ''}" not in taken)
 
@@ -123,7 +133,7 @@ def cases(world: World, request: AccessRequest) -> tuple[Case, ...]:
     if not dims:
         return (Case((), decision.ruling),)
     combos = list(itertools.product(*(options for _, options in dims)))
-    other = _other(named_end_uses(world, request.on))
+    other = other_end_use(named_end_uses(world, request.on))
     found = [_decide(world, request, item, combo, specs, other) for combo in combos]
     return _merged(list(zip(combos, found, strict=True)))
 

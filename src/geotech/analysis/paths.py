@@ -22,8 +22,15 @@ from typing import Any, ClassVar
 import attrs
 from attrs import frozen
 
-from geotech.analysis.cases import named_end_uses
-from geotech.analysis.design import AXES, Interval, axis_bounds, hypothetical_chip, pieces
+from geotech.analysis.cases import named_end_uses, other_end_use
+from geotech.analysis.design import (
+    AXES,
+    Interval,
+    axis_bounds,
+    hypothetical_chip,
+    pieces,
+    start_key,
+)
 from geotech.analysis.diff import DateRange, change_dates, rulings_or_none
 from geotech.criteria import Entity, Fact, walk
 from geotech.engine import AccessRequest, Decision, evaluate
@@ -323,7 +330,7 @@ def _route_options(world: World, on: dt.date, route: tuple[str, ...]) -> list[Vi
 
 def _end_use_options(world: World, on: dt.date, current: str | None) -> list[DeclareEndUse]:
     named = named_end_uses(world, on)
-    other = next(f"other{i or ''}" for i in itertools.count() if f"other{i or ''}" not in named)
+    other = other_end_use(named)
     return [DeclareEndUse(u) for u in [*sorted(named), other] if u != current]
 
 
@@ -362,14 +369,17 @@ def _spec_options(world: World, on: dt.date, chip: Chip) -> list[list[SpecIn]]:
 
 
 def _reform_options(world: World, on: dt.date, buyer: str) -> list[ApplyReform]:
-    """Delisting the buyer or a parent from each party list it is on on ``on``."""
+    """Delisting the buyer or a parent from each party list it is on on ``on``: every listing
+    of it on that list goes (so the change is the same whatever the date)."""
     chain = [buyer, *(c.id for c in world.ancestors(buyer))]
-    return [
-        ApplyReform(DelistCompany(lst.id, who, on))
-        for lst in world.party_lists
-        for who in chain
-        if world.listed(lst.id, who, on)
-    ]
+    out = []
+    for lst in world.party_lists:
+        for who in chain:
+            if world.listed(lst.id, who, on):
+                first = min(x.start for x in lst.listings if x.company == who)
+                name = f"delist {who} from {lst.id}"
+                out.append(ApplyReform(DelistCompany(lst.id, who, first, name=name)))
+    return out
 
 
 def _dimensions(world: World, request: AccessRequest, base: Decision) -> list[list[Change]]:
@@ -496,7 +506,7 @@ def what_it_takes(
             if reaches(decision, goal):
                 ordered = tuple(sorted(changes, key=_order))
                 found[frozenset(changes)] = Path(ordered, decision)
-    paths = _joined_dates(list(found.values()))
+    paths = _joined(list(found.values()), world, request)
     return tuple(
         sorted(
             paths,
@@ -505,24 +515,65 @@ def what_it_takes(
     )
 
 
-def _joined_dates(paths: list[Path]) -> list[Path]:
-    """Paths equal but for date changes on neighbouring intervals, joined into one."""
+def _joined(paths: list[Path], world: World, request: AccessRequest) -> list[Path]:
+    """Paths equal but for a date or one spec on touching intervals, joined into one change
+    over their union, decided again (on its first day; at the interior of a spec's union)."""
+    for axis in ("date", *AXES):
+        paths = _joined_on(paths, axis, world, request)
+    return paths
+
+
+def _axis(change: Change) -> str | None:
+    if isinstance(change, OnDate):
+        return "date"
+    return change.spec if isinstance(change, SpecIn) else None
+
+
+def _start(change: Change) -> tuple[float, bool]:
+    if isinstance(change, OnDate):
+        return (float(change.dates.start.toordinal()), False)
+    assert isinstance(change, SpecIn)
+    return start_key(change.side)
+
+
+def _touch(a: Change, b: Change) -> Change | None:
+    """The change over both intervals when ``a``'s ends where ``b``'s starts."""
+    if isinstance(a, OnDate) and isinstance(b, OnDate):
+        return (
+            OnDate(DateRange(a.dates.start, b.dates.end)) if a.dates.end == b.dates.start else None
+        )
+    if isinstance(a, SpecIn) and isinstance(b, SpecIn):
+        side = a.side.join(b.side)
+        return None if side is None else SpecIn(a.spec, side)
+    return None
+
+
+def _joined_on(paths: list[Path], axis: str, world: World, request: AccessRequest) -> list[Path]:
     out: list[Path] = []
-    dated: dict[tuple[Change, ...], list[tuple[OnDate, Path]]] = {}
+    groups: dict[tuple[Change, ...], list[tuple[Change, Path]]] = {}
     for p in paths:
-        first = p.changes[0] if p.changes else None
-        if isinstance(first, OnDate):
-            dated.setdefault(p.changes[1:], []).append((first, p))
-        else:
+        hit = next((c for c in p.changes if _axis(c) == axis), None)
+        # TPP pieces are cut at the density thresholds for the chip's own die: not joined
+        # when the path also moves the density (and so the die)
+        moved = axis == "tpp" and any(_axis(c) == "performance_density" for c in p.changes)
+        if hit is None or moved:
             out.append(p)
-    for rest, group in dated.items():
-        group.sort(key=lambda pair: pair[0].dates.start)
-        run, kept = group[0]
-        for date, p in group[1:]:
-            if run.dates.end == date.dates.start:
-                run = OnDate(DateRange(run.dates.start, date.dates.end))
+        else:
+            groups.setdefault(tuple(c for c in p.changes if c != hit), []).append((hit, p))
+    for rest, group in groups.items():
+        group.sort(key=lambda pair: _start(pair[0]))
+        runs: list[tuple[Change, Path]] = [group[0]]
+        for change, p in group[1:]:
+            merged = _touch(runs[-1][0], change)
+            if merged is None:
+                runs.append((change, p))
             else:
-                out.append(Path((run, *rest), kept.decision))
-                run, kept = date, p
-        out.append(Path((run, *rest), kept.decision))
+                runs[-1] = (merged, runs[-1][1])
+        for run, kept in runs:
+            if run in kept.changes:
+                out.append(kept)
+            else:
+                trial = apply_all(Trial(world, request), (run, *rest))
+                changes = tuple(sorted((run, *rest), key=_order))
+                out.append(Path(changes, evaluate(trial.world, trial.request)))
     return out
