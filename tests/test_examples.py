@@ -167,13 +167,13 @@ def test_design_around_key_lines(design_around: str) -> None:
     first = _section(
         design_around, "1. The box the October 2023 rules left open, at the H20's density"
     )
-    assert _cells(first[3]) == ["[1600, 2400)", "(0, inf)", "allowed", "no restricting policy"]
-    assert _cells(first[4])[:3] == ["[2400, 4800)", "(0, inf)", "conditional*"]
+    assert _cells(first[2]) == ["(0, 2400)", "(0, inf)", "allowed", "no restricting policy"]
+    assert _cells(first[3])[:3] == ["[2400, 4800)", "(0, inf)", "conditional*"]
     assert first[-1] == "The H20 sits in the region ruled allowed"
     # April 2025: the notice cuts the box at the H20's bandwidth
     second = _section(design_around, "2. After the April 2025 license notice for the H20")
-    assert _cells(second[5]) == [
-        "[1600, 2400)",
+    assert _cells(second[3]) == [
+        "(0, 2400)",
         "[4000, inf)",
         "license (denial)",
         "us-usg-2025-04-h20-is-informed",
@@ -181,7 +181,7 @@ def test_design_around_key_lines(design_around: str) -> None:
     assert second[-1] == "The H20 sits in the region ruled license (denial)"
     third = _section(design_around, "3. The January 2026 case-by-case box, at the H200's density")
     assert third[0] == (
-        "63 regions on 2026-02-01; case by case up to tpp < 21,000, dram_bandwidth_gbs < 6,500"
+        "15 regions on 2026-02-01; case by case up to tpp < 21,000, dram_bandwidth_gbs < 6,500"
     )
     chips = {_cells(r)[0]: _cells(r)[1:] for r in third[3:]}
     assert chips["nvidia-h200"] == ["15,832", "4,800", "license (case-by-case)*"]
@@ -203,7 +203,7 @@ def test_design_around_key_lines(design_around: str) -> None:
     assert huawei[:3] == [
         "huawei x nvidia-h200 on 2026-02-01, end use datacenter: prohibited "
         "(cn-gac-2026-01-14-h200-not-permitted)",
-        "61 minimal sets of at most 2 changes; 46 name another chip",
+        "48 minimal sets of at most 2 changes; 46 name another chip",
         "Keeping the H200:",
     ]
     assert _cells(huawei[5]) == [
@@ -212,14 +212,13 @@ def test_design_around_key_lines(design_around: str) -> None:
         "allowed",
         "no restricting policy",
     ]
-    assert _cells(huawei[19])[1] == (
-        "on or after 2022-10-01 and before 2022-10-07 + delist huawei from us-entity-list on "
-        "2022-10-01"
+    assert _cells(huawei[6])[1] == (
+        "on or after 2019-05-16 and before 2022-10-07 + delist huawei from us-entity-list"
     )
     assert huawei[-2] == "Every path keeping the H200 asks before 2022-10-07"
     assert huawei[-1].startswith("Another chip alone (14): biren-br100, biren-br104, ")
     fifth = _section(design_around, "5. the US rescinds the January 2026 case-by-case rule")
-    assert fifth[0] == "62,424 classes of requests change over 25 items; for the H200:"
+    assert fifth[0] == "959 classes of requests change over 25 items; for the H200:"
     loses = [r for r in fifth[3:-1] if _cells(r)[4] == "loses"]
     assert [(_cells(r)[1], _cells(r)[2], _cells(r)[5], _cells(r)[6]) for r in loses] == [
         (
