@@ -25,12 +25,20 @@ from geotech.analysis.design import (
     joined,
     pieces,
 )
-from geotech.criteria import END_USES, SetCriterion, walk
+from geotech.criteria import END_USES, Criterion, SetCriterion, walk
 from geotech.engine import AccessRequest, Ruling, evaluate, rulings
 from geotech.entities import Chip
 from geotech.world import World
 
-__all__ = ["END_USE", "Assumption", "Case", "cases", "named_end_uses", "other_end_use"]
+__all__ = [
+    "END_USE",
+    "Assumption",
+    "Case",
+    "cases",
+    "named_end_uses",
+    "other_end_use",
+    "uses_named",
+]
 
 #: The fact an undeclared end use is reported as.
 END_USE = "request.end_use"
@@ -85,11 +93,14 @@ class Case:
 
 def named_end_uses(world: World, on: dt.date) -> frozenset[str]:
     """The end uses the policies in force on ``on`` name."""
+    return frozenset().union(*(uses_named(p.criterion) for p in world.policies if p.in_force(on)))
+
+
+def uses_named(criterion: Criterion) -> frozenset[str]:
+    """The end uses a criterion's end-use tests name."""
     return frozenset(
         str(m)
-        for p in world.policies
-        if p.in_force(on)
-        for leaf in walk(p.criterion)
+        for leaf in walk(criterion)
         if isinstance(leaf, SetCriterion) and leaf.family == END_USES
         for m in leaf.members
     )

@@ -8,7 +8,8 @@ item tests do not rule out, the buyer classes its buyer and destination tests do
 out, and the end uses its end-use tests do not. Buyers are grouped per range by the truth of
 every buyer or destination test in force (and their headquarters); end uses are those the
 rules name, an undeclared one and one ``other`` standing for any use no rule names. A class
-no end-use test may match is decided once, undeclared. Cells with the same rulings are
+no end-use test may match is decided once, undeclared; one that some may match, once per
+end use those tests name and once as ``other``. Cells with the same rulings are
 merged over buyers, then over neighbouring date ranges.
 
 Cells cover requests on the **default route** (the item's origin to the buyer's
@@ -20,19 +21,21 @@ the worlds do not share is in force on its date, else the two rulings when they 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Hashable, Iterable
 
 import attrs
 from attrs import frozen
 
-from geotech.analysis.cases import named_end_uses, other_end_use
+from geotech.analysis.cases import named_end_uses, other_end_use, uses_named
 from geotech.criteria import (
+    END_USES,
     Criterion,
     Fact,
     Facts,
+    SetCriterion,
     Truth,
     item_facts,
-    reads,
     truth,
     walk,
 )
@@ -199,16 +202,27 @@ Triple = tuple[str, int, str | None]
 
 @frozen
 class _Space:
-    """The request classes of one date range: items, buyer classes (by index) and end uses;
-    ``memo`` keeps which items each criterion may match, shared across ranges with the same
-    class definitions in force."""
+    """The request classes of one date range: items, buyer classes (by index, found when
+    first needed) and end uses; ``memo`` keeps which items each criterion may match, shared
+    across ranges with the same class definitions in force."""
 
-    world: World
+    worlds: tuple[World, World]
     on: dt.date
     items: tuple[Item, ...]
-    buyers: tuple[tuple[str, ...], ...]
     uses: tuple[str | None, ...]
     memo: dict[Hashable, list[str]] = attrs.field(eq=False)
+    found: dict[dt.date, tuple[tuple[str, ...], ...]] = attrs.field(eq=False, factory=dict)
+
+    @property
+    def world(self) -> World:
+        return self.worlds[0]
+
+    @property
+    def buyers(self) -> tuple[tuple[str, ...], ...]:
+        """The buyer classes of the range (``_buyer_classes``)."""
+        if self.on not in self.found:
+            self.found[self.on] = tuple(_buyer_classes(self.worlds, self.on))
+        return self.found[self.on]
 
     def base(self) -> Facts:
         return item_facts(self.world, self.on, self.items[0])
@@ -250,20 +264,31 @@ class _Space:
         ]
         return {(i, b, u) for i in items for b in buyers for u in uses}
 
-    def use_sensitive(self, worlds: tuple[World, World]) -> set[tuple[str, int]]:
-        """The (item, buyer class) pairs some policy in force reading the end use may match:
-        elsewhere every end use gets the ruling of an undeclared one."""
-        found: set[tuple[str, int]] = set()
+    def use_classes(self, worlds: tuple[World, World]) -> dict[tuple[str, int], frozenset[str]]:
+        """For each (item, buyer class) pair some policy in force reading the end use may
+        match, the end uses those policies name (all, when one reads it otherwise): any
+        other declared use is ruled as ``other``. Elsewhere every end use is ruled as an
+        undeclared one."""
+        found: dict[tuple[str, int], frozenset[str]] = {}
+        every = frozenset(u for u in self.uses if u is not None)
         seen: set[Criterion] = set()
         for w in worlds:
             for p in w.policies:
-                if p.in_force(self.on) and p.criterion not in seen:
-                    seen.add(p.criterion)
-                    if Fact.END_USE in reads(p.criterion):
-                        items = self.item_reach(p.criterion)
-                        if items:
-                            buyers = self.buyer_reach(p.criterion)
-                            found |= {(i, b) for i in items for b in buyers}
+                if not p.in_force(self.on) or p.criterion in seen:
+                    continue
+                seen.add(p.criterion)
+                tests = [leaf for leaf in walk(p.criterion) if Fact.END_USE in leaf.reads]
+                items = self.item_reach(p.criterion) if tests else []
+                if not items:
+                    continue
+                plain = all(
+                    isinstance(t, SetCriterion) and t.family == END_USES and not t.parts
+                    for t in tests
+                    if not t.parts
+                )
+                named = uses_named(p.criterion) if plain else every
+                for pair in itertools.product(items, self.buyer_reach(p.criterion)):
+                    found[pair] = found.get(pair, frozenset()) | named
         return found
 
 
@@ -321,19 +346,16 @@ def diff(baseline: World, reformed: World) -> WorldDiff:
     requests: list[AccessRequest] = []
     index: dict[tuple[str, str, dt.date, str | None], int] = {}
     for dates in ranges:
-        space = _Space(
-            baseline,
-            dates.start,
-            items,
-            tuple(_buyer_classes(worlds, dates.start)),
-            (None, *sorted(uses), other),
-            memo,
-        )
+        space = _Space(worlds, dates.start, items, (None, *sorted(uses), other), memo)
         triples = _reach(space, scope, worlds)
-        sensitive = space.use_sensitive(worlds) if triples else set()
+        named = space.use_classes(worlds) if triples else {}
         for item_id, n, use in triples:
             buyers = space.buyers[n]
-            key = (buyers[0], item_id, dates.start, use if (item_id, n) in sensitive else None)
+            relevant = named.get((item_id, n))
+            ruled_as = (
+                None if relevant is None else use if use is None or use in relevant else other
+            )
+            key = (buyers[0], item_id, dates.start, ruled_as)
             k = index.get(key)
             if k is None:
                 k = index[key] = len(requests)

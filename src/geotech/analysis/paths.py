@@ -52,6 +52,7 @@ __all__ = [
     "SpecIn",
     "Trial",
     "ViaRoute",
+    "apply_all",
     "as_restriction",
     "reaches",
     "what_it_takes",
