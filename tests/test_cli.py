@@ -650,6 +650,10 @@ COMMANDS = [
     ["timeline"],
     ["compare"],
     ["route"],
+    ["cases"],
+    ["design-space"],
+    ["what-it-takes"],
+    ["diff"],
     ["classify"],
     ["catalog"],
     ["lint"],
@@ -674,7 +678,7 @@ COMMANDS = [
 
 def test_every_command_is_listed(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
-    listed = re.findall(r"^    (\w+) ", capsys.readouterr().out, re.M)
+    listed = re.findall(r"^    ([\w-]+) ", capsys.readouterr().out, re.M)
     assert listed == [c[0] for c in COMMANDS if len(c) == 1]
     assert main(["plot", "--help"]) == 0
     pictures = re.findall(r"^    ([\w-]+) ", capsys.readouterr().out, re.M)

@@ -38,6 +38,10 @@ DECIDING = {
     ("timeline",): ("--end-use", "--route", "--destination", "--world", "--format"),
     ("compare",): ("--end-use", "--route", "--world", "--format"),
     ("route",): ("--end-use", "--via", "--destination", "--world", "--format"),
+    ("cases",): ("--end-use", "--route", "--destination", "--world", "--format"),
+    ("design-space",): ("--end-use", "--route", "--destination", "--world", "--format"),
+    ("what-it-takes",): ("--end-use", "--route", "--destination", "--world", "--format"),
+    ("diff",): ("--world", "--format"),
     ("plot", "timeline"): ("--end-use", "--world"),
     ("plot", "matrix"): ("--end-use", "--route", "--world"),
     ("plot", "gap"): ("--end-use", "--world"),
@@ -81,7 +85,7 @@ def test_the_end_use_means_the_same_everywhere(capsys: pytest.CaptureFixture[str
         if "--end-use" in DECIDING[command]
     }
     texts = {" ".join(m[1].split()) for m in helps.values() if m is not None}
-    assert len(helps) == len([c for c in DECIDING if "--end-use" in DECIDING[c]]) == 12
+    assert len(helps) == len([c for c in DECIDING if "--end-use" in DECIDING[c]]) == 15
     assert texts == {
         f"declared end use, one of {', '.join(EndUseKind)}; variant spellings such as 'data "
         "centre' are read as these (default: undeclared; rules that turn on it make the answer "

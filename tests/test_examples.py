@@ -147,3 +147,92 @@ def test_what_if_key_lines(what_if: str) -> None:
     assert sorted(_changes(what_if, both[0])) == sorted(
         [*_changes(what_if, "2. China revokes Tencent's authorization"), *capped]
     )
+
+
+@pytest.fixture(scope="module")
+def design_around() -> str:
+    return _report("design_around.py")
+
+
+def test_design_around_example_prints_its_report(
+    capsys: pytest.CaptureFixture[str], design_around: str
+) -> None:
+    assert _run("design_around.py", capsys) == design_around + "\n"
+
+
+def test_design_around_key_lines(design_around: str) -> None:
+    lines = design_around.splitlines()
+    assert "nvidia-h20: TPP 2,368, density 2.91, DRAM 4,000 GB/s" in lines
+    # October 2023: the H20 sits in the open box just under the NAC edge at TPP 2,400
+    first = _section(
+        design_around, "1. The box the October 2023 rules left open, at the H20's density"
+    )
+    assert _cells(first[2]) == ["(0, 2400)", "(0, inf)", "allowed", "no restricting policy"]
+    assert _cells(first[3])[:3] == ["[2400, 4800)", "(0, inf)", "conditional*"]
+    assert first[-1] == "The H20 sits in the region ruled allowed"
+    # April 2025: the notice cuts the box at the H20's bandwidth
+    second = _section(design_around, "2. After the April 2025 license notice for the H20")
+    assert _cells(second[3]) == [
+        "(0, 2400)",
+        "[4000, inf)",
+        "license (denial)",
+        "us-usg-2025-04-h20-is-informed",
+    ]
+    assert second[-1] == "The H20 sits in the region ruled license (denial)"
+    third = _section(design_around, "3. The January 2026 case-by-case box, at the H200's density")
+    assert third[0] == (
+        "15 regions on 2026-02-01; case by case up to tpp < 21,000, dram_bandwidth_gbs < 6,500"
+    )
+    chips = {_cells(r)[0]: _cells(r)[1:] for r in third[3:]}
+    assert chips["nvidia-h200"] == ["15,832", "4,800", "license (case-by-case)*"]
+    assert chips["amd-mi325x"] == ["20,919", "6,000", "license (case-by-case)*"]
+    assert "nvidia-b200" not in chips  # TPP 36,000: outside the box
+    world = catalog.world()
+    for chip, (_, _, ruling) in chips.items():
+        asked = AccessRequest(
+            buyer="bytedance",
+            item=chip,
+            on=dt.date(2026, 2, 1),
+            route=("TW", "US", "CN"),
+            end_use="datacenter",
+        )
+        assert render.label(evaluate(world, asked)) == ruling
+    huawei = _section(
+        design_around, "4. What it would take for Huawei to get the H200 case by case"
+    )
+    assert huawei[:3] == [
+        "huawei x nvidia-h200 on 2026-02-01, end use datacenter: prohibited "
+        "(cn-gac-2026-01-14-h200-not-permitted)",
+        "48 minimal sets of at most 2 changes; 46 name another chip",
+        "Keeping the H200:",
+    ]
+    assert _cells(huawei[5]) == [
+        "1",
+        "on or after 1997-02-01 and before 2019-05-16",
+        "allowed",
+        "no restricting policy",
+    ]
+    assert _cells(huawei[6])[1] == (
+        "on or after 2019-05-16 and before 2022-10-07 + delist huawei from us-entity-list"
+    )
+    assert huawei[-2] == "Every path keeping the H200 asks before 2022-10-07"
+    assert huawei[-1].startswith("Another chip alone (14): biren-br100, biren-br104, ")
+    fifth = _section(design_around, "5. the US rescinds the January 2026 case-by-case rule")
+    assert fifth[0] == "959 classes of requests change over 25 items; for the H200:"
+    loses = [r for r in fifth[3:-1] if _cells(r)[4] == "loses"]
+    assert [(_cells(r)[1], _cells(r)[2], _cells(r)[5], _cells(r)[6]) for r in loses] == [
+        (
+            "from 2026-01-28",
+            "alibaba, bytedance, tencent",
+            "license (case-by-case)*",
+            "license (denial)*",
+        ),
+        (
+            "from 2026-01-28",
+            "alibaba, bytedance, tencent",
+            "license (case-by-case)*?",
+            "license (denial)*?",
+        ),
+        ("from 2026-01-30", "deepseek", "license (case-by-case)*", "license (denial)*"),
+        ("from 2026-01-30", "deepseek", "license (case-by-case)*?", "license (denial)*?"),
+    ]

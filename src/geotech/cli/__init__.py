@@ -1,8 +1,9 @@
 """The ``geotech`` command: ask the engine and the analysis functions from a terminal.
 
 One module per command, each with its parser registration (``register``) beside its handler
-(``run``): explain, evaluate, matrix, timeline, compare, route, classify, catalog, lint,
-validate, test, plot, compute, supply, and export and import (``ftm``) (docs/cli.md);
+(``run``): explain, evaluate, matrix, timeline, compare, route, cases, design-space,
+what-it-takes, diff, classify, catalog, lint, validate, test, plot, compute, supply, and export
+and import (``ftm``) (docs/cli.md);
 ``shared`` holds what they share and ``arguments`` the argument types. Exit codes: 0 success,
 1 findings (lint findings, validation problems, failed decision tests, bad request lines),
 2 usage error (bad arguments, unknown ids, impossible dates, unreadable, oversized or invalid
@@ -20,10 +21,13 @@ from collections.abc import Sequence
 
 import geotech
 from geotech.cli import (
+    cases,
     catalog,
     classify,
     compare,
     compute,
+    design_space,
+    diff,
     evaluate,
     explain,
     ftm,
@@ -35,6 +39,7 @@ from geotech.cli import (
     test,
     timeline,
     validate,
+    what_it_takes,
 )
 from geotech.cli.shared import (
     INTERNAL,
@@ -59,6 +64,10 @@ COMMANDS = (
     timeline,
     compare,
     route,
+    cases,
+    design_space,
+    what_it_takes,
+    diff,
     classify,
     catalog,
     lint,

@@ -9,8 +9,9 @@ booleans and dates. The mapping:
   lowercase name (``Verdict.LICENSE_REQUIRED`` is ``"license_required"``, ``Truth.UNKNOWN`` is
   ``"unknown"``, ``Restriction.LICENSE_CASE_BY_CASE`` is ``"license_case_by_case"``);
 - dates are dates (JSON text writes them ``YYYY-MM-DD``, and exactly that form is read back);
-- unions are tagged: criteria and conditions by ``type``, policies by ``side``, items by
-  ``kind``; a chip's throughput is a table ``{precision = tops}``;
+- unions are tagged: criteria and conditions by ``type``, policies by ``side``, items and the
+  changes of a what-it-takes path by ``kind``; a chip's throughput is a table
+  ``{precision = tops}``;
 - a ``Decision`` is a table of its request, route, ruling, outcomes (with every considered
   policy's trace), unknowns, and the buyer, item and policies in scope as records, so it
   structures back without a world.
@@ -36,6 +37,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 from cattrs.strategies import configure_tagged_union
 
 from geotech import criteria
+from geotech.analysis import paths
 from geotech.criteria import Criterion, EndUseKind, end_use_kind
 from geotech.engine import AccessRequest, Decision, Explanation, Outcome, Ruling, Unknown
 from geotech.entities import Chip, Company, Item, Precision, Throughput
@@ -264,6 +266,31 @@ def _criteria(conv: cattrs.Converter) -> None:
     conv.register_unstructure_hook_func(lambda t: t is Criterion, unstructure)
 
 
+def _path_changes(conv: cattrs.Converter) -> None:
+    """The changes of a what-it-takes path (records deriving from the open base class
+    ``geotech.analysis.paths.Change``, at any depth) tagged by their ``kind``."""
+    found: list[type[Any]] = []
+    todo: list[type[Any]] = [paths.Change]
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if "kind" in vars(cls):  # a concrete change names its kind
+            found.append(cls)
+    kinds = {str(cls.kind): cls for cls in found}
+    names = ", ".join(kinds)
+
+    def structure(value: Any, _: Any) -> paths.Change:
+        _check_tag(value, "kind", "change kind", kinds.__contains__, names)
+        body = {k: v for k, v in value.items() if k != "kind"}
+        return cast(paths.Change, conv.structure(body, kinds[value["kind"]]))
+
+    def unstructure(value: Any) -> dict[str, Any]:
+        return {"kind": str(value.kind), **conv.unstructure(value, type(value))}
+
+    conv.register_structure_hook_func(lambda t: t is paths.Change, structure)
+    conv.register_unstructure_hook_func(lambda t: t is paths.Change, unstructure)
+
+
 def _tagged(conv: cattrs.Converter, union: Any, key: str, what: str, tag: str) -> None:
     """``union`` tagged under ``key`` by each member's class attribute ``tag``, the tag
     written first."""
@@ -344,6 +371,7 @@ def _make_converter() -> cattrs.Converter:
     _tagged(conv, AnyPolicy, "side", "policy side", "tag")
     _tagged(conv, Item, "kind", "item kind", "kind")
     _tagged(conv, Reform, "type", "reform", "tag")
+    _path_changes(conv)
     _decisions(conv)
     return conv
 

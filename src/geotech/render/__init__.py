@@ -2,12 +2,14 @@
 
 ``to_text``, ``to_markdown`` and ``to_json`` take any ``Renderable``: a ``Decision``, an
 ``AccessMatrix``, a ``Timeline``, a ``Comparison``, a ``RouteChoice``, lint ``Finding``s,
-``AccessibleCompute``, a ``ComputeGap``, an ``Exposure``, ``Chokepoint``s or a
-``CounterScenario``. A decision's text is the concise account (``geotech.render.decision``);
-``Decision.explain()`` is the full criteria trace. Matrix cells and timelines label a decision
-with ``sides_label``: each ruling state's verdict when they differ. JSON is the converter's:
-``geotech.io.to_data`` written by ``geotech.io.dumps_json`` (a sequence of findings or
-chokepoints under one key, so that every JSON rendering is an object). Tables come from one
+``AccessibleCompute``, a ``ComputeGap``, an ``Exposure``, ``Chokepoint``s, a
+``CounterScenario``, the ``Case``s of a request, a ``DesignSpace``, a ``WorldDiff`` or the
+``Path``s of what it takes (``geotech.render.whatif``). A decision's text is the concise
+account (``geotech.render.decision``); ``Decision.explain()`` is the full criteria trace.
+Matrix cells and timelines label a decision with ``sides_label``: each ruling state's verdict
+when they differ. JSON is the converter's: ``geotech.io.to_data`` written by
+``geotech.io.dumps_json`` (a sequence of findings, chokepoints, cases or paths under one key,
+so that every JSON rendering is an object). Tables come from one
 renderer, ``table``. Output is deterministic: the same value always renders to the same bytes.
 
 Notebook display: each result class above (not the sequences) gets ``_repr_markdown_``
@@ -23,11 +25,21 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from geotech import io
-from geotech.analysis import AccessMatrix, Comparison, Finding, RouteChoice, Timeline
+from geotech.analysis import (
+    AccessMatrix,
+    Case,
+    Comparison,
+    DesignSpace,
+    Finding,
+    Path,
+    RouteChoice,
+    Timeline,
+    WorldDiff,
+)
 from geotech.compute import AccessibleCompute, ComputeGap
 from geotech.engine import Decision
 from geotech.errors import GeotechError
-from geotech.render import analysis, decision, resources
+from geotech.render import analysis, decision, resources, whatif
 from geotech.render.decision import sides_label
 from geotech.render.tables import LEGEND, label, table
 from geotech.supply import Chokepoint, CounterScenario, Exposure
@@ -56,6 +68,10 @@ Renderable = (
     | Exposure
     | Sequence[Chokepoint]
     | CounterScenario
+    | Sequence[Case]
+    | Sequence[Path]
+    | DesignSpace
+    | WorldDiff
 )
 
 _LINES: dict[type[Any], Callable[[Any, bool], list[str]]] = {
@@ -68,12 +84,16 @@ _LINES: dict[type[Any], Callable[[Any, bool], list[str]]] = {
     ComputeGap: resources.gap_lines,
     Exposure: resources.exposure_lines,
     CounterScenario: resources.counter_lines,
+    DesignSpace: whatif.design_lines,
+    WorldDiff: whatif.diff_lines,
 }
 
 #: Sequences render by their element type, under this key in JSON.
 _SEQUENCES: dict[type[Any], tuple[str, Callable[[Any, bool], list[str]]]] = {
     Finding: ("findings", analysis.finding_lines),
     Chokepoint: ("chokepoints", resources.chokepoint_lines),
+    Case: ("cases", whatif.case_lines),
+    Path: ("paths", whatif.path_lines),
 }
 
 

@@ -40,7 +40,7 @@ def verdict_label(verdict: Verdict, review: ReviewPolicy | None) -> str:
 
 def label(decision: Decision | Ruling) -> str:
     """A short verdict for tables: ``license (case-by-case)*``; ``*`` marks conditions and
-    ``?`` an uncertain decision."""
+    ``?`` an uncertain decision (or ruling)."""
     text = verdict_label(decision.verdict, decision.review)
     return text + ("*" if decision.conditions else "") + ("" if decision.certain else "?")
 
@@ -50,7 +50,7 @@ def route_text(route: Sequence[str] | None) -> str:
     return " -> ".join(route) if route else "default routes"
 
 
-def who(decision: Decision) -> str:
+def who(decision: Decision | Ruling) -> str:
     """The determining policies, or that none restricts."""
     return ", ".join(decision.determining_policies) or "no restricting policy"
 
