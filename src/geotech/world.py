@@ -76,6 +76,10 @@ class World:
         init=False, eq=False, repr=False
     )
     _memo: dict[Any, Any] = attrs.field(init=False, eq=False, repr=False)
+    #: ``class_step`` answers: shared by the worlds ``revised`` builds (same classes and items)
+    _class_steps: dict[tuple[str, str, dt.date], Step] = attrs.field(
+        init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         ix = {
@@ -93,6 +97,7 @@ class World:
         object.__setattr__(self, "_ix", ix)
         object.__setattr__(self, "_classes_by_code", {k: tuple(v) for k, v in by_code.items()})
         object.__setattr__(self, "_memo", {})
+        object.__setattr__(self, "_class_steps", {})
         problems = _problems(self)
         if problems:
             raise WorldError(problems)
@@ -205,22 +210,47 @@ class World:
             found = self._memo[key] = make(self)
             return found
 
+    def revised(self, **changes: Any) -> World:
+        """``attrs.evolve(self, **changes)``: an equal world, raising the same ``WorldError``
+        exactly when that raises. When only ``policies`` and ``party_lists`` (keeping their
+        ids) change, it validates only what changed: the new records (by identity), and what
+        a removed policy id or a new ``supersedes`` can break; this world being valid vouches
+        for the rest. Reforms build their worlds with it."""
+        if not changes.keys() <= _LOCAL:
+            return attrs.evolve(self, **changes)
+        records = {name: by_id(values) for name, values in changes.items()}
+        lists = records.get("party_lists", self.party_lists)
+        if [p.id for p in lists] != [p.id for p in self.party_lists]:
+            return attrs.evolve(self, **records)
+        new: World = object.__new__(World)
+        for a in attrs.fields(World):
+            object.__setattr__(new, a.name, records.get(a.name, getattr(self, a.name)))
+        new_ix = dict(self._ix)
+        new_ix["policy"] = _index(new.policies)
+        new_ix["party list"] = _index(new.party_lists)
+        object.__setattr__(new, "_ix", new_ix)
+        object.__setattr__(new, "_memo", {})
+        if _revision_problems(self, new):
+            raise WorldError(_problems(new))  # the full report, as the constructor gives it
+        return new
+
     def __getstate__(self) -> dict[str, Any]:
-        return {a.name: getattr(self, a.name) for a in attrs.fields(World) if a.name != "_memo"}
+        return {a.name: getattr(self, a.name) for a in attrs.fields(World) if a.name not in _CACHES}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
-        object.__setattr__(self, "_memo", {})
+        for name in _CACHES:
+            object.__setattr__(self, name, {})
 
     def class_step(self, code: str, item: Item, on: dt.date) -> Step:
         """Whether ``item`` falls in class ``code`` on ``on``, with the definition's trace."""
         # Memoize only the world's own items: hypothetical items would grow the memo forever.
         own = self._ix["item"].get(item.id) is item
-        key = ("class", code, item.id, on)
-        cached = self._memo.get(key) if own else None
+        key = (code, item.id, on)
+        cached = self._class_steps.get(key) if own else None
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         in_force = [k for k in self._classes_by_code.get(code, ()) if k.in_force(on)]
         if not in_force:
             step = Step(f"class {code} not in force on {on.isoformat()}", Truth.FALSE)
@@ -234,7 +264,7 @@ class World:
                 inner.needs,
             )
         if own:
-            self._memo[key] = step
+            self._class_steps[key] = step
         return step
 
     def classify(self, item: str | Item, on: dt.date) -> tuple[str, ...]:
@@ -246,8 +276,51 @@ class World:
         )
 
 
+#: The fields ``World.revised`` validates locally, and the caches a pickle leaves out.
+_LOCAL = frozenset({"policies", "party_lists"})
+_CACHES = frozenset({"_memo", "_class_steps"})
+
+
 # ---------------------------------------------------------------------------------------------
 # Validation
+
+
+def _referrer(world: World, add: Callable[[str], None]) -> Callable[[str, str, str | None], None]:
+    """``ref(path, kind, key)``: adds a problem when ``key`` names no record of ``kind``."""
+    ix = world._ix
+
+    def ref(path: str, kind: str, key: str | None) -> None:
+        if key is not None and key not in ix[kind]:
+            add(f"{path}: {UnknownEntityError(kind, key, ix[kind])}")
+
+    return ref
+
+
+def _revision_problems(before: World, after: World) -> bool:
+    """Whether ``after``, built from the valid ``before`` by changing policies or party lists
+    (same ids), has problems: the checks of the new records and of what they can break."""
+    problems: list[str] = []
+    add = problems.append
+    ref = _referrer(after, add)
+    if after.policies is not before.policies:
+        if len(after._ix["policy"]) != len(after.policies):
+            return True
+        kept = {id(p) for p in before.policies}
+        fresh = [p for p in after.policies if id(p) not in kept]
+        for p in fresh:
+            _policy_problems(after, p, ref, add)
+        if not before._ix["policy"].keys() <= after._ix["policy"].keys():  # a policy went
+            for p in after.policies:
+                for s in sorted(p.supersedes):
+                    ref(f"policies[{p.id}].supersedes", "policy", s)
+        if any(p.supersedes for p in fresh) and _supersedes_cycle(after):
+            return True
+    if after.party_lists is not before.party_lists:
+        kept = {id(p) for p in before.party_lists}
+        for pl in after.party_lists:
+            if id(pl) not in kept:
+                _party_list_problems(pl, ref, add)
+    return bool(problems)
 
 
 def _problems(world: World) -> list[str]:
@@ -277,11 +350,7 @@ def _problems(world: World) -> list[str]:
         if n > 1:
             add(f"items: id {key!r} names more than one of chips, models and materials")
 
-    def ref(path: str, kind: str, key: str | None) -> None:
-        if key is not None and key not in ix[kind]:
-            near = UnknownEntityError(kind, key, ix[kind])
-            add(f"{path}: {near}")
-
+    ref = _referrer(world, add)
     for g in world.groups:
         ref(f"groups[{g.id}].issuer", "state", g.issuer)
         for m in g.members:
@@ -293,10 +362,7 @@ def _problems(world: World) -> list[str]:
         if _has_parent_cycle(world, co):
             add(f"companies[{co.id}].parent: the parent chain returns to {co.id!r}")
     for pl in world.party_lists:
-        ref(f"party_lists[{pl.id}].issuer", "state", pl.issuer)
-        for listing in pl.listings:
-            ref(f"party_lists[{pl.id}].listings[{listing.company}]", "company", listing.company)
-        _overlapping_listings(pl, add)
+        _party_list_problems(pl, ref, add)
     for chip in world.chips:
         ref(f"chips[{chip.id}].designer", "company", chip.designer)
         ref(f"chips[{chip.id}].fab", "company", chip.fab)
@@ -345,14 +411,25 @@ def _problems(world: World) -> list[str]:
                 )
 
     for p in world.policies:
-        ref(f"policies[{p.id}].issuer", "state", p.issuer)
-        for s in sorted(p.supersedes):
-            ref(f"policies[{p.id}].supersedes", "policy", s)
-        _check_criterion(world, f"policies[{p.id}].criterion", p.criterion, add, items_only=False)
+        _policy_problems(world, p, ref, add)
     cycle = _supersedes_cycle(world)
     if cycle:
         add(f"policies: supersedes cycle {' -> '.join(cycle)}; a policy cannot set itself aside")
     return problems
+
+
+def _policy_problems(world: World, p: AnyPolicy, ref: Any, add: Any) -> None:
+    ref(f"policies[{p.id}].issuer", "state", p.issuer)
+    for s in sorted(p.supersedes):
+        ref(f"policies[{p.id}].supersedes", "policy", s)
+    _check_criterion(world, f"policies[{p.id}].criterion", p.criterion, add, items_only=False)
+
+
+def _party_list_problems(pl: PartyList, ref: Any, add: Any) -> None:
+    ref(f"party_lists[{pl.id}].issuer", "state", pl.issuer)
+    for listing in pl.listings:
+        ref(f"party_lists[{pl.id}].listings[{listing.company}]", "company", listing.company)
+    _overlapping_listings(pl, add)
 
 
 def _supply_problems(world: World, ref: Any, add: Any) -> None:
@@ -413,7 +490,7 @@ def _check_criterion(
     world: World, path: str, criterion: Criterion, add: Any, *, items_only: bool
 ) -> None:
     ix = world._ix
-    codes = {k.code for k in world.classes}
+    codes = world._classes_by_code.keys()
     for node in c.walk(criterion):
         if items_only and not node.reads <= _ITEM_ONLY:
             extra = ", ".join(sorted(node.reads - _ITEM_ONLY))
