@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Literal
 
@@ -66,13 +67,21 @@ def bits(mask: int) -> list[int]:
             mask ^= 1 << top
         out.reverse()
         return out
-    # many: the digits, lowest first, scanned in C (linear in the width, not in bits x width)
-    digits = bin(mask)[:1:-1]
-    i = digits.find("1")
-    while i >= 0:
-        out.append(i)
-        i = digits.find("1", i + 1)
+    # many: the bytes, their non-zero ones found in C (linear in the width, not in bits x width)
+    data = mask.to_bytes((mask.bit_length() + 7) >> 3, "little")
+    flags = data.translate(_NON_ZERO)
+    at = flags.find(1)
+    while at >= 0:
+        base = at << 3
+        for offset in _OFFSETS[data[at]]:
+            out.append(base + offset)
+        at = flags.find(1, at + 1)
     return out
+
+
+#: A byte's 1 when it is not zero; the positions of each byte's set bits.
+_NON_ZERO = bytes([0, *[1] * 255])
+_OFFSETS = tuple(tuple(b for b in range(8) if value >> b & 1) for value in range(256))
 
 
 def mask_of(positions: Iterable[int]) -> int:
@@ -94,22 +103,27 @@ Context = Literal["item", "buyer", "exporter", "importer", "destination", "end_u
 class _Members:
     """Literals "the context's keys meet the literal's keys", at most one per policy."""
 
-    __slots__ = ("_sets", "by_key", "every", "negated")
+    __slots__ = ("by_key", "every", "key_sets", "negated")
 
     def __init__(self, negated: bool) -> None:
         self.negated = negated
         self.every = 0
         self.by_key: dict[Hashable, int] = {}
-        self._sets: dict[frozenset[Hashable], int] = {}  # many literals share one key set
+        #: the key sets of the literals, with the mask of each (many literals share one)
+        self.key_sets: dict[frozenset[Hashable], int] = {}
 
     def add(self, bit: int, keys: frozenset[Hashable]) -> None:
-        self.every |= bit
-        self._sets[keys] = self._sets.get(keys, 0) | bit
+        self.key_sets[keys] = self.key_sets.get(keys, 0) | bit
 
     def freeze(self) -> None:
-        for keys, mask in self._sets.items():
+        every = 0
+        positions: dict[Hashable, list[int]] = {}
+        for keys, mask in self.key_sets.items():
+            every |= mask
             for key in keys:
-                self.by_key[key] = self.by_key.get(key, 0) | mask
+                positions.setdefault(key, []).append(mask)
+        self.every = every
+        self.by_key = {key: _or(masks) for key, masks in positions.items()}
 
     def judge(self, view: c.View | None) -> tuple[int, int]:
         """(false, unknown) masks for a context value's view."""
@@ -144,10 +158,10 @@ class _Thresholds:
         self._above: list[int] = []
 
     def add(self, bit: int, threshold: float) -> None:
-        self.every |= bit
         self._masks[threshold] = self._masks.get(threshold, 0) | bit
 
     def freeze(self) -> None:
+        self.every = _or(self._masks.values())
         self._values = sorted(self._masks)
         masks = [self._masks[v] for v in self._values]
         below = [0]
@@ -175,32 +189,32 @@ class _Family:
     """The indexes of one family (or measure) of one context: one per polarity (or
     comparison) and slot, and every key its literals name."""
 
-    __slots__ = ("_keys", "indexes", "source", "wanted")
+    __slots__ = ("indexes", "source", "wanted")
 
     def __init__(self, source: c.Family | c.Measure) -> None:
         self.source = source
         self.indexes: dict[tuple[Hashable, int], _Members | _Thresholds] = {}
-        self._keys: set[Hashable] = set()
         self.wanted: frozenset[Hashable] = frozenset()
 
-    def add(self, literal: c.Literal, slot: int, bit: int) -> None:
+    def add(self, literal: c.Literal, kind: Hashable, slot: int, bit: int) -> None:
+        """Index ``literal`` (its polarity or comparison is ``kind``) for ``bit``."""
+        index = self.indexes.get((kind, slot))
         if isinstance(literal, c.Members):
-            members = self.indexes.get((literal.negated, slot))
-            if not isinstance(members, _Members):
-                members = self.indexes[literal.negated, slot] = _Members(literal.negated)
-            members.add(bit, literal.keys)
-            self._keys |= literal.keys
+            if index is None:
+                index = self.indexes[kind, slot] = _Members(literal.negated)
+            index.add(bit, literal.keys)  # type: ignore[arg-type]
         else:
-            op = literal.bound.op
-            thresholds = self.indexes.get((op, slot))
-            if not isinstance(thresholds, _Thresholds):
-                thresholds = self.indexes[op, slot] = _Thresholds(op)
-            thresholds.add(bit, literal.bound.value)
+            if index is None:
+                index = self.indexes[kind, slot] = _Thresholds(literal.bound.op)
+            index.add(bit, literal.bound.value)  # type: ignore[arg-type]
 
     def freeze(self) -> None:
+        keys: set[Hashable] = set()
         for index in self.indexes.values():
             index.freeze()
-        self.wanted = frozenset(self._keys)
+            if isinstance(index, _Members):
+                keys.update(*index.key_sets)
+        self.wanted = frozenset(keys)
 
     def judge(self, value: Any, on: dt.date, world: World) -> tuple[int, int]:
         source = self.source
@@ -215,6 +229,15 @@ class _Family:
             false |= f
             unknown |= u
         return false, unknown
+
+
+def _or(masks: Iterable[int]) -> int:
+    """The union of ``masks``, or-ed pairwise (balanced): wide masks are or-ed in time
+    linear in their total width, not in their number times the widest."""
+    level = list(masks)
+    while len(level) > 1:
+        level = [a | b for a, b in itertools.zip_longest(level[::2], level[1::2], fillvalue=0)]
+    return level[0] if level else 0
 
 
 #: A residual compiled for truth over masks: ("leaf", bit) for a leaf with a literal,
@@ -234,6 +257,9 @@ class MatchIndex:
     def __init__(self, world: World) -> None:
         self.world = world
         self._families: dict[Fact, dict[Hashable, _Family]] = {}
+        self._by_source: dict[Hashable, _Family] = {}
+        # leaves recur across policies: their literals by leaf and issuer
+        self._literals: dict[tuple[Criterion, str], c.Literal | None] = {}
         self._residuals: dict[int, tuple[Tree, ...]] = {}
         self._leaves: dict[int, int] = {}  # the bits of each policy's residual leaves
         self._opaque: set[int] = set()  # policies with opaque residual leaves
@@ -256,8 +282,12 @@ class MatchIndex:
         literals, residuals = conjuncts(criterion)
         slots: dict[Hashable, int] = {}
         trees = [self._tree(r, issuer) for r in residuals]
+        known = self._literals
         for leaf, positive in literals:
-            literal = leaf.literal(issuer)
+            try:
+                literal = known[leaf, issuer]
+            except KeyError:
+                literal = known[leaf, issuer] = leaf.literal(issuer)
             if literal is None:
                 tree = self._tree(leaf, issuer)
                 trees.append(tree if positive else ("not", tree))
@@ -280,16 +310,14 @@ class MatchIndex:
             kind: Hashable = literal.negated
         else:
             source, kind = literal.measure, literal.bound.op
-        families = self._families.get(source.context)
-        if families is None:
-            families = self._families[source.context] = {}
-        family = families.get(source)
+        family = self._by_source.get(source)
         if family is None:
-            family = families[source] = _Family(source)
+            family = self._by_source[source] = _Family(source)
+            self._families.setdefault(source.context, {})[source] = family
         slot = 0
         if slots is not None:
             slot = slots[source, kind] = slots.get((source, kind), -1) + 1
-        family.add(literal, slot, bit)
+        family.add(literal, kind, slot, bit)
 
     def _tree(self, node: Criterion, issuer: str) -> Tree:
         if isinstance(node, c.Connective):
