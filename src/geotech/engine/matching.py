@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import itertools
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Literal
 
@@ -103,27 +102,22 @@ Context = Literal["item", "buyer", "exporter", "importer", "destination", "end_u
 class _Members:
     """Literals "the context's keys meet the literal's keys", at most one per policy."""
 
-    __slots__ = ("by_key", "every", "key_sets", "negated")
+    __slots__ = ("_sets", "by_key", "every", "negated")
 
     def __init__(self, negated: bool) -> None:
         self.negated = negated
         self.every = 0
         self.by_key: dict[Hashable, int] = {}
-        #: the key sets of the literals, with the mask of each (many literals share one)
-        self.key_sets: dict[frozenset[Hashable], int] = {}
+        self._sets: dict[frozenset[Hashable], int] = {}  # many literals share one key set
 
     def add(self, bit: int, keys: frozenset[Hashable]) -> None:
-        self.key_sets[keys] = self.key_sets.get(keys, 0) | bit
+        self.every |= bit
+        self._sets[keys] = self._sets.get(keys, 0) | bit
 
     def freeze(self) -> None:
-        every = 0
-        positions: dict[Hashable, list[int]] = {}
-        for keys, mask in self.key_sets.items():
-            every |= mask
+        for keys, mask in self._sets.items():
             for key in keys:
-                positions.setdefault(key, []).append(mask)
-        self.every = every
-        self.by_key = {key: _or(masks) for key, masks in positions.items()}
+                self.by_key[key] = self.by_key.get(key, 0) | mask
 
     def judge(self, view: c.View | None) -> tuple[int, int]:
         """(false, unknown) masks for a context value's view."""
@@ -158,10 +152,10 @@ class _Thresholds:
         self._above: list[int] = []
 
     def add(self, bit: int, threshold: float) -> None:
+        self.every |= bit
         self._masks[threshold] = self._masks.get(threshold, 0) | bit
 
     def freeze(self) -> None:
-        self.every = _or(self._masks.values())
         self._values = sorted(self._masks)
         masks = [self._masks[v] for v in self._values]
         below = [0]
@@ -189,32 +183,32 @@ class _Family:
     """The indexes of one family (or measure) of one context: one per polarity (or
     comparison) and slot, and every key its literals name."""
 
-    __slots__ = ("indexes", "source", "wanted")
+    __slots__ = ("_keys", "indexes", "source", "wanted")
 
     def __init__(self, source: c.Family | c.Measure) -> None:
         self.source = source
         self.indexes: dict[tuple[Hashable, int], _Members | _Thresholds] = {}
+        self._keys: set[Hashable] = set()
         self.wanted: frozenset[Hashable] = frozenset()
 
-    def add(self, literal: c.Literal, kind: Hashable, slot: int, bit: int) -> None:
-        """Index ``literal`` (its polarity or comparison is ``kind``) for ``bit``."""
-        index = self.indexes.get((kind, slot))
+    def add(self, literal: c.Literal, slot: int, bit: int) -> None:
         if isinstance(literal, c.Members):
-            if index is None:
-                index = self.indexes[kind, slot] = _Members(literal.negated)
-            index.add(bit, literal.keys)  # type: ignore[arg-type]
+            members = self.indexes.get((literal.negated, slot))
+            if not isinstance(members, _Members):
+                members = self.indexes[literal.negated, slot] = _Members(literal.negated)
+            members.add(bit, literal.keys)
+            self._keys |= literal.keys
         else:
-            if index is None:
-                index = self.indexes[kind, slot] = _Thresholds(literal.bound.op)
-            index.add(bit, literal.bound.value)  # type: ignore[arg-type]
+            op = literal.bound.op
+            thresholds = self.indexes.get((op, slot))
+            if not isinstance(thresholds, _Thresholds):
+                thresholds = self.indexes[op, slot] = _Thresholds(op)
+            thresholds.add(bit, literal.bound.value)
 
     def freeze(self) -> None:
-        keys: set[Hashable] = set()
         for index in self.indexes.values():
             index.freeze()
-            if isinstance(index, _Members):
-                keys.update(*index.key_sets)
-        self.wanted = frozenset(keys)
+        self.wanted = frozenset(self._keys)
 
     def judge(self, value: Any, on: dt.date, world: World) -> tuple[int, int]:
         source = self.source
@@ -229,15 +223,6 @@ class _Family:
             false |= f
             unknown |= u
         return false, unknown
-
-
-def _or(masks: Iterable[int]) -> int:
-    """The union of ``masks``, or-ed pairwise (balanced): wide masks are or-ed in time
-    linear in their total width, not in their number times the widest."""
-    level = list(masks)
-    while len(level) > 1:
-        level = [a | b for a, b in itertools.zip_longest(level[::2], level[1::2], fillvalue=0)]
-    return level[0] if level else 0
 
 
 #: A residual compiled for truth over masks: ("leaf", bit) for a leaf with a literal,
@@ -257,9 +242,6 @@ class MatchIndex:
     def __init__(self, world: World) -> None:
         self.world = world
         self._families: dict[Fact, dict[Hashable, _Family]] = {}
-        self._by_source: dict[Hashable, _Family] = {}
-        # leaves recur across policies: their literals by leaf and issuer
-        self._literals: dict[tuple[Criterion, str], c.Literal | None] = {}
         self._residuals: dict[int, tuple[Tree, ...]] = {}
         self._leaves: dict[int, int] = {}  # the bits of each policy's residual leaves
         self._opaque: set[int] = set()  # policies with opaque residual leaves
@@ -282,12 +264,8 @@ class MatchIndex:
         literals, residuals = conjuncts(criterion)
         slots: dict[Hashable, int] = {}
         trees = [self._tree(r, issuer) for r in residuals]
-        known = self._literals
         for leaf, positive in literals:
-            try:
-                literal = known[leaf, issuer]
-            except KeyError:
-                literal = known[leaf, issuer] = leaf.literal(issuer)
+            literal = leaf.literal(issuer)
             if literal is None:
                 tree = self._tree(leaf, issuer)
                 trees.append(tree if positive else ("not", tree))
@@ -310,14 +288,16 @@ class MatchIndex:
             kind: Hashable = literal.negated
         else:
             source, kind = literal.measure, literal.bound.op
-        family = self._by_source.get(source)
+        families = self._families.get(source.context)
+        if families is None:
+            families = self._families[source.context] = {}
+        family = families.get(source)
         if family is None:
-            family = self._by_source[source] = _Family(source)
-            self._families.setdefault(source.context, {})[source] = family
+            family = families[source] = _Family(source)
         slot = 0
         if slots is not None:
             slot = slots[source, kind] = slots.get((source, kind), -1) + 1
-        family.add(literal, kind, slot, bit)
+        family.add(literal, slot, bit)
 
     def _tree(self, node: Criterion, issuer: str) -> Tree:
         if isinstance(node, c.Connective):
