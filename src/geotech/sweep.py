@@ -28,7 +28,7 @@ import attrs
 
 from geotech.criteria import Facts, Truth
 from geotech.engine import AccessRequest, Ruling
-from geotech.engine.batch import Evaluator
+from geotech.engine.batch import Evaluator, patch_index
 from geotech.engine.legs import resolve_route
 from geotech.engine.matching import bits, mask_of
 from geotech.errors import GeotechError
@@ -224,6 +224,7 @@ class Baseline:
         out = list(known.rulings)
         if affected:
             redecide = bits(affected)
+            patch_index(reformed, self.world)
             redecided = Evaluator(reformed).rulings([self.requests[j] for j in redecide])
             for j, ruling in zip(redecide, redecided, strict=True):
                 out[j] = ruling
