@@ -164,7 +164,9 @@ class Baseline:
     changes anything but policies re-decides every request; one that changes policies only
     re-decides the requests that a removed or changed policy matches or may match (on some leg
     and side), and those that an added or changed policy may match: in force on the request's
-    date, its issuer in scope on a leg and side, and its criterion not false there.
+    date, its issuer in scope on a leg and side, and its criterion not false there. When the
+    reform keeps the policies' ids, the reformed world decides on the baseline's compiled
+    index patched for the changed policies (``geotech.engine.batch.patch_index``).
     """
 
     def __init__(self, world: World, requests: tuple[AccessRequest, ...]) -> None:

@@ -5,7 +5,8 @@ Building a World checks that its records fit together and reports every problem 
 supersedes cycles). Look-ups accept any case and aliases (``World.aliases``: ``H200`` and
 ``nvidia h200`` find ``nvidia-h200``); ids stay canonical in the records. Look-ups of unknown
 ids raise ``UnknownEntityError`` with the closest ids ranked (``geotech.errors.suggestions``).
-Changes are reforms (``geotech.reforms``): records whose ``apply`` returns a new World.
+Changes are reforms (``geotech.reforms``): records whose ``apply`` returns a new World, built
+by ``World.revised``, which validates only what changed.
 """
 
 from __future__ import annotations
@@ -324,6 +325,9 @@ def _revision_problems(before: World, after: World) -> bool:
 
 
 def _problems(world: World) -> list[str]:
+    """Every problem of ``world``. A check of policies or party lists added here belongs in
+    ``_policy_problems`` / ``_party_list_problems``, which ``World.revised`` runs on new
+    records (``tests/test_revised.py`` holds it to this function)."""
     problems: list[str] = []
     add = problems.append
     ix = world._ix
