@@ -42,6 +42,12 @@ def main(out: Path) -> list[Path]:
         ),
         "access-matrix.svg": plot.matrix_heatmap(matrix),
         "compute-gap.svg": plot.compute_gap_bars(gap),
+        "design-space.svg": plot.design_space_map(
+            geotech.design_space(
+                world, buyer="bytedance", on=ON, route=via_us, end_use="datacenter"
+            ),
+            world,
+        ),
     }
     return [plot.save(fig, out / name) for name, fig in figures.items()]
 

@@ -16,6 +16,7 @@ from geotech import (
     Chip,
     Company,
     EndUse,
+    EndUseKind,
     ExportPolicy,
     ImporterIn,
     ImportPolicy,
@@ -490,10 +491,15 @@ def test_unknown_that_could_only_repeat_the_verdict_is_certain() -> None:
     assert [u.policy for u in d.unknowns] == ["maybe"]
 
 
+#: The end uses of the closed vocabulary, for many distinct end-use policies.
+USES = list(EndUseKind)
+
+
 def test_certainty_is_exact_for_any_number_of_unknowns() -> None:
     def world_with(n: int, *extra: ExportPolicy) -> World:
         unknown_allows = [
-            rule(f"allow-{i:02d}", "allow", criterion=EndUse([f"use-{i}"])) for i in range(n)
+            rule(f"allow-{i:02d}", "allow", criterion=EndUse([USES[i % len(USES)]]))
+            for i in range(n)
         ]
         return tiny(rule("ban", "prohibit"), *unknown_allows, *extra)
 
@@ -502,7 +508,7 @@ def test_certainty_is_exact_for_any_number_of_unknowns() -> None:
         d = decide(world_with(n))
         assert (d.verdict, d.certain, len(d.unknowns)) == (Verdict.PROHIBITED, True, n)
     # one that sets the ban aside can
-    exception = rule("exception", "allow", criterion=EndUse(["use-x"]), supersedes=["ban"])
+    exception = rule("exception", "allow", criterion=EndUse(["military"]), supersedes=["ban"])
     d = decide(world_with(40, exception))
     assert (d.verdict, d.certain, len(d.unknowns)) == (Verdict.PROHIBITED, False, 41)
     assert (d.outcomes[0].lowest, d.outcomes[0].highest) == (
@@ -803,11 +809,11 @@ def test_explain_reported_policy_and_unknowns(mini_world: World) -> None:
 def test_explain_uncertain_and_unrestricted() -> None:
     world = tiny(rule("military", "prohibit", criterion=EndUse(["military"])))
     d = evaluate(
-        world, AccessRequest(buyer="buyer", item="x1", on=D(2025, 6, 1), end_use="research")
+        world, AccessRequest(buyer="buyer", item="x1", on=D(2025, 6, 1), end_use="commercial")
     )
     lines = d.explain().splitlines()
     assert lines[:3] == [
-        "Buyer (buyer) x X1 (x1) on 2025-06-01, route US -> CN, end use research",
+        "Buyer (buyer) x X1 (x1) on 2025-06-01, route US -> CN, end use commercial",
         "Verdict: ALLOWED [certain]",
         "Determined by: no policy restricts this request",
     ]

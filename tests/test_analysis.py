@@ -504,7 +504,8 @@ def test_the_catalogue_lints_clean() -> None:
 def test_catalogue_timeline_of_the_flagship_request() -> None:
     request = AccessRequest(buyer="bytedance", item="nvidia-h200", on=ON, route=VIA_US)
     line = timeline(catalog.world(), request, D(2022, 1, 1), D(2026, 6, 1))
-    assert render.label(line.initial) == "allowed"
+    # uncertain: with the end use undeclared, the military end-use rule (744.21) may apply
+    assert render.label(line.initial) == "allowed?"
     assert [(x.on, render.label(x.after), x.after.determining_policies) for x in line.changes] == [
         (D(2022, 10, 7), "license (denial)", ("us-bis-2022-10-07-advanced-computing",)),
         (D(2023, 11, 17), "license (denial)",

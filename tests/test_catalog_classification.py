@@ -159,6 +159,13 @@ CHIPS: dict[str, Chip] = {
     "microsoft-maia-100": Chip("3A090", "3A090.a"),
     "meta-mtia-v1": Chip(None, None),  # TPP 819
     "meta-mtia-v2": Chip(None, "3A090.a"),  # TPP 2,832 with PD 6.73 meets a.2
+    # Dec 2026 additions (chips_more.toml). H800 PCIe: TPP 12,104 but ~300 GB/s chip-to-chip,
+    # under the Oct 2022 I/O line by design; 3A090.a once that line is dropped (PD 14.9).
+    "nvidia-h800-pcie": Chip(None, "3A090.a"),
+    # No throughput is published for the reported B30A, the MI309 or the China Gaudi 3 SKU.
+    "nvidia-b30a": Chip(Unknown("tpp"), Unknown("tpp")),
+    "amd-mi309": Chip(Unknown("tpp"), Unknown("tpp")),
+    "intel-gaudi3-hl328": Chip(Unknown("tpp"), Unknown("tpp")),
 }
 
 # HBM generations in production in Dec 2024: BIS stated all of them exceed the 3A090.c

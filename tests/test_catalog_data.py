@@ -154,6 +154,12 @@ REFERENCE: dict[str, tuple[Expected, Expected]] = {
     "microsoft-maia-100": (Between(17999, 18001), Between(21.9, 22.0)),
     "meta-mtia-v1": (102.4 * 8, 102.4 * 8 / 373),
     "meta-mtia-v2": (2832.0, 2832 / 421),
+    # chips_more.toml: H800 PCIe at the H100 PCIe's rates (FP8 1,513 x 8 over 814 mm2); the
+    # others publish no throughput.
+    "nvidia-h800-pcie": (12104.0, 12104 / 814),
+    "nvidia-b30a": (None, None),
+    "amd-mi309": (None, None),
+    "intel-gaudi3-hl328": (None, None),
 }
 
 
@@ -235,7 +241,9 @@ def test_multi_die_areas_are_flagged_as_estimates(world: World) -> None:
 
 def test_chips_reference_known_designers(world: World) -> None:
     assert world.chip("huawei-ascend-910b").designer == "hisilicon"
-    assert world.jurisdictions(world.chip("huawei-ascend-910b")) == {"CN"}
+    # BIS presumes the named Ascend chips subject to the EAR (May 2025 GP10 guidance)
+    assert world.jurisdictions(world.chip("huawei-ascend-910b")) == {"CN", "US"}
+    assert world.jurisdictions(world.chip("huawei-ascend-910")) == {"CN"}
     assert world.jurisdictions(world.chip("nvidia-h200")) == {"US"}
     assert isinstance(world.item("intel-gaudi3"), Chip)
 
@@ -300,6 +308,14 @@ def test_listing_dates(world: World, party_list: str, company: str, start: dt.da
     assert not world.listed(party_list, company, start - dt.timedelta(days=1))
     assert world.listed(party_list, company, start)
     assert world.listed(party_list, company, D(2026, 2, 1))
+
+
+def test_amec_left_the_1260h_list_in_december_2024(world: World) -> None:
+    # Listed 31 Jan 2024, removed after its lawsuit by the December 2024 update (Bloomberg).
+    assert world.listed("us-dod-1260h", "amec", D(2024, 1, 31))
+    assert world.listed("us-dod-1260h", "amec", D(2024, 12, 17))
+    assert not world.listed("us-dod-1260h", "amec", D(2024, 12, 18))
+    assert not world.listed("us-dod-1260h", "amec", D(2026, 2, 1))
 
 
 def test_firms_not_listed(world: World) -> None:

@@ -21,7 +21,17 @@ from geotech.casefile import Case, CaseResult, cases_from_data, run_cases
 
 CASES = Path(__file__).parent / "cases"
 #: Each case file and whether its world includes the reported policies.
-FILES = {"h200_story.toml": True, "official_only.toml": False, "rulebook.toml": True}
+FILES = {
+    "china.toml": True,
+    "chips.toml": True,
+    "end_use.toml": True,
+    "equipment.toml": True,
+    "h200_story.toml": True,
+    "official_only.toml": False,
+    "ownership.toml": True,
+    "rulebook.toml": True,
+    "us_timeline.toml": True,
+}
 
 
 def load(name: str) -> tuple[Case, ...]:
@@ -42,7 +52,7 @@ RESULTS = _results()
 
 def test_every_case_is_kept() -> None:
     assert sorted(p.name for p in CASES.glob("*.toml")) == sorted(FILES)
-    assert len(RESULTS) == 20
+    assert len(RESULTS) == 75
     for result in RESULTS.values():
         case = result.case
         assert case.why
@@ -92,7 +102,12 @@ def test_affiliates_rule_suspension(
 ) -> None:
     data = io.world_to_data(catalog.world())
     data["companies"].append(
-        {"id": "huawei-sg", "name": "Huawei affiliate (Singapore)", "hq": "SG", "parent": "huawei"}
+        {
+            "id": "huawei-sg",
+            "name": "Huawei affiliate (Singapore)",
+            "hq": "SG",
+            "owners": [{"owner": "huawei", "percent": 100}],
+        }
     )
     world = io.world_from_data(data)
     request = AccessRequest(buyer="huawei-sg", item="nvidia-rtx-4090d", on=on, route=("US", "SG"))

@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 import geotech.cli
-from geotech import AccessRequest, World, analysis, catalog, compute, io, render
+from geotech import AccessRequest, EndUseKind, World, analysis, catalog, compute, io, render
 from geotech.cli import main
 
 ON = dt.date(2026, 2, 1)
@@ -43,6 +43,12 @@ DECIDING = {
     ("plot", "gap"): ("--end-use", "--world"),
     ("evaluate",): ("--jsonl", "--world"),
     ("test",): ("--world", "--format"),
+    # compute: each order carries its route (CHIP=COUNT@ROUTE)
+    ("compute", "gap"): ("--end-use", "--order", "--world", "--format"),
+    ("compute", "access"): ("--end-use", "--order", "--world", "--format"),
+    # supply: the route is the inputs' way to the producer (--at)
+    ("supply", "exposure"): ("--end-use", "--at", "--world", "--format"),
+    ("supply", "counter"): ("--end-use", "--world", "--format"),
 }
 
 
@@ -75,10 +81,11 @@ def test_the_end_use_means_the_same_everywhere(capsys: pytest.CaptureFixture[str
         if "--end-use" in DECIDING[command]
     }
     texts = {" ".join(m[1].split()) for m in helps.values() if m is not None}
-    assert len(helps) == 8
+    assert len(helps) == len([c for c in DECIDING if "--end-use" in DECIDING[c]]) == 12
     assert texts == {
-        "declared end use, e.g. datacenter (default: undeclared; rules that turn on it make "
-        "the answer uncertain)"
+        f"declared end use, one of {', '.join(EndUseKind)}; variant spellings such as 'data "
+        "centre' are read as these (default: undeclared; rules that turn on it make the answer "
+        "uncertain)"
     }
 
 

@@ -304,13 +304,14 @@ def test_buyer_listed_is_dated(mini_world: World) -> None:
     assert before.lines() == ["buyer listed on {us-entity-list} (huawei on none): false"]
 
 
-def test_buyer_listed_with_affiliates_climbs_the_parent_chain(mini_world: World) -> None:
+def test_buyer_listed_with_affiliates_counts_listed_owners(mini_world: World) -> None:
     world = ListCompany("us-entity-list", "bytedance", D(2026, 1, 1)).apply(mini_world)
     own = judge(world, BuyerListed(["us-entity-list"]), buyer="bytedance-sg")
     assert own.truth is F
     chain = judge(world, BuyerListed(["us-entity-list"], affiliates=True), buyer="bytedance-sg")
     assert chain.lines() == [
-        "buyer or owner listed on {us-entity-list} (bytedance on us-entity-list): true"
+        "buyer listed on {us-entity-list} or 50 % or more owned by listed parties "
+        "(bytedance-sg 100 % owned by parties on us-entity-list: bytedance 100 %): true"
     ]
 
 
@@ -364,8 +365,8 @@ def test_end_use(mini_world: World) -> None:
     undeclared = judge(mini_world, EndUse(["military"]))
     assert undeclared.lines() == ["end use undeclared in {military}: unknown"]
     assert undeclared.needs == {"request.end_use"}
-    assert judge(mini_world, EndUse(["military"]), end_use="research").lines() == [
-        "end use research in {military}: false"
+    assert judge(mini_world, EndUse(["military"]), end_use="commercial").lines() == [
+        "end use commercial in {military}: false"
     ]
 
 
@@ -393,6 +394,7 @@ def test_every_built_in_criterion_registers_its_tag() -> None:
         "datacenter",
         "destination_in",
         "end_use",
+        "equipment_kind",
         "exporter_in",
         "importer_in",
         "item_class",
@@ -401,6 +403,7 @@ def test_every_built_in_criterion_registers_its_tag() -> None:
         "not",
         "reexport",
         "spec",
+        "us_available_by",
     ]
 
 

@@ -21,6 +21,7 @@ from geotech import (
     Listing,
     PartyList,
     Role,
+    Stake,
     State,
     Status,
     World,
@@ -50,7 +51,7 @@ def _small_world() -> World:
                 id="child-co",
                 name="Child Co",
                 hq="CN",
-                parent="parent-co",
+                owners=[Stake(owner="parent-co", percent=60, status=Status.REPORTED)],
                 roles=[Role.CHIP_DESIGNER, Role.CLOUD],
                 sources=["https://example.org/child"],
             ),
@@ -103,12 +104,14 @@ def test_to_ftm_writes_companies_ownership_and_sanctions() -> None:
             },
         },
         {
-            "id": "geotech-ownership-child-co",
+            "id": "geotech-ownership-child-co-parent-co",
             "schema": "Ownership",
             "properties": {
                 "owner": ["geotech-company-parent-co"],
                 "asset": ["geotech-company-child-co"],
+                "percentage": ["60"],
                 "role": ["parent"],
+                "status": ["reported"],
             },
         },
         {
@@ -142,8 +145,8 @@ def test_to_ftm_writes_companies_ownership_and_sanctions() -> None:
     ]
 
 
-def test_a_known_stake_is_written_as_a_percentage() -> None:
-    assert ftm.ownership(ftm.Ownership(owner="a", asset="b", percentage=30.0)) == {
+def test_a_stake_is_written_as_its_exact_percentage() -> None:
+    assert ftm.ownership("b", Stake(owner="a", percent=30)) == {
         "id": "geotech-ownership-b-a",
         "schema": "Ownership",
         "properties": {
@@ -152,9 +155,87 @@ def test_a_known_stake_is_written_as_a_percentage() -> None:
             "percentage": ["30"],
         },
     }
-    control = ftm.ownership(ftm.Ownership(owner="a", asset="b", percentage=75.5))
+    control = ftm.ownership("b", Stake(owner="a", percent=59.45))
     assert control["properties"]["role"] == ["parent"]
-    assert control["properties"]["percentage"] == ["75.5"]
+    assert control["properties"]["percentage"] == ["59.45"]
+    # the shortest decimal that reads back to the float: nothing is rounded away
+    odd = ftm.ownership("b", Stake(owner="a", percent=12.3456789012))
+    assert odd["properties"]["percentage"] == ["12.3456789012"]
+    assert ftm.ownership("b", Stake(owner="a", percent=50))["properties"].get("role") is None
+
+
+def test_stakes_are_read_with_their_percentages_and_status() -> None:
+    world = _stripped(_small_world())
+    entities = [
+        *ftm.to_ftm(_small_world()),
+        {
+            "id": "own-minor",
+            "schema": "Ownership",
+            "properties": {
+                "owner": ["geotech-company-parent-co"],
+                "asset": ["geotech-company-child-co"],
+                "percentage": ["60 %"],
+            },
+        },
+    ]
+    child = ftm.from_ftm(entities, world).company("child-co")
+    assert child.owners == (Stake(owner="parent-co", percent=60, status=Status.REPORTED),)
+    assert child.parent == "parent-co"
+
+
+@pytest.mark.parametrize(
+    ("percentages", "problem"),
+    [
+        (["0"], "expected a percentage > 0 and <= 100 such as '51' or '51%', got '0'"),
+        (["most"], "expected a percentage > 0 and <= 100 such as '51' or '51%', got 'most'"),
+        (["120%"], "expected a percentage > 0 and <= 100 such as '51' or '51%', got '120%'"),
+    ],
+)
+def test_a_stake_outside_0_to_100_is_a_problem(percentages: list[str], problem: str) -> None:
+    entities = [
+        *ftm.to_ftm(_small_world()),
+        {
+            "id": "own-x",
+            "schema": "Ownership",
+            "properties": {
+                "owner": ["geotech-company-child-co"],
+                "asset": ["geotech-company-parent-co"],
+                "percentage": percentages,
+            },
+        },
+    ]
+    with pytest.raises(DocumentError) as info:
+        ftm.from_ftm(entities, _stripped(_small_world()))
+    assert info.value.problems == (f"entities[own-x].properties.percentage: {problem}",)
+
+
+def test_stakes_over_100_percent_and_a_second_stake_are_problems() -> None:
+    def own(key: str, owner: str, percent: str) -> dict[str, Any]:
+        return {
+            "id": key,
+            "schema": "Ownership",
+            "properties": {
+                "owner": [f"geotech-company-{owner}"],
+                "asset": ["geotech-company-child-co"],
+                "percentage": [percent],
+            },
+        }
+
+    base = list(ftm.to_ftm(_small_world()))
+    third = {"id": "geotech-company-third", "schema": "Company"}
+    third["properties"] = {"name": ["Third"], "country": ["us"]}
+    with pytest.raises(DocumentError) as info:
+        ftm.from_ftm([*base, third, own("own-t", "third", "45")], _stripped(_small_world()))
+    assert info.value.problems == (
+        "entities[geotech-ownership-child-co-parent-co, own-t].properties.percentage: the "
+        "stakes in 'child-co' add up to 105 %, more than 100 %; correct or drop one",
+    )
+    with pytest.raises(DocumentError) as info:
+        ftm.from_ftm([*base, own("own-p", "parent-co", "40")], _stripped(_small_world()))
+    assert info.value.problems == (
+        "entities[own-p].properties.percentage: 'parent-co' already holds 60 % of 'child-co' "
+        "(from geotech-ownership-child-co-parent-co); an owner holds one stake in a company",
+    )
 
 
 def test_every_entity_validates_against_the_ftm_model() -> None:
@@ -326,7 +407,7 @@ def test_an_open_sanctions_export_imports_with_exact_results() -> None:
             id="jade-river-semiconductor-co-ltd",
             name="Jade River Semiconductor Co., Ltd.",
             hq="CN",
-            parent="jade-river-holdings",
+            owners=[Stake(owner="jade-river-holdings", percent=75)],
             sources=("https://example.org/jade-river",),
         ),
         Company(id="twin-tech", name="Twin Tech", hq="CN"),
@@ -351,12 +432,12 @@ def test_known_entities_attach_to_companies_of_the_world() -> None:
     got = ftm.from_ftm(entities, world, programs=PROGRAMS, known={"NK-jr-hold": "parent-co"})
     assert "jade-river-holdings" not in got.ids("company")
     assert got.company("jade-river-semiconductor-co-ltd").parent == "parent-co"
-    # child-co already has a parent: a second one is reported
+    # parent-co already holds 60 % of child-co: another 75 % makes 135 %
     with pytest.raises(DocumentError) as raised:
         ftm.from_ftm(entities, world, programs=PROGRAMS, known={"NK-jr-semi": "child-co"})
     assert raised.value.problems == (
-        "entities[own-1].properties.owner: 'child-co' already has parent 'parent-co' (from the "
-        "world); a company has one parent",
+        "entities[own-1].properties.percentage: the stakes in 'child-co' add up to 135 %, more "
+        "than 100 %; correct or drop one",
     )
 
 
@@ -432,8 +513,7 @@ def _sanction(**properties: list[str]) -> dict[str, Any]:
                     "properties": {"owner": ["c"], "asset": ["c"], "percentage": ["most"]},
                 },
             ],
-            "entities[o].properties.percentage: expected a number such as '51' or '51%', got "
-            "'most'",
+            "entities[o].properties.owner: 'c' cannot own itself",
         ),
         (
             [COMPANY, {"id": "o", "schema": "Ownership", "properties": {"asset": ["c"]}}],

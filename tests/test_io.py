@@ -155,7 +155,7 @@ def test_sets_are_sorted_lists_and_defaults_are_omitted() -> None:
                 on=D(2026, 2, 1),
                 route=("TW", "US", "CN"),
                 quantity=1000,
-                end_use="training",
+                end_use="datacenter",
             ),
             AccessRequest,
         ),

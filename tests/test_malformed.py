@@ -86,7 +86,7 @@ MALFORMED_JSON = json.dumps(
 
 EXPECTED = [
     "states[1]: missing required key 'name'",
-    "companies[0]: unknown key 'founded'; allowed keys are id, name, hq, parent, roles, sources",
+    "companies[0]: unknown key 'founded'; allowed keys are id, name, hq, owners, roles, sources",
     "chips[0].throughput: expected one of fp64, fp32, tf32, bf16, fp16, fp8, int8, fp6, fp4, "
     "int4, got 'fp7'",
     "chips[0].die_area_mm2: expected a number, got 'big'",
@@ -168,7 +168,12 @@ def test_dangling_ids_are_reported_alongside_type_errors() -> None:
         "states": [{"id": "US", "name": "United States"}],
         "companies": [
             {"id": "nvidia", "name": "NVIDIA", "hq": "US"},
-            {"id": "bytedance-sg", "name": "ByteDance SG", "hq": "US", "parent": "bytedanse"},
+            {
+                "id": "bytedance-sg",
+                "name": "ByteDance SG",
+                "hq": "US",
+                "owners": [{"owner": "bytedanse", "percent": 100}],
+            },
         ],
         "chips": [{"id": "nvidia-h200", "name": "H200", "designer": "nvidia", "tdp_w": "hot"}],
     }
@@ -177,7 +182,7 @@ def test_dangling_ids_are_reported_alongside_type_errors() -> None:
     problems = info.value.problems
     assert "chips[0].tdp_w: expected a number, got 'hot'" in problems
     assert any(
-        p.startswith("companies[") and "parent" in p and "'bytedanse'" in p for p in problems
+        p.startswith("companies[") and "owners" in p and "'bytedanse'" in p for p in problems
     ), problems
 
 

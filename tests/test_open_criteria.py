@@ -281,8 +281,8 @@ def test_truth_folds_kleene_over_given_leaf_truths() -> None:
         return {"spec": Truth.TRUE, "end_use": Truth.UNKNOWN}.get(node.tag, Truth.FALSE)
 
     assert c.truth(TREE, leaf) is Truth.FALSE
-    assert c.truth(AnyOf(of=(Spec("tpp", ">=", 1), EndUse(["x"]))), leaf) is Truth.TRUE
-    assert c.truth(Not(EndUse(["x"])), leaf) is Truth.UNKNOWN
+    assert c.truth(AnyOf(of=(Spec("tpp", ">=", 1), EndUse(["military"]))), leaf) is Truth.TRUE
+    assert c.truth(Not(EndUse(["military"])), leaf) is Truth.UNKNOWN
     assert c.truth(All(), leaf) is Truth.TRUE
     assert c.truth(AnyOf(), leaf) is Truth.FALSE
 

@@ -7,11 +7,12 @@ import runpy
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
 pytest.importorskip("matplotlib")
 
-from geotech import GeotechError, catalog, plot
+from geotech import GeotechError, catalog, plot, render
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = dt.date(2026, 2, 1)
@@ -39,6 +40,7 @@ def test_the_docs_script_writes_every_picture(images: dict[str, str]) -> None:
         "chip-map-bandwidth.svg",
         "chip-map-density.svg",
         "compute-gap.svg",
+        "design-space.svg",
         "verdict-timeline.svg",
     ]
     for name, svg in images.items():
@@ -113,8 +115,8 @@ def test_chip_labels_avoid_each_other() -> None:
     density = plot.chip_map(world, ON)
     assert len(density.axes[0].texts) == 31
     assert _label_overlaps(density) == 0
-    # the crowded bandwidth map: a handful left, against 56 pairs with every label up-right
-    assert _label_overlaps(plot.chip_map(world, ON, y_axis="dram_bandwidth_gbs")) <= 6
+    # the crowded bandwidth map: 166 pairs with every label up-right
+    assert _label_overlaps(plot.chip_map(world, ON, y_axis="dram_bandwidth_gbs")) == 0
 
 
 def test_text_is_white_on_dark_fills() -> None:
@@ -156,3 +158,35 @@ def test_the_gap_command_draws_a_linear_axis(tmp_path: Path) -> None:
     argv += ["--versus", "openai", "--versus-order", "nvidia-b200=1000", "--on", "2026-02-01"]
     assert main([*argv, "--linear", "-o", str(target)]) == 0
     assert target.exists()
+
+
+def test_the_design_space_map_draws_every_region_once_and_places_the_chips() -> None:
+    from matplotlib.colors import to_hex
+    from matplotlib.patches import Rectangle
+
+    import geotech
+    from geotech.plot.figures import OUTCOME_COLOURS
+
+    world = catalog.world()
+    space = geotech.design_space(
+        world, buyer="bytedance", on=ON, route=("TW", "US", "CN"), end_use="datacenter"
+    )
+    fig = plot.design_space_map(space, world, chips=["nvidia-h20", "nvidia-h200", "nvidia-b200"])
+    ax = fig.axes[0]
+    boxes = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(boxes) == len(space.regions)
+    # every box's fill is the colour of its region's ruling, read back at the box's centre
+    for box in boxes:
+        x, y = box.get_x() + box.get_width() / 2, box.get_y() + box.get_height() / 2
+        tpp_and_bandwidth = {"tpp": x, "dram_bandwidth_gbs": y}
+        expected = OUTCOME_COLOURS[space.at(**tpp_and_bandwidth).restriction]
+        assert to_hex(box.get_facecolor()) == expected
+    texts = [t.get_text() for t in ax.texts]
+    assert sorted(texts[-3:]) == ["nvidia-b200", "nvidia-h20", "nvidia-h200"]
+    # one label per outcome, each the label of a region with that outcome
+    assert len(texts[:-3]) == len({r.ruling.restriction for r in space.regions}) == 4
+    assert set(texts[:-3]) <= {render.label(r.ruling) for r in space.regions}
+    assert "license (case-by-case)*" in texts
+    assert _label_overlaps(fig) == 0
+    with pytest.raises(GeotechError, match=r"expected two numeric axes, got \['tpp'\]"):
+        plot.design_space_map(attrs.evolve(space, axes=("tpp",)))

@@ -88,9 +88,9 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "accessible": (
         [
             "Compute bytedance can expect on 2026-02-01 (bf16): 5.69e+17 FLOP/s expected, 1.06e+18 FLOP/s if every order goes through",  # noqa: E501
-            "chip         ordered  route           verdict                  units  weight  expected",  # noqa: E501
-            "nvidia-h200  1,000    TW -> US -> CN  license (case-by-case)*  1,000  0.50    4.95e+17 FLOP/s",  # noqa: E501
-            "nvidia-h20   500      default routes  allowed                  500    1.00    7.4e+16 FLOP/s",  # noqa: E501
+            "chip         ordered  route               verdict                  units  weight  expected",  # noqa: E501
+            "nvidia-h200  1,000    TW -> US -> CN      license (case-by-case)*  1,000  0.50    4.95e+17 FLOP/s",  # noqa: E501
+            "nvidia-h20   500      US -> CN (default)  allowed                  500    1.00    7.4e+16 FLOP/s",  # noqa: E501
         ],
         [
             "**Compute bytedance can expect on 2026-02-01 (bf16): 5.69e+17 FLOP/s expected, 1.06e+18 FLOP/s if every order goes through**",  # noqa: E501
@@ -98,7 +98,7 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
             "| chip | ordered | route | verdict | units | weight | expected |",
             "|---|---|---|---|---|---|---|",
             "| nvidia-h200 | 1,000 | TW -> US -> CN | license (case-by-case)* | 1,000 | 0.50 | 4.95e+17 FLOP/s |",  # noqa: E501
-            "| nvidia-h20 | 500 | default routes | allowed | 500 | 1.00 | 7.4e+16 FLOP/s |",
+            "| nvidia-h20 | 500 | US -> CN (default) | allowed | 500 | 1.00 | 7.4e+16 FLOP/s |",
         ],
     ),
     "gap": (

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+
+import pytest
 
 from geotech import AccessRequest, World, catalog, evaluate, render
+from geotech.analysis import access_matrix
+from geotech.errors import GeotechError
 
 ON = dt.date(2026, 2, 1)
 VIA_US = ("TW", "US", "CN")
@@ -61,8 +67,14 @@ def test_unknown_facts_name_the_check_and_the_effect() -> None:
         "Verdict: LICENSE_REQUIRED (presumption of approval) "
         "[NOT certain: depends on unknown facts]"
     )
-    assert lines[-2:] == [
+    assert lines[-4:] == [
         "Unknown facts (fact: check -> effect):",
+        "  - request.end_use: end use undeclared in {military} -> "
+        "us-bis-2020-06-29-military-end-use (US -> CN, export) would make it LICENSE_REQUIRED "
+        "(presumption of denial)",
+        "  - request.end_use: end use undeclared in {advanced_node_fabrication, supercomputer} -> "
+        "us-bis-2023-10-17-supercomputer-end-use (US -> CN, export) would make it "
+        "LICENSE_REQUIRED (presumption of denial)",
         "  - request.end_use: end use undeclared in {state_funded_datacenter} -> "
         "cn-2025-11-state-funded-dc-domestic-only (US -> CN, import) would make it PROHIBITED",
     ]
@@ -99,3 +111,38 @@ def test_results_display_as_markdown_in_notebooks(mini_world: World) -> None:
     assert matrix._repr_markdown_().splitlines()[0] == (  # type: ignore[attr-defined]
         "**Access on 2026-02-01, route default routes**"
     )
+
+
+def test_results_display_as_html_in_notebooks(mini_world: World) -> None:
+    pytest.importorskip("markdown", reason="HTML display needs the notebook extra")
+    matrix = access_matrix(mini_world, ["huawei"], ["nvidia-h200"], ON)
+    html = matrix._repr_html_()  # type: ignore[attr-defined]
+    assert html == render.to_html(matrix)
+    assert html.startswith("<p><strong>Access on 2026-02-01, route default routes</strong></p>")
+    assert "<th>buyer</th>" in html
+    assert "<td>huawei</td>" in html
+
+
+def test_html_display_falls_back_to_markdown_without_the_extra(
+    mini_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "markdown", None)  # the import fails
+    matrix = access_matrix(mini_world, ["huawei"], ["nvidia-h200"], ON)
+    assert matrix._repr_html_() is None  # type: ignore[attr-defined]
+    with pytest.raises(GeotechError, match=r"pip install 'geotech\[notebook\]'"):
+        render.to_html(matrix)
+
+
+def test_import_geotech_is_enough_for_notebook_display() -> None:
+    code = (
+        "import datetime as dt, geotech\n"
+        "from geotech.engine import evaluate\n"
+        "from geotech.catalog import world\n"
+        "d = evaluate(world(), geotech.AccessRequest("
+        "buyer='huawei', item='nvidia-h200', on=dt.date(2026, 2, 1)))\n"
+        "print(d._repr_markdown_().splitlines()[0])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.startswith("**Huawei Technologies")

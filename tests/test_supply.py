@@ -85,8 +85,8 @@ SOURCED = [
     ("superhard-materials", Stage.MANUFACTURING, "CN", 0.95, D(2025, 1, 21), True),
     # TrendForce: SK hynix over 90 % of HBM3.
     ("hbm3", Stage.MANUFACTURING, "KR", 0.90, D(2024, 3, 18), True),
-    # ASML is the only EUV supplier.
-    ("euv-lithography", Stage.MANUFACTURING, "NL", 1.0, D(2024, 12, 31), False),
+    # The Register (14 Feb 2024): ASML is the world's only supplier of EUV equipment.
+    ("euv-lithography", Stage.MANUFACTURING, "NL", 1.0, D(2024, 2, 14), False),
 ]
 
 
@@ -131,9 +131,9 @@ def test_derived_shares_follow_from_their_inputs(world: World) -> None:
     assert packaging.estimated
 
 
-def test_every_dependency_is_sourced_and_names_a_chip_and_a_material(world: World) -> None:
+def test_every_dependency_is_sourced_and_names_a_chip_and_an_input(world: World) -> None:
     chips = {c.id for c in world.chips}
-    materials = {m.id for m in world.materials}
+    materials = {m.id for m in world.materials} | {e.id for e in world.equipment}
     assert world.dependencies
     for d in world.dependencies:
         assert d.sources, d
@@ -267,6 +267,48 @@ def test_errors_name_the_unknown_id(world: World) -> None:
         exposure(world, "US", BEFORE_SUSPENSIONS, materials=["galium"])
     with pytest.raises(UnknownEntityError, match="unobtainium"):
         exposure(world, "US", BEFORE_SUSPENSIONS).input("unobtainium")
+
+
+# ---------------------------------------------------------------------------------------------
+# Equipment: EUV scanners are an input whose only supplier state controls them
+
+
+def test_chinas_exposure_to_lithography_controls(world: World) -> None:
+    # ASML (NL) alone supplies EUV scanners; the Dutch licence for China has been withheld
+    # since June 2019 (reported), so all of world supply is controlled for China.
+    euv = exposure(world, "CN", D(2024, 1, 1)).input("euv-lithography")
+    assert (euv.share, euv.upper) == (1.0, 1.0)
+    (stage,) = euv.stages
+    (nl,) = stage.suppliers
+    assert (stage.stage, nl.state, nl.verdict, nl.review) == (
+        Stage.MANUFACTURING,
+        "NL",
+        Verdict.LICENSE_REQUIRED,
+        ReviewPolicy.PRESUMPTION_OF_DENIAL,
+    )
+    assert nl.policies == ("nl-euv-china-hold-2019",)
+    assert exposure(world, "smic", D(2024, 1, 1)).share("euv-lithography") == 1.0
+
+
+def test_euv_for_a_us_fab_needs_a_licence_decided_case_by_case(world: World) -> None:
+    (stage,) = exposure(world, "micron", D(2024, 1, 1)).input("euv-lithography").stages
+    (nl,) = stage.suppliers
+    assert (nl.share, nl.review, nl.policies) == (
+        1.0,
+        ReviewPolicy.CASE_BY_CASE,
+        ("nl-euv-licence",),
+    )
+
+
+def test_euv_inside_the_eu_is_free(world: World) -> None:
+    assert exposure(world, "DE", D(2024, 1, 1)).share("euv-lithography") == 0.0
+
+
+def test_an_input_must_be_a_material_or_equipment(world: World) -> None:
+    with pytest.raises(UnknownEntityError, match="material or equipment"):
+        exposure(world, "CN", D(2024, 1, 1), materials=["nvidia-h200"])
+    with pytest.raises(UnknownEntityError, match="did you mean 'euv-lithography'"):
+        exposure(world, "CN", D(2024, 1, 1), materials=["euv-lithografy"])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,16 +5,20 @@ import policies, on what conditions, and why. ``geotech.catalog.world()`` is the
 real-world default; ``geotech.evaluate`` decides an ``AccessRequest`` and explains itself.
 """
 
-from geotech.analysis import cases, design_space, diff
+from geotech.analysis import cases, design_space, diff, what_it_takes
+from geotech.analysis.paths import Change, Path
 from geotech.criteria import (
     All,
     AnyOf,
+    AvailableInUs,
     BuyerHeadquartered,
     BuyerIs,
     BuyerListed,
     Datacenter,
     DestinationIn,
     EndUse,
+    EndUseKind,
+    EquipmentIs,
     ExporterIn,
     ImporterIn,
     ItemClass,
@@ -46,6 +50,8 @@ from geotech.entities import (
     Confidence,
     CountryGroup,
     Dependency,
+    Equipment,
+    EquipmentKind,
     Listing,
     Material,
     Membership,
@@ -54,6 +60,7 @@ from geotech.entities import (
     Precision,
     Role,
     Stage,
+    Stake,
     State,
     Status,
     SupplyShare,
@@ -84,7 +91,7 @@ from geotech.policies import (
     Verdict,
     VolumeCap,
 )
-from geotech.world import World
+from geotech.world import Coverage, World
 
 __version__ = "0.1.0"
 
@@ -108,14 +115,17 @@ __all__ = [
     "AccessRequest",
     "All",
     "AnyOf",
+    "AvailableInUs",
     "BuyerHeadquartered",
     "BuyerIs",
     "BuyerListed",
+    "Change",
     "Chip",
     "Company",
     "Confidence",
     "ControlClass",
     "CountryGroup",
+    "Coverage",
     "Datacenter",
     "Decision",
     "Dependency",
@@ -123,6 +133,10 @@ __all__ = [
     "DocumentError",
     "EffectKind",
     "EndUse",
+    "EndUseKind",
+    "Equipment",
+    "EquipmentIs",
+    "EquipmentKind",
     "Explanation",
     "ExportPolicy",
     "ExporterIn",
@@ -144,6 +158,7 @@ __all__ = [
     "Op",
     "Outcome",
     "PartyList",
+    "Path",
     "PolicyResult",
     "Precision",
     "ProblemsError",
@@ -159,6 +174,7 @@ __all__ = [
     "Spec",
     "SpecName",
     "Stage",
+    "Stake",
     "State",
     "Status",
     "Step",
@@ -178,9 +194,15 @@ __all__ = [
     "diff",
     "evaluate",
     "evaluate_many",
+    "what_it_takes",
 ]
 
 
 def __dir__() -> list[str]:
     """The curated API and the public submodules; internal modules stay out of sight."""
     return sorted({*__all__, *PUBLIC_MODULES})
+
+
+# The result classes display in notebooks once ``geotech.render`` is loaded (it gives them
+# ``_repr_markdown_`` and ``_repr_html_``); loading it here makes ``import geotech`` enough.
+from geotech import render as render  # noqa: E402

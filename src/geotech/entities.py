@@ -1,4 +1,5 @@
-"""The actors and items of the world: states, groups, companies, chips, models, materials, lists.
+"""The actors and items of the world: states, groups, companies, chips, models, materials,
+equipment, lists.
 
 Every record is an immutable attrs value. Collections are tuples kept in a canonical order (so
 two records with the same content are equal whatever order they were written in) or
@@ -12,6 +13,7 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Iterable
+from fractions import Fraction
 from typing import Any, ClassVar, TypeVar
 
 import attrs
@@ -283,16 +285,69 @@ def _roles(values: Iterable[Role | str]) -> frozenset[Role]:
     return frozenset(member(Role, v, "Company.roles") for v in values)
 
 
+def _percent(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
+        _fail(instance, attribute, f"expected a percentage > 0 and <= 100, got {value!r}")
+
+
+def exact_percent(value: float) -> Fraction:
+    """A percentage as the exact decimal it was written as (``33.3`` is 333/10, not the
+    nearest binary float), so sums of stakes compare exactly with thresholds."""
+    return Fraction(repr(value))
+
+
+@frozen
+class Stake:
+    """An owner's share of a company's equity, in percent (0 < percent <= 100); ``status``
+    says whether the percentage is published (the company's sources cite it) or only
+    reported."""
+
+    owner: str = attrs.field(validator=slug)
+    percent: float = attrs.field(converter=number, validator=_percent)
+    status: Status = attrs.field(default=Status.OFFICIAL, converter=status)
+
+
+def _stakes(values: Iterable[Stake]) -> tuple[Stake, ...]:
+    return tuple(sorted(values, key=lambda x: x.owner))
+
+
+def _check_owners(instance: Any, attribute: attrs.Attribute[Any], value: tuple[Stake, ...]) -> None:
+    where = f"Company[{instance.id}].owners"
+    seen: set[str] = set()
+    for stake in value:
+        if stake.owner == instance.id:
+            raise InvalidValueError(f"{where}[{stake.owner}]: a company cannot own itself")
+        if stake.owner in seen:
+            raise InvalidValueError(
+                f"{where}[{stake.owner}]: the owner appears twice; give one stake per owner"
+            )
+        seen.add(stake.owner)
+    total = sum((exact_percent(x.percent) for x in value), Fraction(0))
+    if total > 100:
+        raise InvalidValueError(
+            f"{where}: the stakes add up to {float(total):g} %, more than 100 %; "
+            "correct the percentages"
+        )
+
+
 @frozen
 class Company:
-    """A company; the ultimate parent's headquarters decides "headquartered in" rules."""
+    """A company and its owners' stakes. Its ``parent`` is the owner holding a majority
+    (more than 50 %); the ultimate parent, the top of that chain, decides "headquartered
+    in" rules. Minority stakes count only in aggregate tests (the affiliates rule)."""
 
     id: str = attrs.field(validator=slug)
     name: str
     hq: str = attrs.field(validator=state_code)
-    parent: str | None = None
+    owners: tuple[Stake, ...] = attrs.field(default=(), converter=_stakes, validator=_check_owners)
     roles: frozenset[Role] = attrs.field(default=frozenset(), converter=_roles)
     sources: tuple[str, ...] = source_field
+
+    @property
+    def parent(self) -> str | None:
+        """The majority owner (more than 50 %), if any: stakes add up to at most 100 %, so
+        there is at most one."""
+        return next((x.owner for x in self.owners if x.percent > 50), None)
 
 
 def _precision(value: Precision | str) -> Precision:
@@ -327,6 +382,8 @@ class Chip:
     designer: str
     fab: str | None = None
     released: dt.date | None = attrs.field(default=None, validator=optional_day)
+    #: the first day the chip was commercially available in the US (``None``: not known)
+    us_available: dt.date | None = attrs.field(default=None, validator=optional_day)
     datacenter: bool | None = attrs.field(default=None, validator=optional_boolean)
     throughput: tuple[Throughput, ...] = attrs.field(default=(), converter=_throughputs)
     die_area_mm2: float | None = attrs.field(
@@ -385,7 +442,7 @@ class Chip:
         return max(eight) / H100_DENSE_8BIT_TOPS if eight else None
 
 
-def _check_estimates(record: Chip | Model) -> None:
+def _check_estimates(record: Chip | Model | Equipment) -> None:
     fields = {a.name for a in attrs.fields(type(record))} - {"id", "estimates", "sources"}
     unknown = record.estimates - fields
     if unknown:
@@ -456,8 +513,52 @@ class Material:
     sources: tuple[str, ...] = source_field
 
 
+class EquipmentKind(enum.StrEnum):
+    """What a semiconductor manufacturing tool does, in the segments the controls name."""
+
+    EUV_LITHOGRAPHY = "euv_lithography"
+    DUV_IMMERSION_LITHOGRAPHY = "duv_immersion_lithography"
+    DUV_DRY_LITHOGRAPHY = "duv_dry_lithography"
+    ETCH = "etch"
+    DEPOSITION = "deposition"
+    METROLOGY_INSPECTION = "metrology_inspection"
+
+
+def _equipment_kind(value: EquipmentKind | str) -> EquipmentKind:
+    return member(EquipmentKind, value, "Equipment.equipment_kind")
+
+
+@frozen
+class Equipment:
+    """A semiconductor manufacturing tool, or a segment of such tools (``producer`` ``None``:
+    every maker's tools of one kind, as supply shares measure them). Specs the rules read are
+    ``None`` when not published; ``overlay_nm`` is the dedicated-chuck overlay."""
+
+    kind: ClassVar[str] = "equipment"
+
+    id: str = attrs.field(validator=slug)
+    name: str
+    equipment_kind: EquipmentKind = attrs.field(converter=_equipment_kind)
+    producer: str | None = None
+    released: dt.date | None = attrs.field(default=None, validator=optional_day)
+    wavelength_nm: float | None = attrs.field(
+        default=None, converter=optional_number, validator=positive
+    )
+    overlay_nm: float | None = attrs.field(
+        default=None, converter=optional_number, validator=positive
+    )
+    jurisdictions: frozenset[str] = attrs.field(
+        default=frozenset(), converter=strings, validator=state_codes
+    )
+    estimates: frozenset[str] = attrs.field(default=frozenset(), converter=strings)
+    sources: tuple[str, ...] = source_field
+
+    def __attrs_post_init__(self) -> None:
+        _check_estimates(self)
+
+
 #: Anything an access request can ask for. Item criteria dispatch on ``kind``.
-Item = Chip | Model | Material
+Item = Chip | Model | Material | Equipment
 
 
 @frozen

@@ -1,7 +1,8 @@
 """Supply-chain leverage: who supplies the critical inputs, and whose controls reach them.
 
-A world's ``supply_shares`` say which states supply a material at each stage (mining,
-refining, magnets, manufacturing); its export policies over materials are evaluated by the same
+A world's ``supply_shares`` say which states supply an input at each stage (mining,
+refining, magnets, manufacturing): a material, or manufacturing equipment (an EUV scanner is
+an input of every advanced chip); its export policies over inputs are evaluated by the same
 engine as chip policies. ``exposure`` asks, for each input, how much of world supply comes under
 controls that apply to a producer: each supplier state's share counts when an export of the
 material from that state to the producer is restricted (verdict above ALLOWED) on the date.
@@ -286,13 +287,13 @@ def exposure(
     ``producer_or_state`` is a company id, or a state code standing for an unlisted producer
     headquartered there. The producer receives the input at ``at`` (default: its headquarters
     state); supply from that state itself is domestic and never controlled. ``materials``
-    defaults to every material with supply shares.
+    (ids of materials or equipment) defaults to every input with supply shares.
     """
     world, buyer, destination = _producer(world, producer_or_state, at)
     shares = current_shares(world, on)
     wanted = sorted({m for m, _ in shares} if materials is None else set(materials))
     for m in wanted:
-        world.material(m)
+        world.supply_input(m)
     decisions: dict[tuple[str, str], Decision] = {}
 
     def control(x: SupplyShare) -> SupplierControl:

@@ -235,7 +235,9 @@ def check_max_composition(world: World, request: AccessRequest) -> None:
 def check_no_policy_in_force(world: World, request: AccessRequest) -> None:
     """No policy in force means ALLOWED: without policies every request is ALLOWED, certain,
     unconditional, determined by no policy and with no unknowns; and when none of the world's
-    policies is in force on the request's date, the decision is that same one."""
+    policies is in force on the request's date, the decision is that same one. The world's
+    window is set aside (outside it no answer is certain: ``geotech.engine.evaluate``)."""
+    world = attrs.evolve(world, coverage=())
     bare = evaluate(attrs.evolve(world, policies=()), request)
     where = f"no policy in force: {request!r}"
     if bare.verdict is not Verdict.ALLOWED or bare.review is not None:

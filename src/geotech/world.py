@@ -1,7 +1,7 @@
 """The World: an immutable, validated registry of entities, classes and policies.
 
 Building a World checks that its records fit together and reports every problem at once
-(duplicate ids, dangling references, overlapping versions of one class code, parent and
+(duplicate ids, dangling references, overlapping versions of one class code, ownership and
 supersedes cycles). Look-ups accept any case and aliases (``World.aliases``: ``H200`` and
 ``nvidia h200`` find ``nvidia-h200``); ids stay canonical in the records. Look-ups of unknown
 ids raise ``UnknownEntityError`` with the closest ids ranked (``geotech.errors.suggestions``).
@@ -28,20 +28,28 @@ from geotech.entities import (
     Company,
     CountryGroup,
     Dependency,
+    Equipment,
     Item,
     Listing,
     Material,
     Model,
     PartyList,
+    Stake,
     State,
     SupplyShare,
     by_id,
+    day,
+    slug,
+    source_field,
 )
-from geotech.errors import UnknownEntityError, WorldError, normal_id
+from geotech.errors import InvalidValueError, UnknownEntityError, WorldError, normal_id
 from geotech.policies import AnyPolicy, ControlClass
 
 R = TypeVar("R")
-ItemT = TypeVar("ItemT", Chip, Model, Material)
+ItemT = TypeVar("ItemT", Chip, Model, Material, Equipment)
+
+#: The kinds of item a supply share or a dependency may name: inputs of production.
+INPUT_TYPES = (Material, Equipment)
 
 
 def _index(records: Iterable[R]) -> dict[str, R]:
@@ -57,6 +65,32 @@ def _dependencies(values: Iterable[Dependency]) -> tuple[Dependency, ...]:
 
 
 @frozen
+class Coverage:
+    """The window of days a world's records describe: from ``start`` to ``end`` (its "as of"
+    day), both included. Rules outside it may exist that the world does not hold."""
+
+    id: str = attrs.field(validator=slug)
+    start: dt.date = attrs.field(validator=day)
+    end: dt.date = attrs.field(validator=day)
+    note: str = ""
+    sources: tuple[str, ...] = source_field
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidValueError(
+                f"Coverage.end: {self.end} is before start {self.start}; give the first and "
+                "the last day covered, in that order"
+            )
+
+    def contains(self, on: dt.date) -> bool:
+        """Whether ``on`` lies in the window (both ends included)."""
+        return self.start <= on <= self.end
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+@frozen
 class World:
     """Everything geotech reasons about, validated as a whole. Records are kept sorted by id."""
 
@@ -67,10 +101,14 @@ class World:
     chips: tuple[Chip, ...] = attrs.field(default=(), converter=by_id)
     models: tuple[Model, ...] = attrs.field(default=(), converter=by_id)
     materials: tuple[Material, ...] = attrs.field(default=(), converter=by_id)
+    equipment: tuple[Equipment, ...] = attrs.field(default=(), converter=by_id)
     classes: tuple[ControlClass, ...] = attrs.field(default=(), converter=by_id)
     policies: tuple[AnyPolicy, ...] = attrs.field(default=(), converter=by_id)
     supply_shares: tuple[SupplyShare, ...] = attrs.field(default=(), converter=_shares)
     dependencies: tuple[Dependency, ...] = attrs.field(default=(), converter=_dependencies)
+    #: the declared window, at most one record (a document's ``[[coverage]]`` table); see
+    #: ``window``
+    coverage: tuple[Coverage, ...] = attrs.field(default=(), converter=by_id)
 
     _ix: dict[str, dict[str, Any]] = attrs.field(init=False, eq=False, repr=False)
     _classes_by_code: dict[str, tuple[ControlClass, ...]] = attrs.field(
@@ -88,7 +126,7 @@ class World:
             "group": _index(self.groups),
             "company": _index(self.companies),
             "party list": _index(self.party_lists),
-            "item": _index((*self.chips, *self.models, *self.materials)),
+            "item": _index((*self.chips, *self.models, *self.materials, *self.equipment)),
             "control class": _index(self.classes),
             "policy": _index(self.policies),
         }
@@ -102,6 +140,12 @@ class World:
         problems = _problems(self)
         if problems:
             raise WorldError(problems)
+
+    @property
+    def window(self) -> Coverage | None:
+        """The window of days the world covers, or ``None`` when it declares none (then every
+        day is answered alike)."""
+        return self.coverage[0] if self.coverage else None
 
     # -- look-ups ------------------------------------------------------------------------------
 
@@ -140,7 +184,7 @@ class World:
         return self._get("party list", id)  # type: ignore[no-any-return]
 
     def item(self, id: str) -> Item:
-        """A chip, model or material by id (items share one namespace)."""
+        """A chip, model, material or equipment item by id (items share one namespace)."""
         return self._get("item", id)  # type: ignore[no-any-return]
 
     def chip(self, id: str) -> Chip:
@@ -151,6 +195,21 @@ class World:
 
     def material(self, id: str) -> Material:
         return self._item_of(id, Material, self.materials)
+
+    def tool(self, id: str) -> Equipment:
+        """An equipment item (a tool or a segment of tools) by id."""
+        return self._item_of(id, Equipment, self.equipment)
+
+    def supply_input(self, id: str) -> Material | Equipment:
+        """A material or equipment item by id: what supply shares measure."""
+        try:
+            item: Item | None = self.item(id)
+        except UnknownEntityError:
+            item = None
+        if not isinstance(item, INPUT_TYPES):
+            known = [x.id for x in self.materials] + [x.id for x in self.equipment]
+            raise UnknownEntityError("material or equipment", id, known)
+        return item
 
     def _item_of(self, id: str, cls: type[ItemT], records: tuple[ItemT, ...]) -> ItemT:
         try:
@@ -173,11 +232,20 @@ class World:
         """All ids of one kind: state, group, company, party list, item, control class, policy."""
         return frozenset(self._ix[kind])
 
+    @staticmethod
+    def maker(item: Item) -> str | None:
+        """The company that designs, develops or produces the item, if one is named."""
+        if isinstance(item, Chip):
+            return item.designer
+        if isinstance(item, Model):
+            return item.developer
+        return item.producer if isinstance(item, Equipment) else None
+
     def jurisdictions(self, item: Item) -> frozenset[str]:
         """States whose export controls reach the item: its own list, else its maker's HQ."""
         if item.jurisdictions:
             return item.jurisdictions
-        maker = item.designer if isinstance(item, Chip) else getattr(item, "developer", None)
+        maker = self.maker(item)
         company = self._ix["company"].get(maker) if maker else None
         return frozenset({company.hq}) if company is not None else frozenset()
 
@@ -201,6 +269,24 @@ class World:
                 break
             out.append(current)
         return tuple(out)
+
+    def holders(self, company: str) -> tuple[Company, ...]:
+        """Every company holding a stake in ``company``, directly or through others (any
+        size), by id; the affiliates rule's 50 % test can only turn on their listings."""
+        seen: dict[str, Company] = {}
+        todo = [company]
+        while todo:
+            for stake in self.stakes(todo.pop()):
+                found = self._ix["company"].get(stake.owner)
+                if found is not None and found.id not in seen and found.id != company:
+                    seen[found.id] = found
+                    todo.append(found.id)
+        return tuple(seen[k] for k in sorted(seen))
+
+    def stakes(self, company: str) -> tuple[Stake, ...]:
+        """The stakes held in ``company`` (none for an unknown id)."""
+        found = self._ix["company"].get(company)
+        return found.owners if found is not None else ()
 
     def derived(self, key: Hashable, make: Callable[[World], R]) -> R:
         """``make(self)``, computed on first use and kept with this world, which never changes
@@ -340,6 +426,7 @@ def _problems(world: World) -> list[str]:
         ("chips", world.chips),
         ("models", world.models),
         ("materials", world.materials),
+        ("equipment", world.equipment),
         ("classes", world.classes),
         ("policies", world.policies),
     ]
@@ -347,12 +434,15 @@ def _problems(world: World) -> list[str]:
         for key, n in sorted(Counter(r.id for r in records).items()):
             if n > 1:
                 add(f"{name}: id {key!r} is used {n} times; ids must be unique")
+    if len(world.coverage) > 1:
+        ids = ", ".join(c.id for c in world.coverage)
+        add(f"coverage: {len(world.coverage)} windows ({ids}); a world declares at most one")
     item_kinds: Counter[str] = Counter()
-    for group in (world.chips, world.models, world.materials):
+    for group in (world.chips, world.models, world.materials, world.equipment):
         item_kinds.update({r.id for r in group})
     for key, n in sorted(item_kinds.items()):
         if n > 1:
-            add(f"items: id {key!r} names more than one of chips, models and materials")
+            add(f"items: id {key!r} names more than one of chips, models, materials and equipment")
 
     ref = _referrer(world, add)
     for g in world.groups:
@@ -361,10 +451,15 @@ def _problems(world: World) -> list[str]:
             ref(f"groups[{g.id}].members[{m.state}]", "state", m.state)
     for co in world.companies:
         ref(f"companies[{co.id}].hq", "state", co.hq)
-        ref(f"companies[{co.id}].parent", "company", co.parent)
+        for stake in co.owners:
+            ref(f"companies[{co.id}].owners[{stake.owner}]", "company", stake.owner)
     for co in world.companies:
-        if _has_parent_cycle(world, co):
-            add(f"companies[{co.id}].parent: the parent chain returns to {co.id!r}")
+        owned = _ownership_cycle(world, co.id)
+        if owned:
+            add(
+                f"companies[{co.id}].owners: the stakes form a cycle "
+                f"({' owned by '.join(owned)}); remove one of them"
+            )
     for pl in world.party_lists:
         _party_list_problems(pl, ref, add)
     for chip in world.chips:
@@ -387,6 +482,10 @@ def _problems(world: World) -> list[str]:
     for mat in world.materials:
         for s in sorted(mat.jurisdictions):
             ref(f"materials[{mat.id}].jurisdictions", "state", s)
+    for tool in world.equipment:
+        ref(f"equipment[{tool.id}].producer", "company", tool.producer)
+        for s in sorted(tool.jurisdictions):
+            ref(f"equipment[{tool.id}].jurisdictions", "state", s)
 
     _supply_problems(world, ref, add)
 
@@ -441,7 +540,7 @@ def _supply_problems(world: World, ref: Any, add: Any) -> None:
     seen: Counter[tuple[str, str, dt.date, str]] = Counter()
     for x in world.supply_shares:
         where = f"supply_shares[{x.material}/{x.stage}/{x.state}/{x.as_of.isoformat()}]"
-        if not isinstance(world._ix["item"].get(x.material), Material):
+        if not isinstance(world._ix["item"].get(x.material), INPUT_TYPES):
             ref(f"{where}.material", "item", x.material)
         ref(f"{where}.state", "state", x.state)
         key = (x.material, str(x.stage), x.as_of)
@@ -458,22 +557,27 @@ def _supply_problems(world: World, ref: Any, add: Any) -> None:
             )
     for d in world.dependencies:
         ref(f"dependencies[{d.item}/{d.material}].item", "item", d.item)
-        if not isinstance(world._ix["item"].get(d.material), Material):
+        if not isinstance(world._ix["item"].get(d.material), INPUT_TYPES):
             ref(f"dependencies[{d.item}/{d.material}].material", "item", d.material)
 
 
-def _has_parent_cycle(world: World, company: Company) -> bool:
-    seen = {company.id}
-    current = company
-    while current.parent is not None:
-        if current.parent in seen:
-            return current.parent == company.id
-        seen.add(current.parent)
-        nxt = world._ix["company"].get(current.parent)
-        if nxt is None:
-            return False
-        current = nxt
-    return False
+def _ownership_cycle(world: World, start: str) -> tuple[str, ...]:
+    """A chain of owners from ``start`` back to itself (each owning the one before), or
+    ``()``. Only cycles through ``start`` are reported, so each is reported by its members."""
+    came_from: dict[str, str] = {}
+    todo = [start]
+    while todo:
+        company = todo.pop()
+        for stake in world.stakes(company):
+            if stake.owner == start:
+                chain = [company]
+                while chain[-1] != start:
+                    chain.append(came_from[chain[-1]])
+                return (start, *reversed(chain[:-1]), start)
+            if stake.owner not in came_from:
+                came_from[stake.owner] = company
+                todo.append(stake.owner)
+    return ()
 
 
 def _overlapping_listings(pl: PartyList, add: Any) -> None:
@@ -550,7 +654,7 @@ def _aliases(world: World) -> dict[str, dict[str, str]]:
         spelled = {normal_id(k): k for k in index}
         short: dict[str, set[str]] = {}
         for k, record in index.items():
-            maker = getattr(record, "designer", None) or getattr(record, "developer", None)
+            maker = World.maker(record) if kind == "item" else None
             if maker and k.startswith(f"{maker}-"):
                 short.setdefault(k[len(maker) + 1 :], set()).add(k)
         unique = {a: ids.pop() for a, ids in short.items() if len(ids) == 1 and a not in spelled}

@@ -8,6 +8,7 @@
 - ``cases`` (``cases``): the unknown facts of a request split into cases with certain rulings.
 - ``design_space`` (``design``): the exact regions of chip specs and the ruling of each.
 - ``diff`` (``diff``): the classes of requests two worlds rule differently.
+- ``what_it_takes`` (``paths``): the fewest changes that bring a decision to a target.
 
 Everything here is pure: same world and arguments, same answer.
 """
@@ -18,6 +19,7 @@ from geotech.analysis.design import Corner, DesignSpace, Interval, Region, desig
 from geotech.analysis.diff import DateRange, Difference, Where, WorldDiff, diff
 from geotech.analysis.lint import Finding, FindingKind, lint
 from geotech.analysis.matrix import AccessMatrix, Cell, Terms, access_matrix
+from geotech.analysis.paths import Path, what_it_takes
 from geotech.analysis.routes import RouteChoice, RouteOption, best_route
 from geotech.analysis.timeline import ChangePoint, Event, EventKind, Timeline, events, timeline
 
@@ -38,6 +40,7 @@ __all__ = [
     "Finding",
     "FindingKind",
     "Interval",
+    "Path",
     "Region",
     "RouteChoice",
     "RouteOption",
@@ -56,4 +59,5 @@ __all__ = [
     "events",
     "lint",
     "timeline",
+    "what_it_takes",
 ]

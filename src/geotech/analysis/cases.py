@@ -12,18 +12,38 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Hashable, Iterable
 
 import attrs
 from attrs import frozen
 
-from geotech.analysis.design import AXES, Interval, hypothetical_chip, pieces
-from geotech.criteria import END_USES, SetCriterion, thresholds, walk
+from geotech.analysis.design import (
+    AXES,
+    Interval,
+    axis_bounds,
+    hypothetical_chip,
+    joined,
+    pieces,
+)
+from geotech.criteria import (
+    END_USES,
+    Criterion,
+    EndUseKind,
+    SetCriterion,
+    unnamed_end_use,
+    walk,
+)
 from geotech.engine import AccessRequest, Ruling, evaluate, rulings
 from geotech.entities import Chip
 from geotech.world import World
 
-__all__ = ["END_USE", "Assumption", "Case", "cases", "named_end_uses"]
+__all__ = [
+    "END_USE",
+    "Assumption",
+    "Case",
+    "cases",
+    "named_end_uses",
+    "uses_named",
+]
 
 #: The fact an undeclared end use is reported as.
 END_USE = "request.end_use"
@@ -61,7 +81,10 @@ class Assumption:
                 excluded = out.values - inside.values
             return Assumption(self.fact, excluded, True)
         return Assumption(
-            self.fact, self.values | other.values, False, (*self.intervals, *other.intervals)
+            self.fact,
+            self.values | other.values,
+            False,
+            joined((*self.intervals, *other.intervals)),
         )
 
 
@@ -75,26 +98,17 @@ class Case:
 
 def named_end_uses(world: World, on: dt.date) -> frozenset[str]:
     """The end uses the policies in force on ``on`` name."""
+    return frozenset().union(*(uses_named(p.criterion) for p in world.policies if p.in_force(on)))
+
+
+def uses_named(criterion: Criterion) -> frozenset[str]:
+    """The end uses a criterion's end-use tests name."""
     return frozenset(
         str(m)
-        for p in world.policies
-        if p.in_force(on)
-        for leaf in walk(p.criterion)
+        for leaf in walk(criterion)
         if isinstance(leaf, SetCriterion) and leaf.family == END_USES
         for m in leaf.members
     )
-
-
-def _other(named: Iterable[Hashable]) -> str:
-    """An end use no rule names."""
-    taken = set(named)
-    return next(f"other{i or ''}" for i in itertools.count() if f"other{i or ''}" not in taken)
-
-
-def _spec_pieces(world: World, on: dt.date, spec: str) -> tuple[Interval, ...]:
-    criteria = [p.criterion for p in world.policies if p.in_force(on)]
-    criteria += [k.criterion for k in world.classes if k.in_force(on)]
-    return pieces((leaf.bound for c in criteria for leaf in thresholds(c, spec)), low=0.0)
 
 
 def cases(world: World, request: AccessRequest) -> tuple[Case, ...]:
@@ -112,7 +126,9 @@ def cases(world: World, request: AccessRequest) -> tuple[Case, ...]:
     if END_USE in needs:
         named = sorted(named_end_uses(world, request.on))
         options = [Assumption(END_USE, frozenset({u})) for u in named]
-        dims.append((END_USE, [*options, Assumption(END_USE, frozenset(named), others=True)]))
+        if unnamed_end_use(named) is not None:
+            options.append(Assumption(END_USE, frozenset(named), others=True))
+        dims.append((END_USE, options))
     specs: list[str] = []
     if isinstance(item, Chip):
         for spec in AXES:
@@ -124,12 +140,12 @@ def cases(world: World, request: AccessRequest) -> tuple[Case, ...]:
             if spec == "datacenter":
                 sides = (Interval(0, 0, True, True), Interval(1, 1, True, True))
             else:
-                sides = _spec_pieces(world, request.on, spec)
+                sides = pieces(axis_bounds(world, request.on, spec, {}), low=0.0)
             dims.append((fact, [Assumption(fact, intervals=(s,)) for s in sides]))
     if not dims:
         return (Case((), decision.ruling),)
     combos = list(itertools.product(*(options for _, options in dims)))
-    other = _other(named_end_uses(world, request.on))
+    other = unnamed_end_use(named_end_uses(world, request.on))
     found = [_decide(world, request, item, combo, specs, other) for combo in combos]
     return _merged(list(zip(combos, found, strict=True)))
 
@@ -140,7 +156,7 @@ def _decide(
     item: object,
     combo: tuple[Assumption, ...],
     specs: list[str],
-    other: str,
+    other: EndUseKind | None,
 ) -> Ruling:
     asked = request
     trial = world

@@ -31,8 +31,11 @@ __all__ = [
     "DesignSpace",
     "Interval",
     "Region",
+    "axis_bounds",
     "design_space",
     "hypothetical_chip",
+    "joined",
+    "start_key",
 ]
 
 #: The specs a design space can vary: those a hypothetical chip is built from.
@@ -120,6 +123,13 @@ class Interval:
             return self.low * 2 if self.low > 0 else self.low + 1
         return 1.0
 
+    def join(self, other: Interval) -> Interval | None:
+        """The union when it is one interval and the two do not overlap (this one below,
+        touching ``other``), else ``None``."""
+        if self.high is None or self.high != other.low or self.high_closed == other.low_closed:
+            return None
+        return Interval(self.low, other.high, self.low_closed, other.high_closed)
+
     def __str__(self) -> str:
         if self.low is not None and self.low == self.high:
             return f"= {self.low:g}"
@@ -153,6 +163,23 @@ def pieces(bounds: Iterable[Bound], *, low: float | None = None) -> tuple[Interv
             start, start_closed = v, False
     out.append(Interval(start, None, start_closed, False))
     return tuple(out)
+
+
+def joined(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+    """Disjoint intervals in order, neighbours that touch joined into one."""
+    out: list[Interval] = []
+    for side in sorted(intervals, key=start_key):
+        merged = out[-1].join(side) if out else None
+        if merged is None:
+            out.append(side)
+        else:
+            out[-1] = merged
+    return tuple(out)
+
+
+def start_key(side: Interval) -> tuple[float, bool]:
+    """Intervals by where they start: unbounded first, an open start after a closed one."""
+    return (-math.inf if side.low is None else side.low, not side.low_closed)
 
 
 @frozen
@@ -224,9 +251,10 @@ class DesignSpace:
         return tuple(sorted(corners, key=lambda c: c.specs))
 
 
-def _axis_bounds(world: World, on: dt.date, axis: str, fixed: Mapping[str, float]) -> list[Bound]:
-    """The thresholds the rules in force compare ``axis`` with, including those on
-    performance density seen on the TPP axis when the die area is fixed."""
+def axis_bounds(world: World, on: dt.date, axis: str, fixed: Mapping[str, float]) -> list[Bound]:
+    """The thresholds the rules in force on ``on`` (policies and class definitions) compare
+    ``axis`` with, including those on performance density seen on the TPP axis when the die
+    area is ``fixed``."""
     criteria = [p.criterion for p in world.policies if p.in_force(on)]
     criteria += [k.criterion for k in world.classes if k.in_force(on)]
     found = [leaf.bound for crit in criteria for leaf in thresholds(crit, axis)]
@@ -271,7 +299,7 @@ def design_space(
         (
             (Interval(0, 0, True, True), Interval(1, 1, True, True))
             if axis == "datacenter"
-            else pieces(_axis_bounds(world, on, axis, numbers), low=0.0)
+            else pieces(axis_bounds(world, on, axis, numbers), low=0.0)
         )
         for axis in axes
     ]
@@ -297,9 +325,30 @@ def design_space(
         for chip in chips
     ]
     found = rulings(trial, requests)
+    regions = [Region(box, r) for box, r in zip(boxes, found, strict=True)]
     return DesignSpace(
         axes=tuple(axes),
         fixed=tuple(sorted(numbers.items())),
         request=attrs.evolve(requests[0], item="hypothetical"),
-        regions=tuple(Region(box, r) for box, r in zip(boxes, found, strict=True)),
+        regions=_merged(regions, len(axes)),
     )
+
+
+def _merged(regions: list[Region], dims: int) -> tuple[Region, ...]:
+    """Regions with the same ruling joined along one axis where their union is a box, axis
+    by axis until none joins; in the order of their lower corners."""
+    changed = True
+    while changed:
+        changed = False
+        for k in range(dims):
+            rows: dict[tuple[tuple[Interval, ...], Ruling], list[Interval]] = {}
+            for r in regions:
+                rest = (*r.box[:k], *r.box[k + 1 :])
+                rows.setdefault((rest, r.ruling), []).append(r.box[k])
+            out: list[Region] = []
+            for (rest, ruling), sides in rows.items():
+                merged = joined(sides)
+                changed = changed or len(merged) < len(sides)
+                out += [Region((*rest[:k], side, *rest[k:]), ruling) for side in merged]
+            regions = out
+    return tuple(sorted(regions, key=lambda r: [start_key(s) for s in r.box]))

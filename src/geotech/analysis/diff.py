@@ -1,13 +1,19 @@
 """What a change of world changes, over the whole request space.
 
 Two worlds can only rule a request differently through the policies they do not share (when
-every other record is the same). ``diff`` finds those policies, and the requests they can
-reach: the dates they are in force (split at every date any rule, listing or membership
-changes), the items their item tests do not rule out, every buyer class (buyers that the
-rules cannot tell apart: same headquarters, same listings, not named), every end use the
-rules name, an undeclared one and any other. Each class is decided once in each world on the
-default route; the cells are the classes where the rulings differ.
+every other record is the same; otherwise through any policy). A policy changes a ruling only
+where it may match, so ``diff`` decides only the classes some changed policy may match: in
+each date range between the dates any rule, listing or membership changes, the items its
+item tests do not rule out, the buyer classes its buyer and destination tests do not rule
+out, and the end uses its end-use tests do not. Buyers are grouped per range by the truth of
+every buyer or destination test in force (and their headquarters); end uses are those the
+rules name, an undeclared one and one ``other`` standing for any use no rule names. A class
+no end-use test may match is decided once, undeclared; one that some may match, once per
+end use those tests name and once as ``other``. Cells with the same rulings are
+merged over buyers, then over neighbouring date ranges.
 
+Cells cover requests on the **default route** (the item's origin to the buyer's
+headquarters, no destination given): ``WorldDiff.cell(request)`` finds the cell holding one.
 ``WorldDiff.at(request)`` is exact for every request, on any route: ``None`` when no policy
 the worlds do not share is in force on its date, else the two rulings when they differ.
 """
@@ -15,22 +21,46 @@ the worlds do not share is in force on its date, else the two rulings when they 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Hashable, Iterable
 
 import attrs
 from attrs import frozen
 
-from geotech.analysis.cases import named_end_uses
-from geotech.criteria import BUYER_ID, Criterion, Fact, SetCriterion, Truth, item_facts, truth, walk
+from geotech.analysis.cases import named_end_uses, uses_named
+from geotech.criteria import (
+    END_USES,
+    Criterion,
+    EndUseKind,
+    Fact,
+    Facts,
+    SetCriterion,
+    Truth,
+    item_facts,
+    truth,
+    unnamed_end_use,
+    walk,
+)
 from geotech.engine import AccessRequest, Ruling, rulings
-from geotech.entities import Company
+from geotech.entities import Item
 from geotech.errors import InvalidRequestError
 from geotech.policies import AnyPolicy
 from geotech.world import World
 
-__all__ = ["DateRange", "Difference", "Where", "WorldDiff", "diff"]
+__all__ = [
+    "DateRange",
+    "Difference",
+    "Where",
+    "WorldDiff",
+    "change_dates",
+    "diff",
+    "rulings_or_none",
+]
 
 _ITEM_FACTS = frozenset({Fact.ITEM, Fact.ON})
+_BUYER_FACTS = frozenset({Fact.BUYER, Fact.DESTINATION, Fact.ON})
+_USE_FACTS = frozenset({Fact.END_USE, Fact.ON})
+_BUYER_SIDE = frozenset({Fact.BUYER, Fact.DESTINATION})
 
 
 @frozen
@@ -78,6 +108,22 @@ class WorldDiff:
     reformed: World = attrs.field(repr=False)
     changed: tuple[str, ...]
     cells: tuple[Difference, ...]
+    #: the end uses some rule names; every other declared end use is in the cells as ``other``
+    end_uses: frozenset[str] = frozenset()
+    other: EndUseKind | None = None
+
+    def cell(self, request: AccessRequest) -> Difference | None:
+        """The cell holding ``request`` asked on the default route (no route or destination
+        given), or ``None`` when both worlds rule it alike."""
+        use = request.end_use
+        if use is not None and use not in self.end_uses:
+            use = self.other
+        for c in self.cells:
+            w = c.where
+            in_cell = w.item == request.item and w.end_use == use and request.buyer in w.buyers
+            if in_cell and request.on in w.dates:
+                return c
+        return None
 
     def at(self, request: AccessRequest) -> tuple[Ruling, Ruling] | None:
         """The rulings before and after, or ``None`` when they are equal."""
@@ -96,7 +142,7 @@ def _changed(a: World, b: World) -> tuple[AnyPolicy, ...]:
     return tuple(sorted(mine ^ theirs, key=lambda p: (p.id, p.effective)))
 
 
-def _dates(worlds: Iterable[World]) -> list[dt.date]:
+def change_dates(worlds: Iterable[World]) -> list[dt.date]:
     """Every date on which some rule, listing or membership starts or ends."""
     found: set[dt.date] = set()
     for w in worlds:
@@ -113,87 +159,264 @@ def _dates(worlds: Iterable[World]) -> list[dt.date]:
     return sorted(found)
 
 
-def _item_may_match(world: World, criterion: Criterion, item: object, on: dt.date) -> bool:
-    facts = item_facts(world, on, item)  # type: ignore[arg-type]
+def _may_match(criterion: Criterion, facts: Facts, known: frozenset[Fact]) -> bool:
+    """Whether the criterion can hold when only the leaves reading ``known`` facts are judged
+    on ``facts`` (every other leaf unknown)."""
 
     def leaf(node: Criterion) -> Truth:
-        return node.evaluate(facts).truth if node.reads <= _ITEM_FACTS else Truth.UNKNOWN
+        return node.evaluate(facts).truth if node.reads <= known else Truth.UNKNOWN
 
     return truth(criterion, leaf) is not Truth.FALSE
 
 
-def _buyer_classes(worlds: tuple[World, World]) -> list[tuple[str, ...]]:
-    """Buyers grouped so that no rule of either world tells two of one group apart."""
-    named = {
-        str(m)
-        for w in worlds
-        for p in w.policies
-        for leaf in walk(p.criterion)
-        if isinstance(leaf, SetCriterion) and leaf.family == BUYER_ID
-        for m in leaf.members
-    }
+def _buyer_classes(worlds: tuple[World, World], on: dt.date) -> list[tuple[str, ...]]:
+    """Buyers grouped so that no rule of either world in force on ``on`` tells two of one
+    group apart on the default route (which ends at the buyer's headquarters): same
+    headquarters, same truth of every leaf reading the buyer or the destination."""
+    leaves: dict[Criterion, None] = {}
+    for w in worlds:
+        for p in w.policies:
+            if p.in_force(on):
+                for leaf in walk(p.criterion):
+                    if not leaf.parts and leaf.reads & _BUYER_SIDE:
+                        leaves.setdefault(leaf)
+    opaque = any(not leaf.reads <= _BUYER_FACTS for leaf in leaves)
     world = worlds[0]
+    items: list[Item] = [*world.chips, *world.models, *world.materials, *world.equipment]
+    item = items[0] if items else None
     groups: dict[Hashable, list[str]] = {}
     for c in world.companies:
-        chain: tuple[Company, ...] = (c, *world.ancestors(c.id))
-        listings = tuple(
-            (i, lst.id, x.start, x.end)
-            for i, who in enumerate(chain)
-            for lst in world.party_lists
-            for x in lst.listings
-            if x.company == who.id
-        )
-        key = (c.id if c.id in named else None, c.hq, chain[-1].hq, listings)
+        if item is None or opaque:
+            key: Hashable = c.id
+        else:
+            truths = []
+            for w in worlds:
+                company = w.company(c.id)
+                facts = attrs.evolve(item_facts(w, on, item), buyer=company, destination=company.hq)
+                truths += [leaf.evaluate(facts).truth for leaf in leaves]
+            key = (c.hq, tuple(truths))
         groups.setdefault(key, []).append(c.id)
     return [tuple(sorted(ids)) for ids in groups.values()]
 
 
+Triple = tuple[str, int, str | None]
+
+
+@frozen
+class _Space:
+    """The request classes of one date range: items, buyer classes (by index, found when
+    first needed) and end uses; ``memo`` keeps which items each criterion may match, shared
+    across ranges with the same class definitions in force."""
+
+    worlds: tuple[World, World]
+    on: dt.date
+    items: tuple[Item, ...]
+    uses: tuple[str | None, ...]
+    memo: dict[Hashable, list[str]] = attrs.field(eq=False)
+    found: dict[dt.date, tuple[tuple[str, ...], ...]] = attrs.field(eq=False, factory=dict)
+
+    @property
+    def world(self) -> World:
+        return self.worlds[0]
+
+    @property
+    def buyers(self) -> tuple[tuple[str, ...], ...]:
+        """The buyer classes of the range (``_buyer_classes``)."""
+        if self.on not in self.found:
+            self.found[self.on] = tuple(_buyer_classes(self.worlds, self.on))
+        return self.found[self.on]
+
+    def base(self) -> Facts:
+        return item_facts(self.world, self.on, self.items[0])
+
+    def item_reach(self, criterion: Criterion) -> list[str]:
+        defined = tuple(k.id for k in self.world.classes if k.in_force(self.on))
+        key = (criterion, defined)
+        found = self.memo.get(key)
+        if found is None:
+            base = self.base()
+            found = self.memo[key] = [
+                i.id
+                for i in self.items
+                if _may_match(criterion, attrs.evolve(base, item=i), _ITEM_FACTS)
+            ]
+        return found
+
+    def buyer_reach(self, criterion: Criterion) -> list[int]:
+        """The buyer classes the criterion may match on the default route (the destination
+        is the buyer's headquarters)."""
+        base = self.base()
+        out = []
+        for n, group in enumerate(self.buyers):
+            company = self.world.company(group[0])
+            facts = attrs.evolve(base, buyer=company, destination=company.hq)
+            if _may_match(criterion, facts, _BUYER_FACTS):
+                out.append(n)
+        return out
+
+    def reach(self, criterion: Criterion) -> set[Triple]:
+        """The classes (item, buyer class, end use) the criterion may match."""
+        if not self.items:
+            return set()
+        base = self.base()
+        items = self.item_reach(criterion)
+        buyers = self.buyer_reach(criterion) if items else []
+        uses = [
+            u for u in self.uses if _may_match(criterion, attrs.evolve(base, end_use=u), _USE_FACTS)
+        ]
+        return {(i, b, u) for i in items for b in buyers for u in uses}
+
+    def use_classes(self, worlds: tuple[World, World]) -> dict[tuple[str, int], frozenset[str]]:
+        """For each (item, buyer class) pair some policy in force reading the end use may
+        match, the end uses those policies name (all, when one reads it otherwise): any
+        other declared use is ruled as ``other``. Elsewhere every end use is ruled as an
+        undeclared one."""
+        found: dict[tuple[str, int], frozenset[str]] = {}
+        every = frozenset(u for u in self.uses if u is not None)
+        seen: set[Criterion] = set()
+        for w in worlds:
+            for p in w.policies:
+                if not p.in_force(self.on) or p.criterion in seen:
+                    continue
+                seen.add(p.criterion)
+                tests = [leaf for leaf in walk(p.criterion) if Fact.END_USE in leaf.reads]
+                items = self.item_reach(p.criterion) if tests else []
+                if not items:
+                    continue
+                plain = all(
+                    isinstance(t, SetCriterion) and t.family == END_USES and not t.parts
+                    for t in tests
+                    if not t.parts
+                )
+                named = uses_named(p.criterion) if plain else every
+                for pair in itertools.product(items, self.buyer_reach(p.criterion)):
+                    found[pair] = found.get(pair, frozenset()) | named
+        return found
+
+
+def _reach(space: _Space, changed: Iterable[AnyPolicy], worlds: tuple[World, World]) -> set[Triple]:
+    """The classes a changed policy in force may match. A policy whose versions differ only
+    in what they supersede changes a ruling only where a policy it newly sets aside (or no
+    longer does) matches too."""
+    found: set[Triple] = set()
+    by_id: dict[str, list[AnyPolicy]] = {}
+    for p in changed:
+        by_id.setdefault(p.id, []).append(p)
+    for versions in by_id.values():
+        live = [p for p in versions if p.in_force(space.on)]
+        if not live:
+            continue
+        first, *rest = versions
+        if len(rest) == 1 and attrs.evolve(first, supersedes=rest[0].supersedes) == rest[0]:
+            aside: set[Triple] = set()
+            for t in first.supersedes ^ rest[0].supersedes:
+                for w in worlds:
+                    q = next((x for x in w.policies if x.id == t), None)
+                    if q is not None and q.in_force(space.on):
+                        aside |= space.reach(q.criterion)
+            if aside:
+                found |= space.reach(live[0].criterion) & aside
+            continue
+        for p in live:
+            found |= space.reach(p.criterion)
+    return found
+
+
 def diff(baseline: World, reformed: World) -> WorldDiff:
-    """The classes of requests ``baseline`` and ``reformed`` rule differently."""
+    """The classes of requests ``baseline`` and ``reformed`` rule differently, on the
+    default route, with neighbouring date ranges and buyer classes ruled alike merged."""
     changed = _changed(baseline, reformed)
     ids = tuple(sorted({p.id for p in changed}))
-    if not changed:
+    if not changed and _shared(baseline, reformed):
         return WorldDiff(baseline, reformed, ids, ())
-    points = _dates((baseline, reformed))
+    worlds = (baseline, reformed)
+    points = change_dates(worlds)
+    scope = changed if _shared(baseline, reformed) else (*baseline.policies, *reformed.policies)
     ranges = [
         DateRange(start, end)
         for start, end in zip(points, [*points[1:], None], strict=True)
-        if any(p.in_force(start) for p in changed)
+        if any(p.in_force(start) for p in scope)
     ]
-    worlds = (baseline, reformed)
-    uses = named_end_uses(baseline, points[-1]) | named_end_uses(reformed, points[-1])
+    uses: set[str] = set()
     for day in points:
         uses |= named_end_uses(baseline, day) | named_end_uses(reformed, day)
-    other = next(f"other{i}" for i in range(len(uses) + 1) if f"other{i}" not in uses)
-    end_uses: list[str | None] = [None, *sorted(uses), other]
-    buyers = _buyer_classes(worlds)
-    shared_items = {i.id for i in baseline.chips} | {i.id for i in baseline.models}
-    shared_items |= {i.id for i in baseline.materials}
-    wheres: list[Where] = []
-    for dates in ranges:
-        live = [p for p in changed if p.in_force(dates.start)]
-        for item_id in sorted(shared_items):
-            item = baseline.item(item_id)
-            if not any(_item_may_match(baseline, p.criterion, item, dates.start) for p in live):
-                continue
-            for group in buyers:
-                for use in end_uses:
-                    wheres.append(Where(group, item_id, dates, use))
-    requests = [
-        AccessRequest(buyer=w.buyers[0], item=w.item, on=w.dates.start, end_use=w.end_use)
-        for w in wheres
-    ]
-    befores = _safe_rulings(baseline, requests)
-    afters = _safe_rulings(reformed, requests)
-    cells = tuple(
-        Difference(w, b, a)
-        for w, b, a in zip(wheres, befores, afters, strict=True)
-        if b is not None and a is not None and b != a
+    other = unnamed_end_use(uses)
+    items: tuple[Item, ...] = (
+        *baseline.chips,
+        *baseline.models,
+        *baseline.materials,
+        *baseline.equipment,
     )
-    return WorldDiff(baseline, reformed, ids, cells)
+    items = tuple(sorted(items, key=lambda i: i.id))
+    memo: dict[Hashable, list[str]] = {}
+    found: list[tuple[tuple[str, ...], str, DateRange, str | None, int]] = []
+    requests: list[AccessRequest] = []
+    index: dict[tuple[str, str, dt.date, str | None], int] = {}
+    declared = (None, *sorted(uses), *([] if other is None else [other]))
+    for dates in ranges:
+        space = _Space(worlds, dates.start, items, declared, memo)
+        triples = _reach(space, scope, worlds)
+        named = space.use_classes(worlds) if triples else {}
+        for item_id, n, use in triples:
+            buyers = space.buyers[n]
+            relevant = named.get((item_id, n))
+            ruled_as = (
+                None
+                if relevant is None
+                else use
+                if use is None or use in relevant or other is None
+                else other
+            )
+            key = (buyers[0], item_id, dates.start, ruled_as)
+            k = index.get(key)
+            if k is None:
+                k = index[key] = len(requests)
+                requests.append(
+                    AccessRequest(buyer=key[0], item=item_id, on=key[2], end_use=key[3])
+                )
+            found.append((buyers, item_id, dates, use, k))
+    befores = rulings_or_none(baseline, requests)
+    afters = rulings_or_none(reformed, requests)
+    cells = _merged(found, befores, afters)
+    return WorldDiff(baseline, reformed, ids, cells, frozenset(uses), other)
 
 
-def _safe_rulings(world: World, requests: list[AccessRequest]) -> list[Ruling | None]:
+def _merged(
+    found: list[tuple[tuple[str, ...], str, DateRange, str | None, int]],
+    befores: list[Ruling | None],
+    afters: list[Ruling | None],
+) -> tuple[Difference, ...]:
+    """The classes ruled differently, joined where they differ only in buyers, then only in
+    neighbouring date ranges."""
+    by_buyers: dict[tuple[str, DateRange, str | None, Ruling, Ruling], list[str]] = {}
+    for buyers, item_id, dates, use, k in found:
+        before, after = befores[k], afters[k]
+        if before is not None and after is not None and before != after:
+            by_buyers.setdefault((item_id, dates, use, before, after), []).extend(buyers)
+    by_dates: dict[tuple[tuple[str, ...], str, str | None, Ruling, Ruling], list[DateRange]] = {}
+    for (item_id, dates, use, before, after), ids in by_buyers.items():
+        key = (tuple(sorted(ids)), item_id, use, before, after)
+        by_dates.setdefault(key, []).append(dates)
+    out: list[Difference] = []
+    for (buyers, item_id, use, before, after), spans in by_dates.items():
+        spans.sort(key=lambda d: d.start)
+        run = spans[0]
+        for d in spans[1:]:
+            if run.end == d.start:
+                run = DateRange(run.start, d.end)
+            else:
+                out.append(Difference(Where(buyers, item_id, run, use), before, after))
+                run = d
+        out.append(Difference(Where(buyers, item_id, run, use), before, after))
+    return tuple(sorted(out, key=_place))
+
+
+def _place(cell: Difference) -> tuple[str, dt.date, str, tuple[str, ...]]:
+    w = cell.where
+    return (w.item, w.dates.start, w.end_use or "", w.buyers)
+
+
+def rulings_or_none(world: World, requests: list[AccessRequest]) -> list[Ruling | None]:
     """The rulings, ``None`` for a request without a default route."""
     try:
         return list(rulings(world, requests))

@@ -14,7 +14,7 @@ from attrs import frozen
 from geotech import criteria as c
 from geotech.analysis.timeline import events
 from geotech.criteria import Criterion, Fact, Truth
-from geotech.entities import Chip, Material, Model
+from geotech.entities import Chip, Equipment, Item, Material, Model
 from geotech.policies import (
     AnyPolicy,
     Restriction,
@@ -246,7 +246,7 @@ class _TooComplexError(Exception):
     pass
 
 
-_ITEM_TYPES = (Chip, Model, Material)
+_ITEM_TYPES = (Chip, Model, Material, Equipment)
 
 
 def _kinds_having(attribute: str) -> frozenset[str]:
@@ -530,7 +530,7 @@ class _ItemSpace:
             "(kind, specs, datacenter, class definitions)"
         )
 
-    def _fits(self, item: Chip | Model | Material, world: World, day: dt.date) -> bool:
+    def _fits(self, item: Item, world: World, day: dt.date) -> bool:
         if item.kind not in self.kinds:
             return False
         return not any(

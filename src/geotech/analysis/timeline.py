@@ -188,7 +188,7 @@ def _causes(
         named[c.Entity.PARTY_LIST],
         named[c.Entity.GROUP],
     )
-    owners = {before.buyer.id, *(a.id for a in world.ancestors(before.buyer.id))}
+    owners = {before.buyer.id, *(a.id for a in world.holders(before.buyer.id))}
     places = {
         *before.route,
         before.buyer.hq,

@@ -17,7 +17,7 @@ import attrs
 from attrs import frozen
 
 from geotech.classification import Classification
-from geotech.entities import Chip, Status
+from geotech.entities import Chip, Equipment, Status
 from geotech.errors import GeotechError, UnknownEntityError
 from geotech.policies import AnyPolicy, Side
 from geotech.world import World
@@ -108,6 +108,18 @@ def _chip(world: World, chip: Chip, on: dt.date) -> Entry:
     return Entry(chip, cells, classification)
 
 
+def _tool(world: World, tool: Equipment, on: dt.date) -> Entry:
+    cells = (
+        tool.id,
+        tool.name,
+        str(tool.equipment_kind),
+        tool.producer or "-",
+        _figure(tool.wavelength_nm, 1),
+        ", ".join(world.classify(tool, on)) or "-",
+    )
+    return Entry(tool, cells)
+
+
 def _cells(row: Callable[[Any, dt.date], Sequence[str]]) -> Callable[[World, Any, dt.date], Entry]:
     return lambda world, x, on: Entry(x, tuple(row(x, on)))
 
@@ -153,6 +165,12 @@ _KINDS: dict[str, _Kind] = {
         lambda w: w.materials,
         ("id", "name", "category", "jurisdictions"),
         _cells(lambda x, on: (x.id, x.name, x.category, ", ".join(sorted(x.jurisdictions)) or "-")),
+    ),
+    "equipment": _Kind(
+        lambda w: w.equipment,
+        ("id", "name", "kind", "producer", "wavelength nm", "classes"),
+        _tool,
+        dated=True,
     ),
     "classes": _Kind(
         lambda w: w.classes,

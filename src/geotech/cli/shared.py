@@ -18,8 +18,9 @@ from typing import Any, NoReturn
 
 from geotech import catalog, files, io, render, reports
 from geotech.cli.arguments import date_arg, ids_arg, states_arg, via_arg
+from geotech.criteria import EndUseKind, end_use_kind
 from geotech.engine import AccessRequest, resolve_route
-from geotech.errors import GeotechError, ProblemsError, UnknownEntityError
+from geotech.errors import GeotechError, InvalidValueError, ProblemsError, UnknownEntityError
 from geotech.world import World
 
 OK, FINDINGS, USAGE, INTERNAL, INTERRUPTED = 0, 1, 2, 3, 130
@@ -90,12 +91,23 @@ def destination_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def end_use_arg(text: str) -> EndUseKind:
+    """An end use of the vocabulary (``geotech.EndUseKind``), variant spellings read as their
+    member: ``"data centre"`` is ``datacenter``; JSON-lines requests are read the same way."""
+    try:
+        return end_use_kind(text, "")
+    except InvalidValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def end_use_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--end-use",
         metavar="USE",
-        help="declared end use, e.g. datacenter (default: undeclared; rules that turn on it "
-        "make the answer uncertain)",
+        type=end_use_arg,
+        help=f"declared end use, one of {', '.join(EndUseKind)}; variant spellings such as "
+        "'data centre' are read as these (default: undeclared; rules that turn on it make the "
+        "answer uncertain)",
     )
 
 
@@ -187,6 +199,7 @@ _CATALOG_HINT = {
     "chip": "chips",
     "model": "models",
     "material": "materials",
+    "equipment": "equipment",
     "state": "states",
     "policy": "policies",
     "party list": "lists",

@@ -6,6 +6,7 @@ published, is unknown. Each class declares its metadata (``geotech.criteria.base
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 from collections.abc import Hashable, Iterable
@@ -34,6 +35,7 @@ from geotech.criteria.literals import (
     ITEM_KIND,
     Bound,
     Entity,
+    Family,
     Key,
     KeyKind,
     Literal,
@@ -42,13 +44,16 @@ from geotech.criteria.literals import (
     Op,
     Places,
     Reference,
+    View,
+    affiliation,
     homes,
-    owners,
     place_keys,
     ultimate_parent,
 )
 from geotech.criteria.logic import Fact, Facts, Step, Truth, fmt, names
-from geotech.entities import boolean, member, number, state_codes, strings
+from geotech.criteria.ownership import Affiliation
+from geotech.criteria.uses import EndUseKind, end_use_kind
+from geotech.entities import EquipmentKind, boolean, day, member, number, state_codes, strings
 from geotech.errors import InvalidValueError
 
 
@@ -64,6 +69,8 @@ class SpecName(enum.StrEnum):
     DIE_AREA_MM2 = "die_area_mm2"
     TRAINING_FLOP = "training_flop"
     PARAMETERS = "parameters"
+    WAVELENGTH_NM = "wavelength_nm"
+    OVERLAY_NM = "overlay_nm"
 
 
 def _no_buyer(text: str) -> Step:
@@ -133,7 +140,7 @@ class Not(Connective):
 
 @frozen
 class ItemKind(SetCriterion):
-    """The item is of one of these kinds (``chip``, ``model``, ``material``)."""
+    """The item is of one of these kinds (``chip``, ``model``, ``material``, ``equipment``)."""
 
     tag: ClassVar[str] = "item_kind"
     family = ITEM_KIND
@@ -176,6 +183,40 @@ class ItemClass(SetCriterion):
         )
         truth = Junction.ANY.combine(s.truth for s in steps)
         return joined(f"item {facts.item.id} in class {names(self.codes)}", truth, steps)
+
+
+@frozen(cache_hash=True)
+class EquipmentKinds(Family):
+    """The equipment kind of an item; chips, models and materials have none (a known
+    absence, so an equipment-kind test is false for them, never unknown)."""
+
+    context: Fact = Fact.ITEM
+
+    def view(self, value: Any, on: Any, registry: Any, wanted: frozenset[Hashable]) -> View | None:
+        kind = getattr(value, "equipment_kind", None)
+        return View(frozenset() if kind is None else frozenset({str(kind)}))
+
+
+EQUIPMENT_KINDS = EquipmentKinds()
+
+
+def _equipment_kinds(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(str(member(EquipmentKind, v, "EquipmentIs.kinds")) for v in strings(values))
+
+
+@frozen
+class EquipmentIs(SetCriterion):
+    """The item is equipment of one of these kinds (``euv_lithography``, ``etch``...)."""
+
+    tag: ClassVar[str] = "equipment_kind"
+    family = EQUIPMENT_KINDS
+    members_field: ClassVar[str] = "kinds"
+    kinds: frozenset[str] = attrs.field(converter=_equipment_kinds)
+
+    def evaluate(self, facts: Facts) -> Step:
+        kind = getattr(facts.item, "equipment_kind", None)
+        seen = f"equipment kind {kind}" if kind is not None else f"{facts.item.kind} (no tool)"
+        return Step(f"{seen} in {names(self.kinds)}", Truth.of(kind in self.kinds))
 
 
 def _spec_name(value: SpecName | str) -> SpecName:
@@ -252,6 +293,31 @@ class Datacenter(Criterion):
         return Step(text.format(str(observed).lower()), Truth.of(observed == self.value))
 
 
+@frozen
+class AvailableInUs(Criterion):
+    """The chip was commercially available in the US on or before ``by`` (its
+    ``us_available`` day, the Jan 2026 rule's condition); unknown for a chip without that day,
+    false for an item that is not a chip."""
+
+    tag: ClassVar[str] = "us_available_by"
+    reads: ClassVar[frozenset[Fact]] = frozenset({Fact.ITEM})
+    by: dt.date = attrs.field(validator=day)
+
+    def describe(self) -> str:
+        return f"commercially available in the US by {self.by.isoformat()}"
+
+    def evaluate(self, facts: Facts) -> Step:
+        item = facts.item
+        text = f"{item.id} commercially available in the US {{}} by {self.by.isoformat()}"
+        if item.kind != "chip":
+            return Step(text.format(f"(a {item.kind}, not a chip)"), Truth.FALSE)
+        since = getattr(item, "us_available", None)
+        if since is None:
+            need = f"{item.id}.us_available"
+            return Step(text.format("since unknown"), Truth.UNKNOWN, needs=frozenset({need}))
+        return Step(text.format(f"since {since.isoformat()}"), Truth.of(since <= self.by))
+
+
 # ---------------------------------------------------------------------------------------------
 # Buyer criteria
 
@@ -277,7 +343,8 @@ class BuyerIs(SetCriterion):
 class BuyerListed(Criterion):
     """The buyer is on one of these party lists on the date.
 
-    With ``affiliates=True`` a listing of any owner up the buyer's parent chain counts too.
+    With ``affiliates=True`` the buyer also counts when it is 50 % or more held, in
+    aggregate, by listed parties and their covered affiliates (``criteria.ownership``).
     """
 
     tag: ClassVar[str] = "buyer_listed"
@@ -293,20 +360,39 @@ class BuyerListed(Criterion):
         return (Reference(Entity.PARTY_LIST, "lists", self.lists),)
 
     def describe(self) -> str:
-        who = "buyer or owner" if self.affiliates else "buyer"
-        return f"{who} listed on {names(self.lists)}"
+        listed = f"listed on {names(self.lists)}"
+        return (
+            f"buyer {listed} or 50 % or more owned by listed parties"
+            if self.affiliates
+            else f"buyer {listed}"
+        )
 
     def evaluate(self, facts: Facts) -> Step:
         if facts.buyer is None:
             return _no_buyer(f"buyer listed on {names(self.lists)}")
-        hits = sorted(
-            f"{c.id} on {lst}"
-            for c in owners(facts.registry, facts.buyer, self.affiliates)
-            for lst in self.lists
-            if facts.registry.listed(lst, c.id, facts.on)
-        )
-        seen = "; ".join(hits) if hits else f"{facts.buyer.id} on none"
+        buyer = facts.buyer.id
+        hits = [
+            f"{buyer} on {x}"
+            for x in sorted(self.lists)
+            if facts.registry.listed(x, buyer, facts.on)
+        ]
+        if self.affiliates and not hits:
+            hits = [
+                held
+                for x in sorted(self.lists)
+                if (held := _held(affiliation(facts.registry, x, facts.on), buyer, x))
+            ]
+        seen = "; ".join(hits) if hits else f"{buyer} on none"
         return Step(f"{self.describe()} ({seen})", Truth.of(bool(hits)))
+
+
+def _held(test: Affiliation, company: str, party_list: str) -> str:
+    """How ``company`` is 50 % or more held by parties on ``party_list``, or ``""``."""
+    holding = test.holding(company)
+    if not holding.reaches_threshold:
+        return ""
+    by = ", ".join(f"{x.owner} {x.percent:g} %" for x in holding.stakes)
+    return f"{company} {float(holding.percent):g} % owned by parties on {party_list}: {by}"
 
 
 @frozen
@@ -436,14 +522,21 @@ class Reexport(Criterion):
         return Step(text, Truth.of(facts.exporter != facts.issuer))
 
 
+def _end_uses(values: Iterable[str]) -> frozenset[EndUseKind]:
+    """Converter: a set of end uses of the vocabulary (``geotech.criteria.uses``), variant
+    spellings read as their members; a lone string is one end use."""
+    return frozenset(end_use_kind(v, "end_use.uses") for v in strings(values))
+
+
 @frozen
 class EndUse(SetCriterion):
-    """The request's declared end use is one of these; an undeclared end use is unknown."""
+    """The request's declared end use is one of these (``EndUseKind``); an undeclared end use
+    is unknown."""
 
     tag: ClassVar[str] = "end_use"
     family = END_USES
     members_field: ClassVar[str] = "uses"
-    uses: frozenset[str] = attrs.field(converter=strings)
+    uses: frozenset[EndUseKind] = attrs.field(converter=_end_uses)
 
     def evaluate(self, facts: Facts) -> Step:
         uses = names(self.uses)

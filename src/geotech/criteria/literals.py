@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from attrs import frozen
 
 from geotech.criteria.logic import Fact, Registry, Truth, fmt
+from geotech.criteria.ownership import Affiliation
 from geotech.entities import Company
 
 
@@ -55,7 +56,7 @@ class KeyKind(enum.StrEnum):
     STATE = "state"
     GROUP = "group"
     OWN = "own"  # the company itself is listed
-    CHAIN = "chain"  # the company or an owner up its parent chain is listed
+    CHAIN = "chain"  # the company is listed or 50 % or more held by listed parties (affiliates)
 
 
 class Key(NamedTuple):
@@ -165,10 +166,9 @@ class Homes(Places):
         return homes(registry, value)
 
 
-def owners(registry: Registry, company: Company, affiliates: bool) -> tuple[Company, ...]:
-    """The companies whose listing counts for ``company``: itself, and with ``affiliates``
-    its owners up the parent chain."""
-    return (company, *registry.ancestors(company.id)) if affiliates else (company,)
+def affiliation(registry: Registry, party_list: str, on: dt.date) -> Affiliation:
+    """The affiliates test of ``party_list`` on ``on`` over the registry's stakes."""
+    return Affiliation(registry.stakes, lambda x: registry.listed(party_list, x, on))
 
 
 @frozen(cache_hash=True)
@@ -187,8 +187,11 @@ class Listings(Family):
         keys: set[Hashable] = set()
         for key in wanted:
             assert isinstance(key, Key)
-            who = owners(registry, value, key.kind is KeyKind.CHAIN)
-            if any(registry.listed(key.id, x.id, on) for x in who):
+            if key.kind is KeyKind.CHAIN:
+                hit = affiliation(registry, key.id, on).covered(value.id)
+            else:
+                hit = registry.listed(key.id, value.id, on)
+            if hit:
                 keys.add(key)
         return View(frozenset(keys))
 

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from attrs import frozen
 
-from geotech.entities import Company, Item
+from geotech.entities import Company, Item, Stake
 
 
 class Truth(enum.Enum):
@@ -61,6 +61,8 @@ class Registry(Protocol):
     def listed(self, party_list: str, company: str, on: dt.date) -> bool: ...
 
     def ancestors(self, company: str) -> tuple[Company, ...]: ...
+
+    def stakes(self, company: str) -> tuple[Stake, ...]: ...
 
 
 class Fact(enum.StrEnum):

@@ -14,10 +14,11 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from geotech.criteria import Step, Truth
+from geotech.criteria import EndUseKind, Step, Truth, end_use_kind
 from geotech.entities import Company, Item, count, day, is_state_code, state_code
 from geotech.errors import InvalidValueError
 from geotech.policies import AnyPolicy, Condition, Restriction, ReviewPolicy, Side, Verdict
+from geotech.world import Coverage
 
 
 def _route(value: Any) -> Any:
@@ -58,12 +59,17 @@ def _id(what: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
     return check
 
 
-def _end_use(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, str):
+def _end_use(value: object) -> EndUseKind | None:
+    """Converter: the declared end use read through the vocabulary (``end_use_kind``: variant
+    spellings give their member, an unknown word raises with suggestions); none stays none."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
         raise InvalidValueError(
             f"AccessRequest.end_use: expected an end use such as 'datacenter' (or none if "
             f"unknown), got {value!r}"
         )
+    return end_use_kind(value, "AccessRequest.end_use")
 
 
 @frozen
@@ -85,6 +91,8 @@ class AccessRequest:
     the states the item passes through, ending at the destination, and defaults to the item's
     origin (its designer's or developer's state) followed by the destination. A route given
     as a string is one state (``"CN"``) or a comma-separated list (``"TW,US,CN"``).
+    ``end_use`` is a word of the closed vocabulary ``EndUseKind`` (variant spellings such as
+    ``"State Funded Data Centre"`` are read as their member); none means undeclared.
 
     Every field is checked when the request is made: a value of the wrong kind raises
     ``InvalidValueError`` naming the field; ids that the world does not hold are found when
@@ -97,7 +105,7 @@ class AccessRequest:
     destination: str | None = attrs.field(default=None, validator=state_code)
     route: tuple[str, ...] | None = attrs.field(default=None, converter=_route, validator=_states)
     quantity: int | None = attrs.field(default=None, validator=count)
-    end_use: str | None = attrs.field(default=None, validator=_end_use)
+    end_use: EndUseKind | None = attrs.field(default=None, converter=_end_use)
 
 
 @frozen
@@ -253,6 +261,9 @@ class Decision:
     explanation: Explanation = attrs.field(repr=False)
     buyer: Company = attrs.field(eq=False, repr=False)
     item: Item = attrs.field(eq=False, repr=False)
+    #: the world's window when the request's day lies outside it (the ruling is then not
+    #: certain); ``None`` inside the window or for a world that declares none
+    outside: Coverage | None = None
 
     @property
     def destination(self) -> str:
@@ -288,6 +299,14 @@ class Decision:
     def certain(self) -> bool:
         """Whether no completion of the unknown facts could change the verdict or review."""
         return self.ruling.certain
+
+    @property
+    def doubt(self) -> str | None:
+        """Why the decision is not certain (``None`` when it is): the day lies outside the
+        world's window, or the verdict depends on unknown facts."""
+        if self.outside is not None:
+            return f"{self.request.on.isoformat()} is outside the world's window, {self.outside}"
+        return None if self.certain else "depends on unknown facts"
 
     @property
     def outcomes(self) -> tuple[Outcome, ...]:
@@ -336,7 +355,7 @@ def _explain(d: Decision) -> list[str]:
     if r.end_use is not None:
         extras.append(f"end use {r.end_use}")
     lines = [head + ", " + ", ".join(extras)]
-    certainty = "certain" if d.certain else "NOT certain: depends on unknown facts"
+    certainty = "certain" if d.doubt is None else f"NOT certain: {d.doubt}"
     lines.append(f"Verdict: {d.restriction} [{certainty}]")
     if d.conditions:
         lines.append("Conditions:")

@@ -17,6 +17,12 @@ Semantics (docs/concepts.md states them in full):
 6. Policies whose match is unknown do not move the verdict; they are reported with the facts
    they need, and ``certain`` is False when some completion of those facts would change it.
 
+7. A world that declares its window (``World.window``) answers a request dated outside it
+   with the ruling its records give, marked not certain (``certain`` False), and the
+   decision names the window (``Decision.outside``). Not an error: timelines and sweeps may
+   cross the window's ends and still read the rules the world holds, but no answer outside
+   the window is presented as certain, since rules the world does not hold may apply there.
+
 Every path decides on the world's compiled index (``geotech.engine.batch``), built on first
 use and kept with the world; a decision's explanation (outcomes, traces, unknowns) is built
 the first time it is read and equals the one judged eagerly leg by leg
@@ -28,9 +34,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import attrs
+
 from geotech.engine.batch import Evaluator
 from geotech.engine.decision import AccessRequest, Decision, Ruling
-from geotech.world import World
+from geotech.world import Coverage, World
 
 
 def evaluate(world: World, request: AccessRequest) -> Decision:
@@ -41,16 +49,37 @@ def evaluate(world: World, request: AccessRequest) -> Decision:
     (including unknown facts) never raise. Each call keeps its own answers: calls share only
     the world's compiled index, so concurrent calls are safe.
     """
-    return Evaluator(world).decisions((request,))[0]
+    return evaluate_many(world, (request,))[0]
 
 
 def evaluate_many(world: World, requests: Iterable[AccessRequest]) -> list[Decision]:
     """``[evaluate(world, r) for r in requests]``, in order, sharing work between requests;
     each decision's explanation is built the first time it is read. The first request that
     ``evaluate`` would reject raises the same error."""
-    return Evaluator(world).decisions(requests)
+    decisions = Evaluator(world).decisions(requests)
+    if world.window is None:
+        return decisions
+    return [_within(world.window, d) for d in decisions]
 
 
 def rulings(world: World, requests: Iterable[AccessRequest]) -> list[Ruling]:
     """``[evaluate(world, r).ruling for r in requests]``, in order, computed fast."""
-    return Evaluator(world).rulings(requests)
+    window = world.window
+    if window is None:
+        return Evaluator(world).rulings(requests)
+    asked = list(requests)
+    found = Evaluator(world).rulings(asked)
+    return [
+        _uncertain(x) if not window.contains(r.on) else x for r, x in zip(asked, found, strict=True)
+    ]
+
+
+def _within(window: Coverage, decision: Decision) -> Decision:
+    """``decision``, marked not certain and naming ``window`` when its day lies outside."""
+    if window.contains(decision.request.on):
+        return decision
+    return attrs.evolve(decision, ruling=_uncertain(decision.ruling), outside=window)
+
+
+def _uncertain(ruling: Ruling) -> Ruling:
+    return attrs.evolve(ruling, certain=False)

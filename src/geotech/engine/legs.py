@@ -10,20 +10,16 @@ from collections.abc import Sequence
 from geotech.criteria import Facts, Step, Truth
 from geotech.engine.decision import AccessRequest, Leg, Outcome, PolicyResult
 from geotech.engine.semantics import OPEN, restriction_range, supersede, union
-from geotech.entities import Chip, Company, Item, Model
+from geotech.entities import Company, Item
 from geotech.errors import InvalidRequestError
 from geotech.policies import AnyPolicy, Side
 from geotech.world import World
 
 
 def origin(world: World, item: Item) -> str | None:
-    """Where an item starts by default: its designer's or developer's headquarters state,
-    or its only jurisdiction; ``None`` when there is no single answer."""
-    maker = (
-        item.designer
-        if isinstance(item, Chip)
-        else (item.developer if isinstance(item, Model) else None)
-    )
+    """Where an item starts by default: its designer's, developer's or producer's headquarters
+    state, or its only jurisdiction; ``None`` when there is no single answer."""
+    maker = world.maker(item)
     if maker is not None:
         return world.company(maker).hq
     return next(iter(item.jurisdictions)) if len(item.jurisdictions) == 1 else None

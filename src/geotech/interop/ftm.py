@@ -10,9 +10,10 @@ with ``followthemoney``, extra ``ftm``). Both directions are pure and determinis
 - a ``Company`` per company (id ``geotech-company-<id>``): ``name``, ``jurisdiction`` and
   ``country`` (the headquarters state as an FtM country code, lowercase), ``sector`` (its
   roles), ``sourceUrl``;
-- an ``Ownership`` per parent relation (id ``geotech-ownership-<child>``): ``owner`` the
-  parent, ``asset`` the child, ``role`` ``parent``; ``percentage`` when a stake is known
-  (``Ownership.percentage``; today's companies have a parent and no stake);
+- an ``Ownership`` per stake (id ``geotech-ownership-<asset>-<owner>``): ``owner``, ``asset``,
+  ``percentage`` (the stake exactly, as the shortest decimal that reads back to it: ``59.45``,
+  ``100``), ``role`` ``parent`` for a majority stake (more than 50 %), and ``status``
+  ``reported`` for a percentage known only from reporting;
 - a ``Sanction`` per listing (id ``geotech-sanction-<list>-<company>-<start>``): ``entity``,
   ``authority`` (the issuing state's name), ``program`` (the list's name), ``programId`` (its
   id), ``country`` (the issuer), ``startDate``, ``endDate``, ``reason`` (the citation),
@@ -28,9 +29,11 @@ with ``followthemoney``, extra ``ftm``). Both directions are pure and determinis
   taken (in the world or by an entity read before) gets ``-2``, ``-3``... ``known`` maps FtM
   ids to companies the world already holds: those entities add no company, and their
   ownership and listings attach to the known company;
-- a parent from an ``Ownership`` whose owner holds more than 50 % (``percentage``, with or
-  without ``%``) or that is marked as a parent (``role`` or ``ownershipType`` containing
-  ``parent``); other ownerships are not control and are left out;
+- a stake from an ``Ownership`` with a ``percentage`` (with or without ``%``, more than 0
+  and at most 100), ``status`` ``reported`` kept; an ``Ownership`` without a percentage is
+  left out (a stake is a number; a ``parent`` mark alone does not say how much). An owner
+  holds one stake in an asset: a second, different one (in the input or the world) is a
+  problem, and so are stakes in one asset adding up to more than 100 %;
 - a listing from a ``Sanction`` on the party list its program names: ``programId`` equal to a
   list id, else the ``program`` (or, without one, the ``authority``) looked up in
   ``programs`` (text -> list id, or ``None`` to leave that program out), else equal to a
@@ -52,12 +55,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
+from fractions import Fraction
 from typing import IO, Any
 
 import attrs
-from attrs import frozen
 
-from geotech.entities import Company, Listing, PartyList, Role, Status
+from geotech.entities import Company, Listing, PartyList, Role, Stake, Status, exact_percent
 from geotech.errors import DocumentError, GeotechError
 from geotech.world import World
 
@@ -78,20 +81,6 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
-@frozen
-class Ownership:
-    """``owner`` holds ``asset`` (company ids); ``percentage`` of it when a stake is known."""
-
-    owner: str
-    asset: str
-    percentage: float | None = None
-
-    @property
-    def control(self) -> bool:
-        """More than half: the owner is the asset's parent."""
-        return self.percentage is not None and self.percentage > 50
-
-
 # ---------------------------------------------------------------------------------------------
 # World -> FtM
 
@@ -102,8 +91,8 @@ def company_id(company: str) -> str:
 
 
 def to_ftm(world: World) -> Iterator[Entity]:
-    """The world's companies, parent relations and listings as FtM entities (see the module
-    docstring), in a fixed order: companies by id, ownerships by child, sanctions by list,
+    """The world's companies, stakes and listings as FtM entities (see the module docstring),
+    in a fixed order: companies by id, ownerships by asset and owner, sanctions by list,
     company and start."""
     for co in world.companies:
         yield _entity(
@@ -116,8 +105,8 @@ def to_ftm(world: World) -> Iterator[Entity]:
             sourceUrl=list(co.sources),
         )
     for co in world.companies:
-        if co.parent is not None:
-            yield ownership(Ownership(owner=co.parent, asset=co.id))
+        for stake in co.owners:
+            yield ownership(co.id, stake)
     for pl in world.party_lists:
         authority = world.state(pl.issuer).name
         for x in pl.listings:
@@ -137,18 +126,23 @@ def to_ftm(world: World) -> Iterator[Entity]:
             )
 
 
-def ownership(stake: Ownership) -> Entity:
-    """An FtM ``Ownership`` of ``stake``: marked as a parent relation when the stake is
-    unknown or a control stake, with its ``percentage`` when known."""
-    parent = stake.percentage is None or stake.control
+def ownership(asset: str, stake: Stake) -> Entity:
+    """The FtM ``Ownership`` of ``stake`` in company ``asset``: its exact ``percentage``, the
+    ``parent`` role for a majority stake, ``status`` ``reported`` when only reported."""
     return _entity(
-        f"{PREFIX}ownership-{stake.asset}" + ("" if parent else f"-{stake.owner}"),
+        f"{PREFIX}ownership-{asset}-{stake.owner}",
         "Ownership",
         owner=[company_id(stake.owner)],
-        asset=[company_id(stake.asset)],
-        role=["parent"] if parent else [],
-        percentage=[] if stake.percentage is None else [f"{stake.percentage:g}"],
+        asset=[company_id(asset)],
+        percentage=[_decimal(stake.percent)],
+        role=["parent"] if stake.percent > 50 else [],
+        status=["reported"] if stake.status is Status.REPORTED else [],
     )
+
+
+def _decimal(value: float) -> str:
+    """The shortest decimal that reads back as ``value`` (``100``, ``59.45``)."""
+    return str(int(value)) if value.is_integer() else repr(value)
 
 
 def _entity(id: str, schema: str, **properties: list[str]) -> Entity:
@@ -251,8 +245,8 @@ class _Reader:
         self.entities: dict[str, Mapping[str, Any]] = {}
         self.ids: dict[str, str] = dict(self.known)  # FtM id -> company id
         self.companies: dict[str, Company] = {}
-        self.parents: dict[str, str] = {}  # company -> parent
-        self.parent_sources: dict[str, str] = {}  # company -> the Ownership that made it
+        self.stakes: dict[str, dict[str, Stake]] = {}  # asset -> owner -> stake read
+        self.stake_sources: dict[tuple[str, str], str] = {}  # (asset, owner) -> Ownership id
         self.listings: dict[str, list[Listing]] = {}
 
     def read(self, entities: Iterable[Mapping[str, Any]]) -> None:
@@ -268,6 +262,16 @@ class _Reader:
                 self._ownership(key)
             elif self._schema(key) == "Sanction":
                 self._sanction(key)
+        for asset, read in sorted(self.stakes.items()):
+            base = self.base.company(asset).owners if asset in self.base.ids("company") else ()
+            kept = {x.owner: x for x in base} | read
+            total = sum((exact_percent(x.percent) for x in kept.values()), Fraction(0))
+            if total > 100:
+                where = ", ".join(sorted(self.stake_sources[(asset, o)] for o in read))
+                self.problems.append(
+                    f"entities[{where}].properties.percentage: the stakes in {asset!r} add up to "
+                    f"{float(total):g} %, more than 100 %; correct or drop one"
+                )
 
     def _schema(self, key: str) -> str:
         return str(self.entities[key]["schema"])
@@ -375,35 +379,42 @@ class _Reader:
     def _ownership(self, key: str) -> None:
         owner, asset = self._party(key, "owner"), self._party(key, "asset")
         share = self._values(key, "percentage")
-        percentage: float | None = None
-        if share:
-            try:
-                percentage = float(share[0].strip().removesuffix("%"))
-            except ValueError:
-                self._problem(
-                    key, "percentage", f"expected a number such as '51' or '51%', got {share[0]!r}"
-                )
-                return
-        marks = (*self._values(key, "role"), *self._values(key, "ownershipType"))
-        marked = any("parent" in m.casefold() for m in marks)
-        if owner is None or asset is None:
+        if not share or owner is None or asset is None:
             return
-        if not (marked or Ownership(owner, asset, percentage).control):
+        if owner == asset:
+            self._problem(key, "owner", f"{owner!r} cannot own itself")
             return
-        earlier = self.parents.get(asset)
-        if earlier is None and asset in self.base.ids("company"):
-            earlier = self.base.company(asset).parent
-        if earlier is not None and earlier != owner:
-            source = self.parent_sources.get(asset, "the world")
+        try:
+            stake = Stake(
+                owner=owner,
+                percent=float(share[0].strip().removesuffix("%")),
+                status=Status.REPORTED
+                if any(v.casefold() == "reported" for v in self._values(key, "status"))
+                else Status.OFFICIAL,
+            )
+        except (ValueError, GeotechError):
             self._problem(
                 key,
-                "owner",
-                f"{asset!r} already has parent {earlier!r} (from {source}); a company has one "
-                "parent",
+                "percentage",
+                f"expected a percentage > 0 and <= 100 such as '51' or '51%', got {share[0]!r}",
             )
             return
-        self.parents[asset] = owner
-        self.parent_sources[asset] = key
+        held = self.stakes.setdefault(asset, {})
+        if asset in self.base.ids("company"):
+            held = {x.owner: x for x in self.base.company(asset).owners} | held
+        earlier = held.get(owner)
+        if earlier is not None:
+            if earlier.percent != stake.percent:
+                source = self.stake_sources.get((asset, owner), "the world")
+                self._problem(
+                    key,
+                    "percentage",
+                    f"{owner!r} already holds {earlier.percent:g} % of {asset!r} (from "
+                    f"{source}); an owner holds one stake in a company",
+                )
+            return
+        self.stakes[asset][owner] = stake
+        self.stake_sources[(asset, owner)] = key
 
     # -- sanctions ---------------------------------------------------------------------------
 
@@ -474,8 +485,9 @@ class _Reader:
 
     def world(self) -> World:
         companies = {co.id: co for co in (*self.base.companies, *self.companies.values())}
-        for child, parent in self.parents.items():
-            companies[child] = attrs.evolve(companies[child], parent=parent)
+        for asset, read in self.stakes.items():
+            kept = {x.owner: x for x in companies[asset].owners} | read
+            companies[asset] = attrs.evolve(companies[asset], owners=tuple(kept.values()))
         lists: list[PartyList] = []
         for pl in self.base.party_lists:
             added = [x for x in self.listings.get(pl.id, ()) if x not in pl.listings]

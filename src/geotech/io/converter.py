@@ -36,13 +36,14 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 from cattrs.strategies import configure_tagged_union
 
 from geotech import criteria
-from geotech.criteria import Criterion
+from geotech.criteria import Criterion, EndUseKind, end_use_kind
 from geotech.engine import AccessRequest, Decision, Explanation, Outcome, Ruling, Unknown
 from geotech.entities import Chip, Company, Item, Precision, Throughput
 from geotech.errors import DocumentError, InvalidValueError
 from geotech.io.problems import MismatchError, data_problems, expected, messages, shown
 from geotech.policies import AnyPolicy, Condition
 from geotech.reforms import Reform
+from geotech.world import Coverage
 
 T = TypeVar("T")
 
@@ -105,6 +106,14 @@ def _enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
     if isinstance(value, str) and value in by_text:
         return by_text[value]
     raise expected(f"one of {', '.join(by_text)}", value)
+
+
+def _end_use(value: object, _: object) -> EndUseKind:
+    """An end use of the vocabulary; variant spellings give their member (``end_use_kind``)."""
+    try:
+        return end_use_kind(value, "")
+    except InvalidValueError as exc:
+        raise MismatchError(str(exc)) from None
 
 
 def _list(value: object) -> list[Any]:
@@ -291,15 +300,17 @@ class DecisionData:
     buyer: Company
     item: Item
     policies: tuple[AnyPolicy, ...]
+    outside: Coverage | None = None
 
     @classmethod
     def of(cls, d: Decision) -> DecisionData:
         parts = (d.request, d.route, d.ruling, d.outcomes, d.unknowns, d.buyer, d.item)
-        return cls(*parts, d.policies)
+        return cls(*parts, d.policies, d.outside)
 
     def decision(self) -> Decision:
         explanation = Explanation.of(self.outcomes, self.unknowns, self.policies)
-        return Decision(self.request, self.route, self.ruling, explanation, self.buyer, self.item)
+        parts = (self.request, self.route, self.ruling, explanation, self.buyer, self.item)
+        return Decision(*parts, self.outside)
 
 
 def _decisions(conv: cattrs.Converter) -> None:
@@ -323,6 +334,7 @@ def _make_converter() -> cattrs.Converter:
     for base in (enum.Enum, enum.IntEnum, enum.StrEnum):
         conv.register_structure_hook(base, _enum)
         conv.register_unstructure_hook(base, _enum_text)
+    conv.register_structure_hook(EndUseKind, _end_use)
     conv.register_structure_hook(dt.date, _date)
     conv.register_unstructure_hook(dt.date, lambda d: d)
     _collections(conv)

@@ -92,6 +92,7 @@ _REFERRED_AS = {
     "chips": "item",
     "models": "item",
     "materials": "item",
+    "equipment": "item",
     "classes": "control class",
     "policies": "policy",
 }

@@ -19,6 +19,7 @@ import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
 
 from geotech.criteria import MAX_CRITERION_DEPTH
+from geotech.entities import Company
 from geotech.errors import GeotechError
 
 #: Deepest nesting of lists and tables a document may have (criteria nest two levels each).
@@ -71,6 +72,11 @@ def describe(exc: BaseException, _: object = None) -> str:
     if isinstance(exc, ForbiddenExtraKeysError):
         keys = ", ".join(repr(k) for k in sorted(exc.extra_fields, key=repr))
         allowed = ", ".join(a.name for a in attrs.fields(exc.cl) if a.init)
+        if exc.cl is Company and "parent" in exc.extra_fields:
+            return (
+                "unknown key 'parent': a company lists its owners' stakes; write owners = "
+                '[{ owner = "<company id>", percent = <0-100> }] (a parent holds more than 50)'
+            )
         return f"unknown key {keys}; allowed keys are {allowed}"
     if isinstance(exc, KeyError):
         return f"{MISSING} {exc.args[0]!r}"

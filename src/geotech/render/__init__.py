@@ -10,10 +10,11 @@ with ``sides_label``: each ruling state's verdict when they differ. JSON is the 
 chokepoints under one key, so that every JSON rendering is an object). Tables come from one
 renderer, ``table``. Output is deterministic: the same value always renders to the same bytes.
 
-Notebook display: importing this module gives each result class above (not the sequences) a
-``_repr_markdown_`` returning ``to_markdown(self)``, so that Jupyter shows a decision, a matrix
-or an exposure as Markdown. The classes live in lower layers that cannot import ``render``;
-``from geotech import render`` in a notebook turns the display on.
+Notebook display: each result class above (not the sequences) gets ``_repr_markdown_``
+(``to_markdown``) and ``_repr_html_`` (``to_html``; ``None``, so the notebook falls back to
+Markdown, when the ``notebook`` extra is missing), so that Jupyter shows a decision, a matrix or
+an exposure as a table. The classes live in lower layers that cannot import ``render``; the
+``geotech`` package imports this module, so ``import geotech`` turns the display on.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from geotech import io
 from geotech.analysis import AccessMatrix, Comparison, Finding, RouteChoice, Timeline
 from geotech.compute import AccessibleCompute, ComputeGap
 from geotech.engine import Decision
+from geotech.errors import GeotechError
 from geotech.render import analysis, decision, resources
 from geotech.render.decision import sides_label
 from geotech.render.tables import LEGEND, label, table
@@ -36,6 +38,7 @@ __all__ = [
     "label",
     "sides_label",
     "table",
+    "to_html",
     "to_json",
     "to_markdown",
     "to_text",
@@ -115,14 +118,36 @@ def to_json(value: Renderable) -> str:
     return io.dumps_json(io.to_data(value))
 
 
+def to_html(value: Renderable) -> str:
+    """HTML of ``to_markdown(value)`` (tables as ``<table>``), for notebooks and web pages;
+    needs the ``notebook`` extra (the ``markdown`` package)."""
+    try:
+        import markdown
+    except ImportError:
+        raise GeotechError(
+            "HTML needs the markdown package: pip install 'geotech[notebook]'"
+        ) from None
+    html: str = markdown.markdown(to_markdown(value), extensions=["tables"], output_format="html")
+    return html + "\n"
+
+
 def _repr_markdown_(self: Renderable) -> str:
     """The value as Markdown, for Jupyter (``render.to_markdown``)."""
     return to_markdown(self)
 
 
+def _repr_html_(self: Renderable) -> str | None:
+    """The value as HTML, for Jupyter (``render.to_html``); ``None`` without the extra."""
+    try:
+        return to_html(self)
+    except GeotechError:
+        return None
+
+
 def _register_notebook_display() -> None:
     for cls in _LINES:
         cls._repr_markdown_ = _repr_markdown_
+        cls._repr_html_ = _repr_html_
 
 
 _register_notebook_display()

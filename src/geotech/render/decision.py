@@ -84,7 +84,7 @@ def concise_lines(d: Decision, markdown: bool) -> list[str]:
     if r.end_use is not None:
         extras.append(f"end use {r.end_use}")
     names = f"{d.buyer.name} ({d.buyer.id}) x {d.item.name} ({d.item.id})"
-    certainty = "certain" if d.certain else "NOT certain: depends on unknown facts"
+    certainty = "certain" if d.doubt is None else f"NOT certain: {d.doubt}"
     rows = [
         [str(o.leg), _side(o, by_id), str(o.restriction), ", ".join(o.determining_policies) or "-"]
         for o in d.outcomes
@@ -100,7 +100,7 @@ def concise_lines(d: Decision, markdown: bool) -> list[str]:
     ]
     if markdown:
         verdict = f"**Verdict:** {d.restriction}" + (
-            "" if d.certain else " (not certain: depends on unknown facts)"
+            "" if d.doubt is None else f" (not certain: {d.doubt})"
         )
         lines = [f"**{names}** {', '.join(extras)}", "", verdict, "", *sides]
         for title, items in sections:

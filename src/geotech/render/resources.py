@@ -32,7 +32,7 @@ def accessible_lines(a: AccessibleCompute, markdown: bool) -> list[str]:
         [
             o.order.chip,
             f"{o.order.quantity:,}",
-            route_text(o.order.route),
+            route_text(o.decision.route) + (" (default)" if o.order.route is None else ""),
             label(o.decision),
             f"{o.holding.units:,}",
             f"{o.holding.weight:.2f}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from geotech.engine import Decision
+from geotech.engine import Decision, Ruling
 from geotech.policies import ReviewPolicy, Verdict
 
 #: What the marks of ``label`` mean.
@@ -38,7 +38,7 @@ def verdict_label(verdict: Verdict, review: ReviewPolicy | None) -> str:
     return verdict.name.lower()
 
 
-def label(decision: Decision) -> str:
+def label(decision: Decision | Ruling) -> str:
     """A short verdict for tables: ``license (case-by-case)*``; ``*`` marks conditions and
     ``?`` an uncertain decision."""
     text = verdict_label(decision.verdict, decision.review)

@@ -61,6 +61,8 @@ THRESHOLDS: dict[c.SpecName, tuple[float, ...]] = {
     c.SpecName.DIE_AREA_MM2: (600.0, 814),
     c.SpecName.TRAINING_FLOP: (1e25, 1e26),
     c.SpecName.PARAMETERS: (1e10, 1e11),
+    c.SpecName.WAVELENGTH_NM: (193.0, 13.5),
+    c.SpecName.OVERLAY_NM: (2.4, 1.5),
 }
 
 
@@ -79,6 +81,7 @@ class Refs:
     companies: tuple[str, ...] = ("c1", "c2", "c3")
     items: tuple[str, ...] = ("chip1", "model1", "mat1")
     chips: tuple[str, ...] = ("chip1",)
+    #: Inputs of production (materials and equipment): what supply shares and dependencies name.
     materials: tuple[str, ...] = ("mat1",)
     codes: tuple[str, ...] = CODES
     policies: tuple[str, ...] = ("p1", "p2")
@@ -93,7 +96,7 @@ class Refs:
             companies=tuple(x.id for x in world.companies),
             items=tuple(sorted(world.ids("item"))),
             chips=tuple(x.id for x in world.chips),
-            materials=tuple(x.id for x in world.materials),
+            materials=tuple(x.id for x in world.materials) + tuple(x.id for x in world.equipment),
             codes=tuple(sorted({k.code for k in world.classes})),
             policies=tuple(p.id for p in world.policies),
         )

@@ -15,7 +15,17 @@ from attrs import frozen
 from hypothesis import strategies as st
 
 from geotech import criteria as c
-from geotech.strategies.base import DEFAULT_REFS, END_USES, THRESHOLDS, Refs, between, pool, subset
+from geotech.entities import EquipmentKind
+from geotech.strategies.base import (
+    DATES,
+    DEFAULT_REFS,
+    END_USES,
+    THRESHOLDS,
+    Refs,
+    between,
+    pool,
+    subset,
+)
 
 #: Draws one leaf type from the ids it may name; ``None`` when ``refs`` name nothing it needs.
 LeafStrategy = Callable[[Refs], "st.SearchStrategy[Any] | None"]
@@ -149,7 +159,15 @@ def policy_criteria(refs: Refs) -> st.SearchStrategy[c.Criterion]:
 # The built-in leaf types.
 register_criterion(
     c.ItemKind,
-    lambda refs: st.builds(c.ItemKind, kinds=subset(("chip", "model", "material"), min_size=1)),
+    lambda refs: st.builds(
+        c.ItemKind, kinds=subset(("chip", "model", "material", "equipment"), min_size=1)
+    ),
+)
+register_criterion(
+    c.EquipmentIs,
+    lambda refs: st.builds(
+        c.EquipmentIs, kinds=subset(tuple(str(k) for k in EquipmentKind), min_size=1)
+    ),
 )
 register_criterion(
     c.Spec, lambda refs: pool(tuple(c.SpecName)).flatmap(_specs), may_be_unknown=True
@@ -173,6 +191,11 @@ register_criterion(
 for _kind in (c.BuyerHeadquartered, c.ExporterIn, c.ImporterIn, c.DestinationIn):
     register_criterion(_kind, _places(_kind))
 register_criterion(c.Reexport, lambda refs: st.just(c.Reexport()))
+register_criterion(
+    c.AvailableInUs,
+    lambda refs: st.builds(c.AvailableInUs, by=pool(DATES)),
+    may_be_unknown=True,
+)
 register_criterion(
     c.EndUse,
     lambda refs: st.builds(c.EndUse, uses=subset(END_USES, min_size=1)),

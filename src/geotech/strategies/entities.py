@@ -10,6 +10,8 @@ from geotech.entities import (
     Confidence,
     CountryGroup,
     Dependency,
+    Equipment,
+    EquipmentKind,
     Item,
     Listing,
     Material,
@@ -19,6 +21,7 @@ from geotech.entities import (
     Precision,
     Role,
     Stage,
+    Stake,
     State,
     Status,
     SupplyShare,
@@ -84,16 +87,32 @@ def country_groups(
 
 
 @st.composite
+def stakes(draw: st.DrawFn, owners: tuple[str, ...]) -> tuple[Stake, ...]:
+    """Stakes of up to three of ``owners``, in half percents adding up to at most 100 (so
+    sums land exactly on 50 % and 100 % often); either status."""
+    chosen = draw(st.lists(pool(owners), max_size=3, unique=True)) if owners else []
+    out: list[Stake] = []
+    halves_left = 200
+    for owner in chosen:
+        if halves_left < 1:
+            break
+        halves = draw(st.integers(1, halves_left))
+        halves_left -= halves
+        out.append(Stake(owner=owner, percent=halves / 2, status=draw(pool(tuple(Status)))))
+    return tuple(out)
+
+
+@st.composite
 def companies(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> Company:
-    """A ``Company`` headquartered in a state of ``refs.states``, whose parent, if any, is one
-    of ``refs.companies`` other than itself."""
+    """A ``Company`` headquartered in a state of ``refs.states``, whose owners, if any, are
+    among ``refs.companies`` other than itself (``stakes``)."""
     key = id if id is not None else draw(pool(("c1", "c2", "c3", "c4")))
-    parents = tuple(x for x in refs.companies if x != key)
+    others = tuple(x for x in refs.companies if x != key)
     return Company(
         id=key,
         name=draw(texts(f"Company {key}")),
         hq=draw(pool(refs.states)),
-        parent=draw(optional(pool(parents))) if parents else None,
+        owners=draw(stakes(others)),
         roles=draw(st.frozensets(pool(tuple(Role)), max_size=2)),
         sources=draw(sources()),
     )
@@ -129,6 +148,7 @@ def chips(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> 
         designer=draw(pool(refs.companies)),
         fab=draw(optional(pool(refs.companies))),
         released=draw(optional(pool(DATES))),
+        us_available=draw(optional(pool(DATES))),
         datacenter=draw(optional(st.booleans())),
         throughput=draw(throughput_table()),
         jurisdictions=draw(jurisdictions(refs.states)),
@@ -171,9 +191,27 @@ def materials(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None)
     )
 
 
+@st.composite
+def equipment(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> Equipment:
+    """An ``Equipment`` item of any kind, maybe produced by one of ``refs.companies``, with
+    wavelength and overlay known or not."""
+    return Equipment(
+        id=id if id is not None else draw(pool(("tool1", "tool2"))),
+        name=draw(texts("Scanner")),
+        equipment_kind=draw(pool(tuple(EquipmentKind))),
+        producer=draw(optional(pool(refs.companies))) if refs.companies else None,
+        released=draw(optional(pool(DATES))),
+        wavelength_nm=draw(pool((13.5, 193.0, 248.0, None))),
+        overlay_nm=draw(pool((1.5, 2.4, 3.5, None))),
+        jurisdictions=draw(jurisdictions(refs.states)),
+        sources=draw(sources()),
+    )
+
+
 def items(refs: Refs = DEFAULT_REFS) -> st.SearchStrategy[Item]:
-    """A chip, model or material (see ``chips``, ``models``, ``materials``)."""
-    return st.one_of(chips(refs), models(refs), materials(refs))
+    """A chip, model, material or equipment item (see ``chips``, ``models``, ``materials``,
+    ``equipment``)."""
+    return st.one_of(chips(refs), models(refs), materials(refs), equipment(refs))
 
 
 @st.composite

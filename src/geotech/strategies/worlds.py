@@ -14,6 +14,7 @@ from geotech.entities import (
     Chip,
     Company,
     Dependency,
+    Equipment,
     Model,
     SupplyShare,
 )
@@ -42,6 +43,7 @@ from geotech.strategies.entities import (
     chips,
     companies,
     country_groups,
+    equipment,
     known,
     materials,
     models,
@@ -94,8 +96,8 @@ def _class_versions(draw: st.DrawFn, refs: Refs, max_classes: int) -> list[Contr
 
 @st.composite
 def _supply(draw: st.DrawFn, refs: Refs) -> tuple[list[SupplyShare], list[Dependency]]:
-    """Per material up to two states' shares at one stage and date (at most 1/2 each, so the
-    total stays <= 1); distinct (item, material) dependencies."""
+    """Per input (material or equipment) up to two states' shares at one stage and date (at
+    most 1/2 each, so the total stays <= 1); distinct (item, input) dependencies."""
     shares: list[SupplyShare] = []
     for material in refs.materials:
         first = draw(supply_shares(refs, material))
@@ -115,14 +117,19 @@ def _supply(draw: st.DrawFn, refs: Refs) -> tuple[list[SupplyShare], list[Depend
 
 
 def _maker_states(
-    firms: Sequence[Company], chip_records: Sequence[Chip], model_records: Sequence[Model]
+    firms: Sequence[Company],
+    chip_records: Sequence[Chip],
+    model_records: Sequence[Model],
+    tools: Sequence[Equipment],
 ) -> set[str]:
     hq = {f.id: f.hq for f in firms}
     return {
         *(hq[x.designer] for x in chip_records),
         *(hq[x.developer] for x in model_records),
+        *(hq[x.producer] for x in tools if x.producer is not None),
         *(s for x in chip_records for s in x.jurisdictions),
         *(s for x in model_records for s in x.jurisdictions),
+        *(s for x in tools for s in x.jurisdictions),
     }
 
 
@@ -136,9 +143,10 @@ def worlds(
     max_policies: int = 8,
 ) -> World:
     """A valid ``World``: 2-4 states; 0-2 groups and 0-2 party lists; 1..``max_companies``
-    companies whose parents are earlier companies (no cycles); 1..``max_items`` items, at
+    companies whose owners are earlier companies (no cycles); 1..``max_items`` items, at
     least one a chip; up to ``max_classes`` (issuer, code) pairs, each with one or two
-    successive (never overlapping) versions; supply shares and dependencies of its materials;
+    successive (never overlapping) versions; supply shares and dependencies of its materials
+    and equipment;
     and up to ``max_policies`` policies whose criteria name only ids the world holds and which
     supersede only earlier policies (no cycles); at least one policy unless ``max_policies`` is
     0."""
@@ -164,13 +172,16 @@ def worlds(
     chip_records = [draw(chips(refs, f"chip{i}")) for i in range(1, n_chips + 1)]
     refs = attrs.evolve(refs, chips=_ids(chip_records))
     model_records = [draw(models(refs, f"model{i}")) for i in range(1, n_models + 1)]
+    n_tools = draw(between(0, n_items - n_chips - n_models))
+    tool_records = [draw(equipment(refs, f"tool{i}")) for i in range(1, n_tools + 1)]
     material_records = [
-        draw(materials(refs, f"mat{i}")) for i in range(1, n_items - n_chips - n_models + 1)
+        draw(materials(refs, f"mat{i}"))
+        for i in range(1, n_items - n_chips - n_models - n_tools + 1)
     ]
     refs = attrs.evolve(
         refs,
-        items=_ids([*chip_records, *model_records, *material_records]),
-        materials=_ids(material_records),
+        items=_ids([*chip_records, *model_records, *material_records, *tool_records]),
+        materials=_ids([*material_records, *tool_records]),
     )
     shares, needs = draw(_supply(refs))
 
@@ -178,7 +189,7 @@ def worlds(
     refs = attrs.evolve(refs, codes=tuple(sorted({k.code for k in classes})))
     # Export controls reach an item from its makers' states: issue half the export policies
     # there, so that policies are in scope often enough to meet each other.
-    makers = tuple(sorted(_maker_states(firms, chip_records, model_records)))
+    makers = tuple(sorted(_maker_states(firms, chip_records, model_records, tool_records)))
     rules: list[AnyPolicy] = []
     for i in range(1, draw(between(min(1, max_policies), max_policies)) + 1):
         rule = draw(policies(attrs.evolve(refs, policies=_ids(rules)), f"p{i}"))
@@ -198,6 +209,7 @@ def worlds(
         chips=chip_records,
         models=model_records,
         materials=material_records,
+        equipment=tool_records,
         classes=classes,
         policies=rules,
         supply_shares=shares,
