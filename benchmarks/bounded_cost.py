@@ -35,12 +35,15 @@ from typing import Any
 import geotech
 from geotech import io
 from geotech.criteria import EndUse, ItemIs
+from geotech.criteria.uses import EndUseKind
 from geotech.entities import Chip, Company, State
 from geotech.policies import ExportPolicy
 from geotech.world import World
 
 ON = dt.date(2026, 2, 1)
 UNKNOWN = 10
+#: The end uses of the allows the requests leave unknown, one each.
+END_USES = list(EndUseKind)[:UNKNOWN]
 EFFECTS = (
     ("allow", None),
     ("discourage", None),
@@ -75,7 +78,7 @@ def world_of(n: int, shape: str) -> World:
 
     matching = [policy(i, supersedes(i)) for i in range(n)]
     unknown = [
-        policy(n + j, (f"p{j * (n // UNKNOWN):06d}",) if j % 2 else (), end_use=f"use{j}")
+        policy(n + j, (f"p{j * (n // UNKNOWN):06d}",) if j % 2 else (), end_use=str(END_USES[j]))
         for j in range(UNKNOWN)
     ]
     return World(

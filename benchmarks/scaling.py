@@ -45,7 +45,7 @@ import attrs
 
 import geotech
 from geotech import Ruling, catalog, engine
-from geotech.entities import Company, Listing, Throughput
+from geotech.entities import Company, Listing, Stake, Throughput
 from geotech.policies import EffectKind
 from geotech.reforms import Amend, Reform
 from geotech.sweep import draws, sweep
@@ -143,7 +143,8 @@ def catalogue_world(n_buyers: int, n_chips: int, seed: int = 20250101) -> World:
     for i in range(n_buyers):
         parent = rng.choice(owners) if rng.random() < 0.1 else None
         hq = rng.choices(states, weights)[0]
-        buyers.append(Company(id=f"buyer-{i:05d}", name=f"Buyer {i}", hq=hq, parent=parent))
+        owners_of = (Stake(owner=parent, percent=100),) if parent else ()
+        buyers.append(Company(id=f"buyer-{i:05d}", name=f"Buyer {i}", hq=hq, owners=owners_of))
     lists = []
     for party_list in base.party_lists:
         added = [

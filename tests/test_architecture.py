@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("entities",),
     ("criteria",),
     ("policies",),
-    ("world",),
+    ("world", "validation"),
     ("engine",),
     ("reforms", "analysis", "compute", "supply", "sweep", "classification", "frames"),
     ("io", "render", "casefile", "stream"),

@@ -14,7 +14,7 @@ from typing import ClassVar
 import attrs
 import pytest
 from attrs import frozen
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from geotech import (
@@ -34,13 +34,14 @@ from geotech import (
 from geotech import strategies as gs
 from geotech.criteria import Criterion, Facts, Step, Truth
 from geotech.engine import Evaluator, rulings
-from geotech.engine.batch import change_points
+from geotech.engine.batch import change_points, patch_index
 from geotech.engine.decision import Explanation, Leg, Parts, Ruling, explanation_parts
 from geotech.engine.legs import judge_leg, resolve_route
 from geotech.engine.matching import conjuncts
 from geotech.engine.semantics import OPEN, certain, union
 from geotech.errors import GeotechError
 from geotech.policies import Side
+from geotech.strategies.reforms import reforms
 
 D = dt.date
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -413,3 +414,20 @@ def test_evaluate_builds_no_trace_until_the_explanation_is_read(mini_world: Worl
     assert calls == []  # decided without the trace
     assert any(r.policy == "never-rule" for o in decision.outcomes for r in o.considered)
     assert calls != []  # built on first read
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_patched_index_decides_as_a_fresh_one(data: st.DataObject) -> None:
+    """A reformed world given its base's index patched for the changed policies decides (and
+    explains) every request as a copy that compiles its own."""
+    world = data.draw(gs.worlds())
+    reformed = data.draw(reforms(world)).apply(world)
+    asked = data.draw(st.lists(gs.requests(reformed), min_size=1, max_size=6))
+    Evaluator(world).rulings(asked)  # the base's index is built and used
+    patch_index(reformed, world)
+    same_ids = [p.id for p in reformed.policies] == [p.id for p in world.policies]
+    event("patched" if same_ids and reformed is not world else "compiled")
+    fresh = attrs.evolve(reformed)  # equal, without an index
+    assert Evaluator(reformed).rulings(asked) == Evaluator(fresh).rulings(asked)
+    assert Evaluator(reformed).decisions(asked) == Evaluator(fresh).decisions(asked)

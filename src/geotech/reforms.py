@@ -102,14 +102,12 @@ def _remove(world: World, policy_id: str) -> World:
         for p in world.policies
         if p.id != policy_id
     )
-    return attrs.evolve(world, policies=kept)
+    return world.revised(policies=kept)
 
 
 def _replace(world: World, policy: AnyPolicy) -> World:
     world.policy(policy.id)
-    return attrs.evolve(
-        world, policies=tuple(policy if p.id == policy.id else p for p in world.policies)
-    )
+    return world.revised(policies=tuple(policy if p.id == policy.id else p for p in world.policies))
 
 
 @frozen
@@ -124,7 +122,7 @@ class AddPolicy(_Record):
         return f"add {self.policy.id}"
 
     def apply(self, world: World) -> World:
-        return attrs.evolve(world, policies=(*world.policies, self.policy))
+        return world.revised(policies=(*world.policies, self.policy))
 
 
 @frozen
@@ -380,9 +378,8 @@ class Deauthorize(_Record):
 
 
 def _replace_list(world: World, updated: PartyList) -> World:
-    return attrs.evolve(
-        world,
-        party_lists=tuple(updated if p.id == updated.id else p for p in world.party_lists),
+    return world.revised(
+        party_lists=tuple(updated if p.id == updated.id else p for p in world.party_lists)
     )
 
 

@@ -13,6 +13,7 @@ name and a small chunk of reforms, and a worker that lacks them says so and gets
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import math
@@ -27,8 +28,9 @@ import attrs
 
 from geotech.criteria import Facts, Truth
 from geotech.engine import AccessRequest, Ruling
-from geotech.engine.batch import Evaluator
+from geotech.engine.batch import Evaluator, patch_index
 from geotech.engine.legs import resolve_route
+from geotech.engine.matching import bits, mask_of
 from geotech.errors import GeotechError
 from geotech.policies import AnyPolicy, Side
 from geotech.reforms import Reform
@@ -162,7 +164,9 @@ class Baseline:
     changes anything but policies re-decides every request; one that changes policies only
     re-decides the requests that a removed or changed policy matches or may match (on some leg
     and side), and those that an added or changed policy may match: in force on the request's
-    date, its issuer in scope on a leg and side, and its criterion not false there.
+    date, its issuer in scope on a leg and side, and its criterion not false there. When the
+    reform keeps the policies' ids, the reformed world decides on the baseline's compiled
+    index patched for the changed policies (``geotech.engine.batch.patch_index``).
     """
 
     def __init__(self, world: World, requests: tuple[AccessRequest, ...]) -> None:
@@ -170,21 +174,30 @@ class Baseline:
         self.requests = requests
         self._others = [getattr(world, name) for name in _OTHERS]
         self._ids = {id(p) for p in world.policies}
-        self._known: tuple[list[Ruling], list[int], list[list[_Leg]]] | None = None
+        self._known: _Known | None = None
+        # what an added policy's criterion may match, by criterion, issuer and side
+        self._reach: dict[tuple[Any, str, Side], int] = {}
 
-    def _baseline(self) -> tuple[list[Ruling], list[int], list[list[_Leg]]] | None:
-        """The requests' rulings, applying masks and legs in the world, computed on first
-        need; ``None`` when some request cannot be decided there."""
+    def _baseline(self) -> _Known | None:
+        """The requests' rulings and what they depend on, computed on first need; ``None``
+        when some request cannot be decided in the world."""
         if self._known is None:
             evaluator = Evaluator(self.world)
             try:
-                self._known = (
-                    evaluator.rulings(self.requests),
-                    evaluator.applying(self.requests),
-                    [_legs(self.world, request) for request in self.requests],
-                )
+                rulings = evaluator.rulings(self.requests)
+                applying = evaluator.applying(self.requests)
+                legs = [_legs(self.world, request) for request in self.requests]
             except GeotechError:
                 return None
+            by_policy = [
+                mask_of(j for j, mask in enumerate(applying) if mask >> i & 1)
+                for i in range(len(self.world.policies))
+            ]
+            dates: dict[dt.date, list[int]] = {}
+            for j, request in enumerate(self.requests):
+                dates.setdefault(request.on, []).append(j)
+            on = {day: mask_of(js) for day, js in dates.items()}
+            self._known = _Known(rulings, by_policy, legs, on)
         return self._known
 
     def rulings(self, reformed: World) -> list[Ruling]:
@@ -195,26 +208,55 @@ class Baseline:
         known = self._baseline()
         if known is None:
             return Evaluator(reformed).rulings(self.requests)
-        rulings, applying, legs = known
         # by identity: a reform keeps the policies it leaves alone (an equal copy counts as
         # changed, which only re-decides more)
         after = {id(p) for p in reformed.policies}
-        changed = 0
+        affected = 0
         for i, policy in enumerate(self.world.policies):
             if id(policy) not in after:
-                changed |= 1 << i
-        added = [p for p in reformed.policies if id(p) not in self._ids]
-        affected = [
-            j
-            for j, mask in enumerate(applying)
-            if mask & changed or any(_may_apply(reformed, p, legs[j]) for p in added)
-        ]
-        out = list(rulings)
+                affected |= known.by_policy[i]
+        for policy in reformed.policies:
+            if id(policy) not in self._ids:
+                in_force = 0
+                for day, mask in known.on.items():
+                    if policy.in_force(day):
+                        in_force |= mask
+                if in_force:
+                    affected |= in_force & self._reaching(policy, known.legs)
+        out = list(known.rulings)
         if affected:
-            redecided = Evaluator(reformed).rulings([self.requests[j] for j in affected])
-            for j, ruling in zip(affected, redecided, strict=True):
+            redecide = bits(affected)
+            patch_index(reformed, self.world)
+            redecided = Evaluator(reformed).rulings([self.requests[j] for j in redecide])
+            for j, ruling in zip(redecide, redecided, strict=True):
                 out[j] = ruling
         return out
+
+    def _reaching(self, policy: AnyPolicy, legs: list[list[_Leg]]) -> int:
+        """The mask of the requests that ``policy`` may match on some leg and side, whatever
+        its dates; remembered for the policy's criterion, issuer and side."""
+        key = (policy.criterion, policy.issuer, policy.side)
+        found = self._reach.get(key)
+        if found is None:
+            found = mask_of(j for j, on_legs in enumerate(legs) if _may_match(policy, on_legs))
+            if len(self._reach) >= _KEEP_REACH:
+                self._reach.clear()
+            self._reach[key] = found
+        return found
+
+
+class _Known(NamedTuple):
+    """The baseline's rulings; per policy, the mask of the requests it matches or may match;
+    per request, its legs; per date, the mask of the requests on that date."""
+
+    rulings: list[Ruling]
+    by_policy: list[int]
+    legs: list[list[_Leg]]
+    on: dict[dt.date, int]
+
+
+#: How many criteria ``Baseline`` remembers what they may match.
+_KEEP_REACH = 4096
 
 
 #: The fields of a world besides its policies (derived fields left out).
@@ -254,14 +296,13 @@ def _legs(world: World, request: AccessRequest) -> list[_Leg]:
     ]
 
 
-def _may_apply(world: World, policy: AnyPolicy, legs: list[_Leg]) -> bool:
-    """Whether ``policy`` may match the request of ``legs`` in ``world`` on some leg and side."""
+def _may_match(policy: AnyPolicy, legs: list[_Leg]) -> bool:
+    """Whether ``policy``'s criterion may match the request of ``legs`` on some leg and side
+    where its issuer is in scope (its dates aside)."""
     for leg in legs:
-        if not policy.in_force(leg.facts.on):
-            return False
         scope = leg.export if policy.side is Side.EXPORT else {leg.importer}
         if policy.issuer in scope:
-            judged = attrs.evolve(leg.facts, registry=world, issuer=policy.issuer)
+            judged = attrs.evolve(leg.facts, issuer=policy.issuer)
             if policy.criterion.evaluate(judged).truth is not Truth.FALSE:
                 return True
     return False

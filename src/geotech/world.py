@@ -5,23 +5,21 @@ Building a World checks that its records fit together and reports every problem 
 supersedes cycles). Look-ups accept any case and aliases (``World.aliases``: ``H200`` and
 ``nvidia h200`` find ``nvidia-h200``); ids stay canonical in the records. Look-ups of unknown
 ids raise ``UnknownEntityError`` with the closest ids ranked (``geotech.errors.suggestions``).
-Changes are reforms (``geotech.reforms``): records whose ``apply`` returns a new World.
+Changes are reforms (``geotech.reforms``): records whose ``apply`` returns a new World, built
+by ``World.revised``, which validates only what changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections import Counter
-from collections.abc import Callable, Collection, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 import attrs
 from attrs import frozen
 
-from geotech import criteria as c
 from geotech.criteria import MAX_CRITERION_DEPTH as MAX_CRITERION_DEPTH
-from geotech.criteria import Criterion, Step, Truth, item_facts
+from geotech.criteria import Step, Truth, item_facts
 from geotech.entities import (
     Chip,
     Company,
@@ -29,7 +27,6 @@ from geotech.entities import (
     Dependency,
     Equipment,
     Item,
-    Listing,
     Material,
     Model,
     PartyList,
@@ -43,6 +40,7 @@ from geotech.entities import (
 )
 from geotech.errors import InvalidValueError, UnknownEntityError, WorldError, normal_id
 from geotech.policies import AnyPolicy, ControlClass
+from geotech.validation import problems, revision_problems
 
 R = TypeVar("R")
 ItemT = TypeVar("ItemT", Chip, Model, Material, Equipment)
@@ -114,6 +112,10 @@ class World:
         init=False, eq=False, repr=False
     )
     _memo: dict[Any, Any] = attrs.field(init=False, eq=False, repr=False)
+    #: ``class_step`` answers: shared by the worlds ``revised`` builds (same classes and items)
+    _class_steps: dict[tuple[str, str, dt.date], Step] = attrs.field(
+        init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         ix = {
@@ -131,9 +133,10 @@ class World:
         object.__setattr__(self, "_ix", ix)
         object.__setattr__(self, "_classes_by_code", {k: tuple(v) for k, v in by_code.items()})
         object.__setattr__(self, "_memo", {})
-        problems = _problems(self)
-        if problems:
-            raise WorldError(problems)
+        object.__setattr__(self, "_class_steps", {})
+        found = problems(self)
+        if found:
+            raise WorldError(found)
 
     @property
     def window(self) -> Coverage | None:
@@ -291,22 +294,47 @@ class World:
             found = self._memo[key] = make(self)
             return found
 
+    def revised(self, **changes: Any) -> World:
+        """``attrs.evolve(self, **changes)``: an equal world, raising the same ``WorldError``
+        exactly when that raises. When only ``policies`` and ``party_lists`` (keeping their
+        ids) change, it validates only what changed: the new records (by identity), and what
+        a removed policy id or a new ``supersedes`` can break; this world being valid vouches
+        for the rest. Reforms build their worlds with it."""
+        if not changes.keys() <= _LOCAL:
+            return attrs.evolve(self, **changes)
+        records = {name: by_id(values) for name, values in changes.items()}
+        lists = records.get("party_lists", self.party_lists)
+        if [p.id for p in lists] != [p.id for p in self.party_lists]:
+            return attrs.evolve(self, **records)
+        new: World = object.__new__(World)
+        for a in attrs.fields(World):
+            object.__setattr__(new, a.name, records.get(a.name, getattr(self, a.name)))
+        new_ix = dict(self._ix)
+        new_ix["policy"] = _index(new.policies)
+        new_ix["party list"] = _index(new.party_lists)
+        object.__setattr__(new, "_ix", new_ix)
+        object.__setattr__(new, "_memo", {})
+        if revision_problems(self, new):
+            raise WorldError(problems(new))  # the full report, as the constructor gives it
+        return new
+
     def __getstate__(self) -> dict[str, Any]:
-        return {a.name: getattr(self, a.name) for a in attrs.fields(World) if a.name != "_memo"}
+        return {a.name: getattr(self, a.name) for a in attrs.fields(World) if a.name not in _CACHES}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
-        object.__setattr__(self, "_memo", {})
+        for name in _CACHES:
+            object.__setattr__(self, name, {})
 
     def class_step(self, code: str, item: Item, on: dt.date) -> Step:
         """Whether ``item`` falls in class ``code`` on ``on``, with the definition's trace."""
         # Memoize only the world's own items: hypothetical items would grow the memo forever.
         own = self._ix["item"].get(item.id) is item
-        key = ("class", code, item.id, on)
-        cached = self._memo.get(key) if own else None
+        key = (code, item.id, on)
+        cached = self._class_steps.get(key) if own else None
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         in_force = [k for k in self._classes_by_code.get(code, ()) if k.in_force(on)]
         if not in_force:
             step = Step(f"class {code} not in force on {on.isoformat()}", Truth.FALSE)
@@ -320,7 +348,7 @@ class World:
                 inner.needs,
             )
         if own:
-            self._memo[key] = step
+            self._class_steps[key] = step
         return step
 
     def classify(self, item: str | Item, on: dt.date) -> tuple[str, ...]:
@@ -332,237 +360,9 @@ class World:
         )
 
 
-# ---------------------------------------------------------------------------------------------
-# Validation
-
-
-def _problems(world: World) -> list[str]:
-    problems: list[str] = []
-    add = problems.append
-    ix = world._ix
-
-    kinds: list[tuple[str, tuple[Any, ...]]] = [
-        ("states", world.states),
-        ("groups", world.groups),
-        ("companies", world.companies),
-        ("party_lists", world.party_lists),
-        ("chips", world.chips),
-        ("models", world.models),
-        ("materials", world.materials),
-        ("equipment", world.equipment),
-        ("classes", world.classes),
-        ("policies", world.policies),
-    ]
-    for name, records in kinds:
-        for key, n in sorted(Counter(r.id for r in records).items()):
-            if n > 1:
-                add(f"{name}: id {key!r} is used {n} times; ids must be unique")
-    if len(world.coverage) > 1:
-        ids = ", ".join(c.id for c in world.coverage)
-        add(f"coverage: {len(world.coverage)} windows ({ids}); a world declares at most one")
-    item_kinds: Counter[str] = Counter()
-    for group in (world.chips, world.models, world.materials, world.equipment):
-        item_kinds.update({r.id for r in group})
-    for key, n in sorted(item_kinds.items()):
-        if n > 1:
-            add(f"items: id {key!r} names more than one of chips, models, materials and equipment")
-
-    def ref(path: str, kind: str, key: str | None) -> None:
-        if key is not None and key not in ix[kind]:
-            near = UnknownEntityError(kind, key, ix[kind])
-            add(f"{path}: {near}")
-
-    for g in world.groups:
-        ref(f"groups[{g.id}].issuer", "state", g.issuer)
-        for m in g.members:
-            ref(f"groups[{g.id}].members[{m.state}]", "state", m.state)
-    for co in world.companies:
-        ref(f"companies[{co.id}].hq", "state", co.hq)
-        for stake in co.owners:
-            ref(f"companies[{co.id}].owners[{stake.owner}]", "company", stake.owner)
-    for co in world.companies:
-        owned = _ownership_cycle(world, co.id)
-        if owned:
-            add(
-                f"companies[{co.id}].owners: the stakes form a cycle "
-                f"({' owned by '.join(owned)}); remove one of them"
-            )
-    for pl in world.party_lists:
-        ref(f"party_lists[{pl.id}].issuer", "state", pl.issuer)
-        for listing in pl.listings:
-            ref(f"party_lists[{pl.id}].listings[{listing.company}]", "company", listing.company)
-        _overlapping_listings(pl, add)
-    for chip in world.chips:
-        ref(f"chips[{chip.id}].designer", "company", chip.designer)
-        ref(f"chips[{chip.id}].fab", "company", chip.fab)
-        for s in sorted(chip.jurisdictions):
-            ref(f"chips[{chip.id}].jurisdictions", "state", s)
-    for model in world.models:
-        ref(f"models[{model.id}].developer", "company", model.developer)
-        trained_on = ix["item"].get(model.training_chip) if model.training_chip else None
-        if model.training_chip is not None and trained_on is None:
-            ref(f"models[{model.id}].training_chip", "item", model.training_chip)
-        elif trained_on is not None and not isinstance(trained_on, Chip):
-            add(
-                f"models[{model.id}].training_chip: {model.training_chip!r} is a "
-                f"{trained_on.kind}, not a chip; name a chip id"
-            )
-        for s in sorted(model.jurisdictions):
-            ref(f"models[{model.id}].jurisdictions", "state", s)
-    for mat in world.materials:
-        for s in sorted(mat.jurisdictions):
-            ref(f"materials[{mat.id}].jurisdictions", "state", s)
-    for tool in world.equipment:
-        ref(f"equipment[{tool.id}].producer", "company", tool.producer)
-        for s in sorted(tool.jurisdictions):
-            ref(f"equipment[{tool.id}].jurisdictions", "state", s)
-
-    _supply_problems(world, ref, add)
-
-    versions: dict[tuple[str, str], list[ControlClass]] = {}
-    for k in world.classes:
-        ref(f"classes[{k.id}].issuer", "state", k.issuer)
-        versions.setdefault((k.issuer, k.code), []).append(k)
-        _check_criterion(world, f"classes[{k.id}].criterion", k.criterion, add, items_only=True)
-    issuers: dict[str, set[str]] = {}
-    for issuer, code in versions:
-        issuers.setdefault(code, set()).add(issuer)
-    for code, who in sorted(issuers.items()):
-        if len(who) > 1:
-            add(
-                f"classes: code {code!r} is defined by {', '.join(sorted(who))}; a class code "
-                "belongs to one issuer (prefix it, e.g. 'CN:...')"
-            )
-    for (issuer, code), defs in sorted(versions.items()):
-        defs.sort(key=lambda r: r.effective)
-        for a, b in itertools.pairwise(defs):
-            if a.expires is None or a.expires > b.effective:
-                add(
-                    f"classes: {a.id!r} and {b.id!r} both define {issuer} {code} on "
-                    f"{b.effective.isoformat()}; end the earlier one (expires) on or before "
-                    "the later one's effective date"
-                )
-
-    for p in world.policies:
-        ref(f"policies[{p.id}].issuer", "state", p.issuer)
-        for s in sorted(p.supersedes):
-            ref(f"policies[{p.id}].supersedes", "policy", s)
-        _check_criterion(world, f"policies[{p.id}].criterion", p.criterion, add, items_only=False)
-    cycle = _supersedes_cycle(world)
-    if cycle:
-        add(f"policies: supersedes cycle {' -> '.join(cycle)}; a policy cannot set itself aside")
-    return problems
-
-
-def _supply_problems(world: World, ref: Any, add: Any) -> None:
-    totals: dict[tuple[str, str, dt.date], float] = {}
-    seen: Counter[tuple[str, str, dt.date, str]] = Counter()
-    for x in world.supply_shares:
-        where = f"supply_shares[{x.material}/{x.stage}/{x.state}/{x.as_of.isoformat()}]"
-        if not isinstance(world._ix["item"].get(x.material), INPUT_TYPES):
-            ref(f"{where}.material", "item", x.material)
-        ref(f"{where}.state", "state", x.state)
-        key = (x.material, str(x.stage), x.as_of)
-        totals[key] = totals.get(key, 0.0) + x.share
-        seen[(*key, x.state)] += 1
-    for (material, stage, as_of, state), n in sorted(seen.items()):
-        if n > 1:
-            add(f"supply_shares: {state}'s {stage} share of {material} on {as_of} given {n} times")
-    for (material, stage, as_of), total in sorted(totals.items()):
-        if total > 1 + 1e-9:
-            add(
-                f"supply_shares: {stage} shares of {material} on {as_of.isoformat()} add up to "
-                f"{total:.3f} > 1; world shares cannot exceed the whole"
-            )
-    for d in world.dependencies:
-        ref(f"dependencies[{d.item}/{d.material}].item", "item", d.item)
-        if not isinstance(world._ix["item"].get(d.material), INPUT_TYPES):
-            ref(f"dependencies[{d.item}/{d.material}].material", "item", d.material)
-
-
-def _ownership_cycle(world: World, start: str) -> tuple[str, ...]:
-    """A chain of owners from ``start`` back to itself (each owning the one before), or
-    ``()``. Only cycles through ``start`` are reported, so each is reported by its members."""
-    came_from: dict[str, str] = {}
-    todo = [start]
-    while todo:
-        company = todo.pop()
-        for stake in world.stakes(company):
-            if stake.owner == start:
-                chain = [company]
-                while chain[-1] != start:
-                    chain.append(came_from[chain[-1]])
-                return (start, *reversed(chain[:-1]), start)
-            if stake.owner not in came_from:
-                came_from[stake.owner] = company
-                todo.append(stake.owner)
-    return ()
-
-
-def _overlapping_listings(pl: PartyList, add: Any) -> None:
-    by_company: dict[str, list[Listing]] = {}
-    for x in pl.listings:
-        by_company.setdefault(x.company, []).append(x)
-    for company, xs in sorted(by_company.items()):
-        for a, b in itertools.pairwise(xs):
-            if a.end is None or a.end > b.start:
-                add(
-                    f"party_lists[{pl.id}].listings[{company}]: listings from "
-                    f"{a.start.isoformat()} and {b.start.isoformat()} overlap; end the first "
-                    "before the second starts"
-                )
-
-
-def _check_criterion(
-    world: World, path: str, criterion: Criterion, add: Any, *, items_only: bool
-) -> None:
-    ix = world._ix
-    codes = {k.code for k in world.classes}
-    for node in c.walk(criterion):
-        if items_only and not node.reads <= _ITEM_ONLY:
-            extra = ", ".join(sorted(node.reads - _ITEM_ONLY))
-            add(
-                f"{path}: a class definition may only test the item, not {node.tag!r} (it "
-                f"reads {extra}); test the item's kind, id and specs only"
-            )
-        for ref in node.references():
-            known: Collection[str] = (
-                codes if ref.entity is c.Entity.CLASS_CODE else ix[ref.entity].keys()
-            )
-            for key in sorted(ref.ids):
-                if key not in known:
-                    add(f"{path}.{ref.field}: {UnknownEntityError(ref.entity, key, known)}")
-
-
-#: What a class definition may read: the item alone (not even the date).
-_ITEM_ONLY = frozenset({c.Fact.ITEM})
-
-
-def _supersedes_cycle(world: World) -> list[str]:
-    graph = {p.id: sorted(p.supersedes) for p in world.policies}
-    state: dict[str, int] = {}
-    for start in sorted(graph):
-        if state.get(start):
-            continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        path: list[str] = []
-        while stack:
-            node, i = stack.pop()
-            if i == 0:
-                state[node] = 1
-                path.append(node)
-            edges = graph.get(node, [])
-            if i < len(edges):
-                stack.append((node, i + 1))
-                nxt = edges[i]
-                if state.get(nxt) == 1:
-                    return [*path[path.index(nxt) :], nxt]
-                if not state.get(nxt) and nxt in graph:
-                    stack.append((nxt, 0))
-            else:
-                state[node] = 2
-                path.pop()
-    return []
+#: The fields ``World.revised`` validates locally, and the caches a pickle leaves out.
+_LOCAL = frozenset({"policies", "party_lists"})
+_CACHES = frozenset({"_memo", "_class_steps"})
 
 
 def _aliases(world: World) -> dict[str, dict[str, str]]:

@@ -29,7 +29,7 @@ import datetime as dt
 import functools
 import itertools
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 import attrs
@@ -131,6 +131,18 @@ class _Index(NamedTuple):
             forces={},
         )
 
+    def replaced(self, world: World, changed: Sequence[int]) -> _Index:
+        """The index of ``world``, this index's world with the policies at ``changed``
+        replaced: the match index patched for them, the rest recomputed (linear)."""
+        match = self.match.replaced(world, changed)
+        return _Index(
+            points=change_points(world),
+            match=match,
+            table=PolicyTable.of(world.policies),
+            request_contexts=bool({"destination", "end_use"} & match.contexts),
+            forces={},
+        )
+
     def in_force(self, k: int, world: World) -> tuple[dict[str, int], dict[str, int]]:
         """Masks of the policies in force in interval ``k``, by side and issuer."""
         found = self.forces.get(k)
@@ -147,6 +159,19 @@ class _Index(NamedTuple):
                 {issuer: mask_of(at) for issuer, at in import_.items()},
             )
         return found
+
+
+def patch_index(world: World, base: World) -> None:
+    """Give ``world`` the compiled index of ``base`` patched for the policies that differ,
+    when ``world`` has no index yet and its policies have the ids of ``base``'s (a reform that
+    changes policies in place); otherwise ``world`` compiles its own on first use. Either way
+    an ``Evaluator`` of ``world`` gives the same answers."""
+    old, new = base.policies, world.policies
+    if len(old) != len(new) or any(a.id != b.id for a, b in zip(old, new, strict=True)):
+        return
+    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b]
+    index = base.derived(Evaluator, _Index.of)
+    world.derived(Evaluator, lambda w: index.replaced(w, changed))
 
 
 class Evaluator:

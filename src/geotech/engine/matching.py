@@ -22,6 +22,7 @@ Guarantee: for a request's facts, the truth these masks (and residuals) give a p
 from __future__ import annotations
 
 import bisect
+import copy
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Literal
@@ -66,13 +67,21 @@ def bits(mask: int) -> list[int]:
             mask ^= 1 << top
         out.reverse()
         return out
-    # many: the digits, lowest first, scanned in C (linear in the width, not in bits x width)
-    digits = bin(mask)[:1:-1]
-    i = digits.find("1")
-    while i >= 0:
-        out.append(i)
-        i = digits.find("1", i + 1)
+    # many: the bytes, their non-zero ones found in C (linear in the width, not in bits x width)
+    data = mask.to_bytes((mask.bit_length() + 7) >> 3, "little")
+    flags = data.translate(_NON_ZERO)
+    at = flags.find(1)
+    while at >= 0:
+        base = at << 3
+        for offset in _OFFSETS[data[at]]:
+            out.append(base + offset)
+        at = flags.find(1, at + 1)
     return out
+
+
+#: A byte's 1 when it is not zero; the positions of each byte's set bits.
+_NON_ZERO = bytes([0, *[1] * 255])
+_OFFSETS = tuple(tuple(b for b in range(8) if value >> b & 1) for value in range(256))
 
 
 def mask_of(positions: Iterable[int]) -> int:
@@ -217,6 +226,9 @@ class _Family:
         return false, unknown
 
 
+#: What a family of literals reads: a family of keys or a measure of one context.
+Source = c.Family | c.Measure
+
 #: A residual compiled for truth over masks: ("leaf", bit) for a leaf with a literal,
 #: ("opaque", leaf) for one evaluated as usual, ("not", tree), ("all", trees) or ("any", trees).
 Tree = tuple[Any, ...]
@@ -229,11 +241,15 @@ class MatchIndex:
     bit of its own above those. ``judge_*`` methods return ``(false, unknown)`` masks for one
     context value on a date: pure, and constant between the world's change points. A policy's
     residuals are judged by ``residual_truth`` from the masks of a request's contexts.
+    ``replaced`` gives the index of a world whose policies differ at some positions.
     """
 
     def __init__(self, world: World) -> None:
         self.world = world
         self._families: dict[Fact, dict[Hashable, _Family]] = {}
+        # each family's literals (literal, slot, bit, policy), and the families of each policy
+        self._entries: dict[Source, list[tuple[c.Literal, int, int, int]]] = {}
+        self._sources: dict[int, set[Source]] = {}
         self._residuals: dict[int, tuple[Tree, ...]] = {}
         self._leaves: dict[int, int] = {}  # the bits of each policy's residual leaves
         self._opaque: set[int] = set()  # policies with opaque residual leaves
@@ -245,26 +261,64 @@ class MatchIndex:
         self.opaque_reads: frozenset[str] = frozenset()
         for i, policy in enumerate(world.policies):
             self._add(i, policy.criterion, policy.issuer)
-        for families in self._families.values():
-            for family in families.values():
-                family.freeze()
+        self._build(self._entries)
         #: The contexts some literal reads (the others always give empty masks).
         self.contexts = frozenset(self._families)
+
+    def replaced(self, world: World, changed: Iterable[int]) -> MatchIndex:
+        """The index of ``world``, whose policies are this index's world's but for those at
+        the positions ``changed`` (same count, same order): it judges as ``MatchIndex(world)``
+        does. Only the families that the old or new policies touch are rebuilt."""
+        gone = set(changed)
+        new = copy.copy(self)
+        new.world = world
+        touched: set[Source] = set().union(*(self._sources.get(i, ()) for i in gone))
+        new._entries = {
+            source: [e for e in entries if e[3] not in gone] if source in touched else list(entries)
+            for source, entries in self._entries.items()
+        }
+        new._sources = {i: s for i, s in self._sources.items() if i not in gone}
+        new._residuals = {i: r for i, r in self._residuals.items() if i not in gone}
+        new._leaves = {i: r for i, r in self._leaves.items() if i not in gone}
+        new._opaque = self._opaque - gone
+        new._truths = {}
+        new.residual_mask = self.residual_mask & ~mask_of(gone)
+        for i in sorted(gone):
+            policy = world.policies[i]
+            new._add(i, policy.criterion, policy.issuer)
+            touched |= new._sources.get(i, set())
+        new._families = {context: dict(families) for context, families in self._families.items()}
+        new._build(touched)
+        new.contexts = frozenset(context for context, got in new._families.items() if got)
+        return new
+
+    def _build(self, sources: Iterable[Source]) -> None:
+        """(Re)build the families of ``sources`` from their literals."""
+        for source in sources:
+            families = self._families.setdefault(source.context, {})
+            entries = self._entries.get(source)
+            if not entries:
+                families.pop(source, None)
+                continue
+            family = families[source] = _Family(source)
+            for literal, slot, bit, _ in entries:
+                family.add(literal, slot, bit)
+            family.freeze()
 
     def _add(self, i: int, criterion: Criterion, issuer: str) -> None:
         bit = 1 << i
         literals, residuals = conjuncts(criterion)
         slots: dict[Hashable, int] = {}
-        trees = [self._tree(r, issuer) for r in residuals]
+        trees = [self._tree(r, issuer, i) for r in residuals]
         for leaf, positive in literals:
             literal = leaf.literal(issuer)
             if literal is None:
-                tree = self._tree(leaf, issuer)
+                tree = self._tree(leaf, issuer, i)
                 trees.append(tree if positive else ("not", tree))
                 continue
             if not positive:
                 literal = _negated(literal)
-            self._literal(literal, bit, slots)
+            self._literal(literal, bit, i, slots)
         if trees:
             self._residuals[i] = tuple(trees)
             self.residual_mask |= bit
@@ -272,28 +326,25 @@ class MatchIndex:
             for tree in trees:
                 self._leaves[i] |= _leaf_bits(tree, i, self._opaque)
 
-    def _literal(self, literal: c.Literal, bit: int, slots: dict[Hashable, int] | None) -> None:
-        """Index ``literal`` for ``bit``; ``slots`` counts the literals a policy has in each
-        index so far (``None``: the bit has only this literal)."""
+    def _literal(
+        self, literal: c.Literal, bit: int, owner: int, slots: dict[Hashable, int] | None
+    ) -> None:
+        """Record ``literal`` for ``bit`` of policy ``owner``; ``slots`` counts the literals a
+        policy has in each index so far (``None``: the bit has only this literal)."""
         if isinstance(literal, c.Members):
             source: c.Family | c.Measure = literal.family
             kind: Hashable = literal.negated
         else:
             source, kind = literal.measure, literal.bound.op
-        families = self._families.get(source.context)
-        if families is None:
-            families = self._families[source.context] = {}
-        family = families.get(source)
-        if family is None:
-            family = families[source] = _Family(source)
         slot = 0
         if slots is not None:
             slot = slots[source, kind] = slots.get((source, kind), -1) + 1
-        family.add(literal, slot, bit)
+        self._entries.setdefault(source, []).append((literal, slot, bit, owner))
+        self._sources.setdefault(owner, set()).add(source)
 
-    def _tree(self, node: Criterion, issuer: str) -> Tree:
+    def _tree(self, node: Criterion, issuer: str, owner: int) -> Tree:
         if isinstance(node, c.Connective):
-            parts = tuple(self._tree(part, issuer) for part in node.parts)
+            parts = tuple(self._tree(part, issuer, owner) for part in node.parts)
             if node.junction is c.Junction.NOT:
                 return ("not", parts[0])
             return (node.junction.value, parts)
@@ -303,7 +354,7 @@ class MatchIndex:
             return ("opaque", node)
         bit = 1 << self._next_bit
         self._next_bit += 1
-        self._literal(literal, bit, None)
+        self._literal(literal, bit, owner, None)
         return ("leaf", bit)
 
     def judge(self, context: Fact, value: Any, on: dt.date) -> tuple[int, int]:

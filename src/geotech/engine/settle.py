@@ -39,6 +39,8 @@ class PolicyTable(NamedTuple):
     #: each policy's bit position, by id
     position: dict[str, int]
     restriction: dict[str, Restriction]
+    #: each policy's restriction, by bit
+    restrictions: tuple[Restriction, ...]
     conditions: tuple[tuple[Condition, ...], ...]
     #: (restriction, mask of the policies with it), most restrictive first
     levels: tuple[tuple[Restriction, int], ...]
@@ -49,7 +51,15 @@ class PolicyTable(NamedTuple):
     @classmethod
     def of(cls, policies: Sequence[AnyPolicy]) -> PolicyTable:
         ids = tuple(p.id for p in policies)
-        restrictions = [p.restriction for p in policies]  # a property: computed once
+        # a property of effect, conditions and review: computed once per combination
+        known: dict[tuple[object, bool, object], Restriction] = {}
+        restrictions = []
+        for p in policies:
+            kind = (p.effect, bool(p.conditions), p.review)
+            found = known.get(kind)
+            if found is None:
+                found = known[kind] = p.restriction
+            restrictions.append(found)
         levels: dict[Restriction, list[int]] = {}
         for i, key in enumerate(restrictions):
             levels.setdefault(key, []).append(i)
@@ -57,6 +67,7 @@ class PolicyTable(NamedTuple):
             ids=ids,
             position={pid: i for i, pid in enumerate(ids)},
             restriction=dict(zip(ids, restrictions, strict=True)),
+            restrictions=tuple(restrictions),
             conditions=tuple(p.conditions for p in policies),
             levels=tuple(sorted((key, mask_of(at)) for key, at in levels.items())[::-1]),
             superseding=mask_of(i for i, p in enumerate(policies) if p.supersedes),
@@ -68,10 +79,14 @@ def settle(table: PolicyTable, policies: Sequence[AnyPolicy], held: int, unsure:
     """One leg and side's outcome from the masks of its matching (``held``) and unknown-match
     (``unsure``) policies."""
     kept = held
-    matching = [policies[i] for i in bits(held)] if held & table.superseding or unsure else []
+    positions = bits(held)  # once: the other masks are subsets of it
+    matching = [policies[i] for i in positions] if held & table.superseding or unsure else []
     if held & table.superseding:
         _, set_aside = supersede(matching)
-        kept &= ~mask_of(table.position[pid] for pid in set_aside)
+        if set_aside:
+            aside = {table.position[pid] for pid in set_aside}
+            kept &= ~mask_of(aside)
+            positions = [i for i in positions if i not in aside]
     key, top = OPEN, 0
     for level_key, level in table.levels:
         top = kept & level
@@ -84,15 +99,22 @@ def settle(table: PolicyTable, policies: Sequence[AnyPolicy], held: int, unsure:
     else:
         lowest = highest = key
     ids = table.ids
-    determining = tuple([ids[i] for i in bits(top)])
-    conditional = top & table.conditional
+    if top == kept:
+        deciding = positions
+    else:
+        restrictions = table.restrictions
+        deciding = [i for i in positions if restrictions[i] == key]
+    determining = tuple([ids[i] for i in deciding])
+    conditions = table.conditions
     # alone, lowest <= key <= highest makes semantics.certain reduce to lowest == highest
     ruling = Ruling(
         key.verdict,
         key.review,
-        union([table.conditions[i] for i in bits(conditional)]) if conditional else (),
+        union([conditions[i] for i in deciding if conditions[i]])
+        if top & table.conditional
+        else (),
         determining,
-        determining if top == kept else tuple([ids[i] for i in bits(kept)]),
+        determining if top == kept else tuple([ids[i] for i in positions]),
         lowest == highest,
     )
     return Settled(ruling, key, lowest, highest)
