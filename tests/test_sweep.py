@@ -13,8 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geotech import AccessRequest, EffectKind, World, evaluate
-from geotech.engine.batch import Evaluator
+from geotech import AccessRequest, EffectKind, World, catalog, engine, evaluate
 from geotech.errors import UnknownEntityError
 from geotech.reforms import Amend, ChangeThreshold, Reform, RemovePolicy
 from geotech.strategies import requests, worlds
@@ -169,7 +168,22 @@ def test_incremental_rulings_equal_the_rebuild(data: st.DataObject) -> None:
     baseline = Baseline(world, asked)
     for reform in data.draw(st.lists(reforms(world), min_size=1, max_size=3)):
         reformed = reform.apply(world)
-        assert baseline.rulings(reformed) == Evaluator(reformed).rulings(asked)
+        assert baseline.rulings(reformed) == engine.rulings(reformed, asked)
+
+
+def test_a_sweep_answers_days_outside_the_window_as_not_certain() -> None:
+    world = catalog.world()
+    asked = (
+        AccessRequest(buyer="bytedance", item="nvidia-h200", on=dt.date(2018, 6, 1)),
+        AccessRequest(
+            buyer="bytedance", item="nvidia-h200", on=dt.date(2025, 6, 1), end_use="datacenter"
+        ),
+    )
+    (got,) = sweep(world, [RemovePolicy("us-bis-2023-10-17-hq-rule")], asked)
+    assert [r.certain for r in got] == [False, True]
+    assert list(got) == engine.rulings(
+        RemovePolicy("us-bis-2023-10-17-hq-rule").apply(world), asked
+    )
 
 
 def test_a_reform_of_one_policy_re_decides_only_what_it_can_change(mini_world: World) -> None:

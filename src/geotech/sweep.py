@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from geotech.criteria import Facts, Truth
-from geotech.engine import AccessRequest, Ruling
+from geotech.engine import AccessRequest, Ruling, doubted, outside_window
 from geotech.engine.batch import Evaluator, patch_index
 from geotech.engine.legs import resolve_route
 from geotech.engine.matching import bits, mask_of
@@ -160,7 +160,8 @@ class Baseline:
     """The rulings of requests in a world, and what each depends on, so that the rulings in a
     reformed world re-decide only the requests a reform can change.
 
-    Guarantee: ``rulings(reformed) == Evaluator(reformed).rulings(requests)``. A reform that
+    Guarantee: ``rulings(reformed) == geotech.engine.rulings(reformed, requests)`` (requests
+    dated outside the world's window are not certain, as everywhere). A reform that
     changes anything but policies re-decides every request; one that changes policies only
     re-decides the requests that a removed or changed policy matches or may match (on some leg
     and side), and those that an added or changed policy may match: in force on the request's
@@ -177,6 +178,8 @@ class Baseline:
         self._known: _Known | None = None
         # what an added policy's criterion may match, by criterion, issuer and side
         self._reach: dict[tuple[Any, str, Side], int] = {}
+        # reforms keep the window: the same requests fall outside it in every reformed world
+        self._outside = outside_window(world, requests)
 
     def _baseline(self) -> _Known | None:
         """The requests' rulings and what they depend on, computed on first need; ``None``
@@ -202,6 +205,13 @@ class Baseline:
 
     def rulings(self, reformed: World) -> list[Ruling]:
         """The rulings of the requests in ``reformed``, in order."""
+        found = self._decided(reformed)
+        for i in self._outside:
+            found[i] = doubted(found[i])
+        return found
+
+    def _decided(self, reformed: World) -> list[Ruling]:
+        """The rulings of the requests in ``reformed`` as the compiled index gives them."""
         others = (getattr(reformed, name) for name in _OTHERS)
         if any(a is not b and a != b for a, b in zip(self._others, others, strict=True)):
             return Evaluator(reformed).rulings(self.requests)

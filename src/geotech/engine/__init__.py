@@ -18,7 +18,7 @@ from geotech.engine.decision import (
     Ruling,
     Unknown,
 )
-from geotech.engine.evaluate import evaluate, evaluate_many, rulings
+from geotech.engine.evaluate import doubted, evaluate, evaluate_many, outside_window, rulings
 from geotech.engine.legs import origin, resolve_route
 
 __all__ = [
@@ -31,9 +31,11 @@ __all__ = [
     "PolicyResult",
     "Ruling",
     "Unknown",
+    "doubted",
     "evaluate",
     "evaluate_many",
     "origin",
+    "outside_window",
     "resolve_route",
     "rulings",
 ]

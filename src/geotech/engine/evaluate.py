@@ -32,7 +32,7 @@ the unknown facts (``geotech.engine.semantics``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -64,22 +64,29 @@ def evaluate_many(world: World, requests: Iterable[AccessRequest]) -> list[Decis
 
 def rulings(world: World, requests: Iterable[AccessRequest]) -> list[Ruling]:
     """``[evaluate(world, r).ruling for r in requests]``, in order, computed fast."""
-    window = world.window
-    if window is None:
-        return Evaluator(world).rulings(requests)
     asked = list(requests)
     found = Evaluator(world).rulings(asked)
-    return [
-        _uncertain(x) if not window.contains(r.on) else x for r, x in zip(asked, found, strict=True)
-    ]
+    for i in outside_window(world, asked):
+        found[i] = doubted(found[i])
+    return found
+
+
+def outside_window(world: World, requests: Sequence[AccessRequest]) -> tuple[int, ...]:
+    """The positions of the requests dated outside the world's window (none when the world
+    declares no window): their rulings are not certain."""
+    window = world.window
+    if window is None:
+        return ()
+    return tuple(i for i, r in enumerate(requests) if not window.contains(r.on))
+
+
+def doubted(ruling: Ruling) -> Ruling:
+    """``ruling``, not certain (a day outside the world's window)."""
+    return attrs.evolve(ruling, certain=False)
 
 
 def _within(window: Coverage, decision: Decision) -> Decision:
     """``decision``, marked not certain and naming ``window`` when its day lies outside."""
     if window.contains(decision.request.on):
         return decision
-    return attrs.evolve(decision, ruling=_uncertain(decision.ruling), outside=window)
-
-
-def _uncertain(ruling: Ruling) -> Ruling:
-    return attrs.evolve(ruling, certain=False)
+    return attrs.evolve(decision, ruling=doubted(decision.ruling), outside=window)
