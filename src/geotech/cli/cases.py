@@ -11,14 +11,10 @@ from geotech.cli.shared import (
     OK,
     command,
     decided_on,
-    destination_option,
     emit,
-    end_use_option,
     load_world,
-    on,
-    on_option,
-    request,
-    route_option,
+    one_request,
+    request_options,
 )
 
 
@@ -30,26 +26,12 @@ def register(subcommands: Any) -> None:
         "the unknown facts of a request split into cases, each with a certain ruling",
         "geotech cases bytedance nvidia-h200 --on 2026-02-01 --route TW,US,CN",
     )
-    p.add_argument("buyer", metavar="BUYER", help="the buying company's id")
-    p.add_argument("item", metavar="ITEM", help="the item's id (chip, model or material)")
-    on_option(p)
-    route_option(p)
-    destination_option(p)
-    end_use_option(p)
+    request_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
     world = load_world(args)
-    asked = request(
-        args,
-        world,
-        args.buyer,
-        args.item,
-        on(args),
-        destination=args.destination,
-        route=args.route,
-        end_use=args.end_use,
-    )
+    asked = one_request(args, world)
     found = analysis.cases(world, asked)
     footer = [f"request: {asked.buyer} x {asked.item} on {asked.on.isoformat()}"]
     footer += decided_on(world, [asked])

@@ -11,15 +11,11 @@ from geotech.cli.arguments import count_arg
 from geotech.cli.shared import (
     OK,
     command,
-    destination_option,
     emit,
-    end_use_option,
     load_world,
-    on,
-    on_option,
+    one_request,
     output_format,
-    request,
-    route_option,
+    request_options,
     write,
 )
 from geotech.engine import evaluate
@@ -33,13 +29,8 @@ def register(subcommands: Any) -> None:
         "decide one access request and explain the decision",
         "geotech explain bytedance nvidia-h200 --on 2026-02-01 --route TW,US,CN",
     )
-    p.add_argument("buyer", metavar="BUYER", help="the buying company's id")
-    p.add_argument("item", metavar="ITEM", help="the item's id (chip, model or material)")
-    on_option(p)
-    route_option(p)
-    destination_option(p)
+    request_options(p)
     p.add_argument("--quantity", type=count_arg, help="number of units")
-    end_use_option(p)
     p.add_argument(
         "--trace",
         action="store_true",
@@ -49,17 +40,7 @@ def register(subcommands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     world = load_world(args)
-    asked = request(
-        args,
-        world,
-        args.buyer,
-        args.item,
-        on(args),
-        destination=args.destination,
-        route=args.route,
-        quantity=args.quantity,
-        end_use=args.end_use,
-    )
+    asked = one_request(args, world, args.quantity)
     decision = evaluate(world, asked)
     if not args.trace or output_format(args) == "json":
         emit(args, decision)

@@ -232,6 +232,34 @@ def one_line(exc: GeotechError) -> str:
     return " ".join(str(exc).split())
 
 
+def request_options(p: argparse.ArgumentParser) -> None:
+    """BUYER and ITEM, then ``--on``, ``--route``, ``--destination`` and ``--end-use``: the
+    options of a command that decides one request (read back by ``one_request``)."""
+    p.add_argument("buyer", metavar="BUYER", help="the buying company's id")
+    p.add_argument("item", metavar="ITEM", help="the item's id (chip, model or material)")
+    on_option(p)
+    route_option(p)
+    destination_option(p)
+    end_use_option(p)
+
+
+def one_request(
+    args: argparse.Namespace, world: World, quantity: int | None = None
+) -> AccessRequest:
+    """The request of a command registered with ``request_options``, checked (``request``)."""
+    return request(
+        args,
+        world,
+        args.buyer,
+        args.item,
+        on(args),
+        destination=args.destination,
+        route=args.route,
+        quantity=quantity,
+        end_use=args.end_use,
+    )
+
+
 def request(
     args: argparse.Namespace,
     world: World,

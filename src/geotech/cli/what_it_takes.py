@@ -14,15 +14,11 @@ from geotech.cli.shared import (
     OK,
     command,
     decided_on,
-    destination_option,
     emit,
-    end_use_option,
     load_world,
-    on,
-    on_option,
+    one_request,
     output_format,
-    request,
-    route_option,
+    request_options,
     write,
 )
 from geotech.policies import ReviewPolicy, Verdict
@@ -76,12 +72,7 @@ def register(subcommands: Any) -> None:
         "geotech what-it-takes bytedance nvidia-h200 --on 2025-06-01 "
         "--target license_required/case_by_case",
     )
-    p.add_argument("buyer", metavar="BUYER", help="the buying company's id")
-    p.add_argument("item", metavar="ITEM", help="the item's id (chip, model or material)")
-    on_option(p)
-    route_option(p)
-    destination_option(p)
-    end_use_option(p)
+    request_options(p)
     p.add_argument(
         "--target",
         type=target_arg,
@@ -101,16 +92,7 @@ def register(subcommands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     world = load_world(args)
-    asked = request(
-        args,
-        world,
-        args.buyer,
-        args.item,
-        on(args),
-        destination=args.destination,
-        route=args.route,
-        end_use=args.end_use,
-    )
+    asked = one_request(args, world)
     found = analysis.what_it_takes(world, asked, args.target, most=args.most)
     goal = as_restriction(args.target)
     footer = [
