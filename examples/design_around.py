@@ -83,10 +83,7 @@ def placed(world: World, found: DesignSpace, on: dt.date) -> list[str]:
     ]
     own = rulings(
         world,
-        [
-            AccessRequest(buyer=BUYER, item=c.id, on=on, route=ROUTE, end_use=END_USE)
-            for c in chips
-        ],
+        [AccessRequest(buyer=BUYER, item=c.id, on=on, route=ROUTE, end_use=END_USE) for c in chips],
     )
     rows = [
         [c.id, f"{c.tpp:,.0f}", f"{c.dram_bandwidth_gbs:,.0f}", render.label(r)]

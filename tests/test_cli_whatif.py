@@ -231,8 +231,11 @@ REVOKE = [
     "Reform: China revokes Tencent's H200 import authorization",
     "13 classes of requests are ruled differently, in 5 rows of one item and one ruling "
     "before and after (policies not shared: cn-2026-01-h200-import-approvals)",
-    "item         dates            buyers   end uses" + " " * 89 + "shift  before"
-    + " " * 20 + "after        after by",
+    "item         dates            buyers   end uses"
+    + " " * 89
+    + "shift  before"
+    + " " * 20
+    + "after        after by",
     "nvidia-h200  from 2026-01-28  tencent  any but undeclared, advanced_node_fabrication, "
     "military, state_funded_datacenter, supercomputer  loses  license (case-by-case)*   "
     "prohibited*  cn-gac-2026-01-14-h200-not-permitted",

@@ -189,7 +189,8 @@ def test_paths_render_their_changes_and_read_back() -> None:
         "| 1 | on or after 2019-01-01 and before 2022-10-07 | allowed | no restricting policy |",
     ]
     assert (
-        f"| {len(paths)} | on or after 2026-01-28 and before 2026-12-05 | license (case-by-case)* | "
+        f"| {len(paths)} | on or after 2026-01-28 and before 2026-12-05 | "
+        "license (case-by-case)* | "
         "us-bis-2026-01-15-h200-case-by-case |"
     ) in md
     data = json.loads(render.to_json(paths))
