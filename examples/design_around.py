@@ -8,8 +8,10 @@
    TPP 21,000 and 6,500 GB/s go case by case; the catalogue's NVIDIA and AMD chips placed in it.
 4. What it would take for Huawei, on the Entity List and outside China's H200 import
    approvals, to get the H200 case by case: the smallest sets of changes (``what_it_takes``).
-5. The diff that rescinding the January 2026 rule makes, over every date, item, buyer and end
-   use, shown for the H200.
+5. The diff that rescinding the January 2026 rule makes, over every date in the catalogue's
+   window, item, buyer and end use, shown for the H200: those who lose their case-by-case
+   license fall back to denial; under the end uses the US already denies (744.21, 744.23) and
+   China's bans only the terms change.
 
 Every region is exact: the specs are split at the thresholds of the rules in force and one
 hypothetical chip per region is decided by the engine (``geotech.design_space``).
@@ -31,6 +33,10 @@ from geotech.policies import Restriction, ReviewPolicy, Verdict
 
 BUYER = "bytedance"
 ROUTE = ("TW", "US", "CN")
+# Every request declares its end use: left undeclared, the military end-use rule (15 CFR
+# 744.21) and the supercomputer and advanced-node end uses (744.23) would split each answer
+# into uncertain cases (``geotech cases`` shows them) instead of telling the datacenter story.
+END_USE = "datacenter"
 CASE_BY_CASE = Restriction.LICENSE_CASE_BY_CASE
 SPECS = ("tpp", "performance_density", "dram_bandwidth_gbs")
 
@@ -42,7 +48,7 @@ def space(world: World, on: dt.date, density: float) -> DesignSpace:
         buyer=BUYER,
         on=on,
         route=ROUTE,
-        end_use="datacenter",
+        end_use=END_USE,
         fixed={"performance_density": density, "datacenter": True},
     )
 
@@ -77,10 +83,7 @@ def placed(world: World, found: DesignSpace, on: dt.date) -> list[str]:
     ]
     own = rulings(
         world,
-        [
-            AccessRequest(buyer=BUYER, item=c.id, on=on, route=ROUTE, end_use="datacenter")
-            for c in chips
-        ],
+        [AccessRequest(buyer=BUYER, item=c.id, on=on, route=ROUTE, end_use=END_USE) for c in chips],
     )
     rows = [
         [c.id, f"{c.tpp:,.0f}", f"{c.dram_bandwidth_gbs:,.0f}", render.label(r)]
@@ -98,7 +101,7 @@ def report() -> str:
     world = catalog.world()
     h20 = {name: spec(world, "nvidia-h20", name) for name in SPECS}
     lines = [
-        f"Designing around the rules: {BUYER}, route {' -> '.join(ROUTE)}, end use datacenter",
+        f"Designing around the rules: {BUYER}, route {' -> '.join(ROUTE)}, end use {END_USE}",
         figures(world, "nvidia-h20"),
         figures(world, "nvidia-h200"),
     ]
@@ -125,7 +128,7 @@ def report() -> str:
         "NVIDIA and AMD chips in the box:",
         *placed(world, box, on),
     ]
-    asked = AccessRequest(buyer="huawei", item="nvidia-h200", on=on, end_use="datacenter")
+    asked = AccessRequest(buyer="huawei", item="nvidia-h200", on=on, end_use=END_USE)
     now = evaluate(world, asked)
     paths = what_it_takes(world, asked, (Verdict.LICENSE_REQUIRED, ReviewPolicy.CASE_BY_CASE))
     keep = tuple(p for p in paths if not any(isinstance(c, OtherItem) for c in p.changes))
@@ -140,7 +143,7 @@ def report() -> str:
     lines += [
         "",
         "4. What it would take for Huawei to get the H200 case by case",
-        f"huawei x nvidia-h200 on {on.isoformat()}, end use datacenter: {render.label(now)} "
+        f"huawei x nvidia-h200 on {on.isoformat()}, end use {END_USE}: {render.label(now)} "
         f"({', '.join(now.determining_policies)})",
         f"{len(paths)} minimal sets of at most 2 changes; {len(paths) - len(keep)} name "
         "another chip",

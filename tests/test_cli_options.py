@@ -45,6 +45,7 @@ DECIDING = {
     ("plot", "timeline"): ("--end-use", "--world"),
     ("plot", "matrix"): ("--end-use", "--route", "--world"),
     ("plot", "gap"): ("--end-use", "--world"),
+    ("plot", "design-space"): ("--end-use", "--route", "--destination", "--world"),
     ("evaluate",): ("--jsonl", "--world"),
     ("test",): ("--world", "--format"),
     # compute: each order carries its route (CHIP=COUNT@ROUTE)
@@ -85,7 +86,7 @@ def test_the_end_use_means_the_same_everywhere(capsys: pytest.CaptureFixture[str
         if "--end-use" in DECIDING[command]
     }
     texts = {" ".join(m[1].split()) for m in helps.values() if m is not None}
-    assert len(helps) == len([c for c in DECIDING if "--end-use" in DECIDING[c]]) == 15
+    assert len(helps) == len([c for c in DECIDING if "--end-use" in DECIDING[c]]) == 16
     assert texts == {
         f"declared end use, one of {', '.join(EndUseKind)}; variant spellings such as 'data "
         "centre' are read as these (default: undeclared; rules that turn on it make the answer "

@@ -43,7 +43,7 @@ def test_cases_splits_bytedance_h200_on_the_end_use(capsys: pytest.CaptureFixtur
     )
     assert out.splitlines() == [
         "4 cases over the unknown facts",
-        "case  assumes" + " " * 89 + "verdict                  determined by",
+        "case  assumes" + " " * 95 + "verdict                  determined by",
         "1     request.end_use in {advanced_node_fabrication, supercomputer}"
         + " " * 41
         + "license (denial)*        us-bis-2023-10-17-supercomputer-end-use",
@@ -229,16 +229,26 @@ def test_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixtu
 
 REVOKE = [
     "Reform: China revokes Tencent's H200 import authorization",
-    "11 classes of requests are ruled differently, in 3 rows of one item and one ruling "
+    "13 classes of requests are ruled differently, in 5 rows of one item and one ruling "
     "before and after (policies not shared: cn-2026-01-h200-import-approvals)",
-    "item         dates            buyers   end uses                                     "
-    "shift  before                    after        after by",
-    "nvidia-h200  from 2026-01-28  tencent  any but undeclared, state_funded_datacenter  "
-    "loses  license (case-by-case)*   prohibited*  cn-gac-2026-01-14-h200-not-permitted",
-    "nvidia-h200  from 2026-01-28  tencent  undeclared                                   "
-    "loses  license (case-by-case)*?  prohibited*  cn-gac-2026-01-14-h200-not-permitted",
-    "nvidia-h200  from 2026-01-28  tencent  state_funded_datacenter                      "
-    "terms  prohibited*               prohibited*  cn-2025-11-state-funded-dc-domestic-only, "
+    "item         dates            buyers   end uses"
+    + " " * 89
+    + "shift  before"
+    + " " * 20
+    + "after        after by",
+    "nvidia-h200  from 2026-01-28  tencent  any but undeclared, advanced_node_fabrication, "
+    "military, state_funded_datacenter, supercomputer  loses  license (case-by-case)*   "
+    "prohibited*  cn-gac-2026-01-14-h200-not-permitted",
+    "nvidia-h200  from 2026-01-28  tencent  undeclared" + " " * 87 + "loses  "
+    "license (case-by-case)*?  prohibited*  cn-gac-2026-01-14-h200-not-permitted",
+    # the US already denied these end uses (744.21, 744.23); China's ban now decides, bare
+    "nvidia-h200  from 2026-01-28  tencent  military" + " " * 89 + "loses  "
+    "license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permitted",
+    "nvidia-h200  from 2026-01-28  tencent  advanced_node_fabrication, supercomputer"
+    + " " * 57
+    + "loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permitted",
+    "nvidia-h200  from 2026-01-28  tencent  state_funded_datacenter" + " " * 74 + "terms  "
+    "prohibited*               prohibited*  cn-2025-11-state-funded-dc-domestic-only, "
     "cn-gac-2026-01-14-h200-not-permitted",
     "* with conditions; ? not certain (depends on unknown facts)",
 ]
@@ -258,7 +268,7 @@ def test_diff_of_a_reform_file_matches_the_named_reform(
         encoding="utf-8",
     )
     out = _out(["--format", "markdown", "diff", "--reform-file", str(path)], capsys)
-    assert out.startswith("**Reform:** revoke\n\n**11 classes of requests are ruled differently")
+    assert out.startswith("**Reform:** revoke\n\n**13 classes of requests are ruled differently")
     assert (
         "| nvidia-h200 | from 2026-01-28 | tencent | undeclared | loses | "
         "license (case-by-case)*? | prohibited* | cn-gac-2026-01-14-h200-not-permitted |"
@@ -269,7 +279,7 @@ def test_diff_json_rows_are_the_joined_cells(capsys: pytest.CaptureFixture[str])
     data = json.loads(_out(["--format", "json", "diff", "revoke-tencent"], capsys))
     world = catalog.world()
     found = diff(world, catalog.reforms()["revoke-tencent"].apply(world))
-    assert (data["changed"], data["classes"]) == (["cn-2026-01-h200-import-approvals"], 11)
+    assert (data["changed"], data["classes"]) == (["cn-2026-01-h200-import-approvals"], 13)
     rows = io.from_data(data["rows"], tuple[geotech.render.whatif.DiffRow, ...])
     assert rows == diff_rows(found)
     assert sum(r.classes for r in rows) == len(found.cells)
@@ -309,14 +319,14 @@ def test_what_it_takes_lists_the_single_changes(capsys: pytest.CaptureFixture[st
     assert lines[0] == "12 minimal sets of changes reach the target"
     assert re.split(r"\s{2,}", lines[2]) == [
         "1",
-        "on or after 1997-02-01 and before 2022-10-07",
+        "on or after 2019-01-01 and before 2022-10-07",
         "allowed",
         "no restricting policy",
     ]
     assert "TPP in [2400, 4800)" in lines[11]
     assert re.split(r"\s{2,}", lines[13]) == [
         "12",
-        "on or after 2026-01-28",
+        "on or after 2026-01-28 and before 2026-12-05",
         "license (case-by-case)*",
         "us-bis-2026-01-15-h200-case-by-case",
     ]

@@ -190,3 +190,26 @@ def test_the_design_space_map_draws_every_region_once_and_places_the_chips() -> 
     assert _label_overlaps(fig) == 0
     with pytest.raises(GeotechError, match=r"expected two numeric axes, got \['tpp'\]"):
         plot.design_space_map(attrs.evolve(space, axes=("tpp",)))
+
+
+def test_the_design_space_command_draws_the_docs_picture(
+    images: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from geotech.cli import main
+
+    target = tmp_path / "space.svg"
+    argv = ["plot", "design-space", "bytedance", "--on", "2026-02-01", "--route", "TW,US,CN"]
+    assert main([*argv, "--end-use", "datacenter", "-o", str(target)]) == 0
+    assert capsys.readouterr().out == f"wrote {target}\n"
+    assert target.read_text(encoding="utf-8") == images["design-space.svg"]
+    # a picture needs two numeric axes: a usage error before any work
+    assert main(["plot", "design-space", "bytedance", "--axes", "tpp", "-o", str(target)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "geotech plot design-space: error: --axes: a picture needs two numeric specs, got tpp; "
+        "e.g. --axes tpp,dram_bandwidth_gbs"
+    )
+    # the options are the design-space command's: --fixed and --axes reach the analysis
+    argv = ["plot", "design-space", "bytedance", "--on", "2024-01-01", "--end-use", "datacenter"]
+    argv += ["--axes", "tpp,performance_density", "--fixed", "dram_bandwidth_gbs=4000"]
+    assert main([*argv, "-o", str(target)]) == 0
+    assert "performance density (TPP / mm²)" in target.read_text(encoding="utf-8")

@@ -43,13 +43,18 @@ def _revoked() -> WorldDiff:
 def test_cases_render_as_a_table_of_assumptions_and_rulings() -> None:
     found = geotech.cases(WORLD, H200)
     assert render.to_markdown(found).splitlines() == [
-        "**2 cases over the unknown facts**",
+        "**4 cases over the unknown facts**",
         "",
         "| case | assumes | verdict | determined by |",
         "|---|---|---|---|",
-        "| 1 | request.end_use not in {state_funded_datacenter} | license (case-by-case)* | "
+        "| 1 | request.end_use in {advanced_node_fabrication, supercomputer} | license (denial)* | "
+        "us-bis-2023-10-17-supercomputer-end-use |",
+        "| 2 | request.end_use not in {advanced_node_fabrication, military, "
+        "state_funded_datacenter, supercomputer} | license (case-by-case)* | "
         "us-bis-2026-01-15-h200-case-by-case |",
-        "| 2 | request.end_use in {state_funded_datacenter} | prohibited* | "
+        "| 3 | request.end_use in {military} | license (denial)* | "
+        "us-bis-2020-06-29-military-end-use |",
+        "| 4 | request.end_use in {state_funded_datacenter} | prohibited* | "
         "cn-2025-11-state-funded-dc-domestic-only |",
         "",
         f"_{LEGEND}_",
@@ -103,13 +108,17 @@ def test_a_world_diff_joins_its_classes_by_item_and_rulings() -> None:
     found = _revoked()
     rows = diff_rows(found)
     assert [(r.item, str(r.shift), r.buyers, r.classes) for r in rows] == [
-        ("nvidia-h200", "loses", ("tencent",), 9),
+        ("nvidia-h200", "loses", ("tencent",), 8),
         ("nvidia-h200", "loses", ("tencent",), 1),
+        ("nvidia-h200", "loses", ("tencent",), 1),
+        ("nvidia-h200", "loses", ("tencent",), 2),
         ("nvidia-h200", "terms", ("tencent",), 1),
     ]
     assert [str(d.start) for d in rows[0].dates] == ["2026-01-28"]
     assert rows[0].dates[0].end is None
     assert rows[1].end_uses == (None,)
+    assert rows[2].end_uses == ("military",)
+    assert rows[3].end_uses == ("advanced_node_fabrication", "supercomputer")
 
 
 def test_no_diff_renders_as_one_line() -> None:
@@ -177,10 +186,11 @@ def test_paths_render_their_changes_and_read_back() -> None:
         "",
         "| path | changes | verdict | determined by |",
         "|---|---|---|---|",
-        "| 1 | on or after 1997-02-01 and before 2022-10-07 | allowed | no restricting policy |",
+        "| 1 | on or after 2019-01-01 and before 2022-10-07 | allowed | no restricting policy |",
     ]
     assert (
-        f"| {len(paths)} | on or after 2026-01-28 | license (case-by-case)* | "
+        f"| {len(paths)} | on or after 2026-01-28 and before 2026-12-05 | "
+        "license (case-by-case)* | "
         "us-bis-2026-01-15-h200-case-by-case |"
     ) in md
     data = json.loads(render.to_json(paths))

@@ -25,6 +25,7 @@ from geotech.cli.shared import (
     route_option,
 )
 from geotech.errors import GeotechError
+from geotech.world import World
 
 _YES = {"yes": True, "true": True, "no": False, "false": False}
 
@@ -58,6 +59,12 @@ def register(subcommands: Any) -> None:
         "the exact regions of hypothetical chip specs and the ruling of each",
         "geotech design-space bytedance --on 2026-02-01 --route TW,US,CN --end-use datacenter",
     )
+    options(p)
+
+
+def options(p: argparse.ArgumentParser) -> None:
+    """The buyer, date, route, end use, axes, fixed specs and designer of a design space
+    (``design-space`` and ``plot design-space`` share them)."""
     p.add_argument("buyer", metavar="BUYER", help="the buying company's id")
     on_option(p)
     route_option(p)
@@ -88,8 +95,9 @@ def register(subcommands: Any) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    world = load_world(args)
+def space(args: argparse.Namespace, world: World) -> analysis.DesignSpace:
+    """The design space the parsed ``options`` ask for; a bad id, axis, fixed spec or route
+    is a ``UsageError`` naming its option."""
     check(args, "BUYER", world.company, args.buyer)
     check(args, "--designer", world.company, args.designer)
     if args.destination is not None:
@@ -97,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     check_all(args, "--route", world.state, args.route or ())
     fixed = dict(args.fixed) if args.fixed else None
     try:
-        space = analysis.design_space(
+        return analysis.design_space(
             world,
             buyer=world.canonical("company", args.buyer),
             on=on(args),
@@ -112,5 +120,8 @@ def run(args: argparse.Namespace) -> int:
         message = one_line(exc)
         where = "-" if message.startswith(("axes:", "fixed:")) else "--route/--destination: "
         raise UsageError(f"-{where}{message}", args.prog) from None
-    emit(args, space)
+
+
+def run(args: argparse.Namespace) -> int:
+    emit(args, space(args, load_world(args)))
     return OK

@@ -17,6 +17,8 @@ from geotech.cli.arguments import (
     request_arg,
 )
 from geotech.cli.compute import gap, gap_options
+from geotech.cli.design_space import options as design_space_options
+from geotech.cli.design_space import space
 from geotech.cli.matrix import access_matrix
 from geotech.cli.matrix import options as matrix_options
 from geotech.cli.shared import (
@@ -105,6 +107,15 @@ def register(subcommands: Any) -> None:
         "--linear", action="store_true", help="a linear days axis (default: logarithmic)"
     )
 
+    p = picture(
+        "design-space",
+        run_design_space,
+        "a two-axis design space as boxes coloured by ruling, with the chips that publish "
+        "both specs",
+        "bytedance --on 2026-02-01 --route TW,US,CN --end-use datacenter -o space.svg",
+    )
+    design_space_options(p)
+
 
 def _save(args: argparse.Namespace, figure: Any) -> int:
     from geotech import plot
@@ -163,3 +174,16 @@ def run_gap(args: argparse.Namespace) -> int:
             gap(args, load_world(args)), scale="linear" if args.linear else "log"
         ),
     )
+
+
+def run_design_space(args: argparse.Namespace) -> int:
+    from geotech import plot
+
+    if len(args.axes) != 2 or "datacenter" in args.axes:
+        raise UsageError(
+            f"--axes: a picture needs two numeric specs, got {','.join(args.axes)}; "
+            "e.g. --axes tpp,dram_bandwidth_gbs",
+            args.prog,
+        )
+    world = load_world(args)
+    return _save(args, plot.design_space_map(space(args, world), world))
