@@ -19,7 +19,7 @@ from geotech.analysis import (
     Shift,
     WorldDiff,
 )
-from geotech.engine import Ruling
+from geotech.engine import Decision, Ruling
 from geotech.render.tables import LEGEND, label, route_text, table, titled, verdict_label, who
 
 #: How many buyer ids a diff row names before counting the rest.
@@ -32,17 +32,8 @@ def case_lines(cases: Sequence[Case], markdown: bool) -> list[str]:
         title = "1 case: no unknown fact changes the ruling"
     else:
         title = f"{len(cases)} cases over the unknown facts"
-    rows = [
-        [
-            str(i),
-            "; ".join(str(a) for a in c.assumptions) or "nothing",
-            label(c.ruling),
-            who(c.ruling),
-        ]
-        for i, c in enumerate(cases, 1)
-    ]
-    grid = table(["case", "assumes", "verdict", "determined by"], rows, markdown)
-    return _legended(title, grid, markdown)
+    rows = [("; ".join(str(a) for a in c.assumptions) or "nothing", c.ruling) for c in cases]
+    return _numbered(title, ("case", "assumes"), rows, markdown)
 
 
 def _legended(title: str, grid: list[str], markdown: bool) -> list[str]:
@@ -235,14 +226,17 @@ def path_lines(found: Sequence[Path], markdown: bool) -> list[str]:
         title = "The request as asked reaches the target"
     else:
         title = f"{len(found)} minimal sets of changes reach the target"
-    rows = [
-        [
-            str(i),
-            " + ".join(str(c) for c in p.changes) or "as asked",
-            label(p.decision),
-            who(p.decision),
-        ]
-        for i, p in enumerate(found, 1)
-    ]
-    grid = table(["path", "changes", "verdict", "determined by"], rows, markdown)
-    return _legended(title, grid, markdown)
+    rows = [(" + ".join(str(c) for c in p.changes) or "as asked", p.decision) for p in found]
+    return _numbered(title, ("path", "changes"), rows, markdown)
+
+
+def _numbered(
+    title: str,
+    names: tuple[str, str],
+    rows: Sequence[tuple[str, Ruling | Decision]],
+    markdown: bool,
+) -> list[str]:
+    """A numbered table: each row's text and the verdict and determining policies of its
+    ruling, under ``title`` and the legend."""
+    cells = [[str(i), text, label(r), who(r)] for i, (text, r) in enumerate(rows, 1)]
+    return _legended(title, table([*names, "verdict", "determined by"], cells, markdown), markdown)
