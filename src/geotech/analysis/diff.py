@@ -13,16 +13,18 @@ end use those tests name and once as ``other``. Cells with the same rulings are
 merged over buyers, then over neighbouring date ranges.
 
 Cells cover requests from the item's origin to the buyer's headquarters, directly (the
-**default route**, ``Where.via`` ``None``) or through one transit state. Transit states are
-grouped per range by ``transit_classes`` (no policy in force in either world tells two of a
-class apart as a leg's exporter or importer), and a class is named by its first state. A
-class is decided for a request class only when some changed policy's route tests may match
-on a leg of the route through it (a class on which every changed policy is false on both
-legs is ruled alike by the two worlds, so it has no cell); it is decided through its first
-state that is neither end of the route. ``WorldDiff.cell(request)`` finds the cell holding a
-request on any of these routes. ``WorldDiff.at(request)`` is exact for every request, on any
-route: ``None`` when no policy the worlds do not share is in force on its date, else the two
-rulings when they differ.
+**default route**, ``Where.via`` ``None``) or through one transit state. Per range, item and
+buyer class, transit states are grouped by ``transit_classes`` of the policies of either
+world that may match that item and buyer (any other is false on every route): none of them
+tells two states of a class apart as a leg's exporter or importer, so every state of a class
+gets the same rulings. A class is decided, through its first state that is neither end of
+the route, only when some changed policy among those may match on a leg of the route through
+it: where every changed policy is false on both legs the two worlds rule alike, so there is
+no cell. Classes ruled alike are then merged, and ``Where.via`` lists their states.
+``WorldDiff.cell(request)`` finds the cell holding a request on any of these routes
+(``diff(..., transit=False)``: on the default route only). ``WorldDiff.at(request)`` is
+exact for every request, on any route: ``None`` when no policy the worlds do not share is in
+force on its date, else the two rulings when they differ.
 """
 
 from __future__ import annotations
