@@ -9,7 +9,8 @@ others are shown against it too), and the size of each answer:
 - ``design_space``: ByteDance, 2026-02-01, TW -> US -> CN, datacenter end use, the H200's
   density, axes TPP x DRAM bandwidth;
 - ``diff``: the catalogue against its named reform ``rescind-h200-rule`` (and
-  ``cap-16000``);
+  ``cap-16000``), with cells on the default route and through one transit state, and on the
+  default route only (``transit=False``, what the cells covered before) beside it;
 - ``cases``: ByteDance x H200 on 2026-02-01, end use undeclared;
 - ``what_it_takes``: ByteDance x H200 on 2025-06-01 to LICENSE_REQUIRED (case-by-case), at
   most two changes.
@@ -84,7 +85,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             lambda a, b: len(diff(a, b).cells),
             reforms["rescind-h200-rule"].apply(world),
         ),
+        (
+            "diff rescind, direct",
+            lambda a, b: len(diff(a, b, transit=False).cells),
+            reforms["rescind-h200-rule"].apply(world),
+        ),
         ("diff cap-16000", lambda a, b: len(diff(a, b).cells), reforms["cap-16000"].apply(world)),
+        (
+            "diff cap-16000, direct",
+            lambda a, b: len(diff(a, b, transit=False).cells),
+            reforms["cap-16000"].apply(world),
+        ),
         ("cases", lambda a, _: len(cases(a, h200)), world),
         ("what_it_takes", lambda a, _: len(what_it_takes(a, early, target)), world),
     ]

@@ -229,27 +229,106 @@ def test_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixtu
 
 REVOKE = [
     "Reform: China revokes Tencent's H200 import authorization",
-    "13 classes of requests are ruled differently, in 5 rows of one item and one ruling "
-    "before and after (policies not shared: cn-2026-01-h200-import-approvals)",
-    "item         dates            buyers   end uses"
-    + " " * 89
-    + "shift  before"
-    + " " * 20
-    + "after        after by",
-    "nvidia-h200  from 2026-01-28  tencent  any but undeclared, advanced_node_fabrication, "
-    "military, state_funded_datacenter, supercomputer  loses  license (case-by-case)*   "
-    "prohibited*  cn-gac-2026-01-14-h200-not-permitted",
-    "nvidia-h200  from 2026-01-28  tencent  undeclared" + " " * 87 + "loses  "
-    "license (case-by-case)*?  prohibited*  cn-gac-2026-01-14-h200-not-permitted",
+    (
+        "39 classes of requests are ruled differently, in 15 rows of one item and one rul"
+        "ing before and after (policies not shared: cn-2026-01-h200-import-approvals)"
+    ),
+    (
+        "item         dates            buyers   end uses                                 "
+        "                                                        route                   "
+        " shift  before                    after        after by"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  any but undeclared, advanced_node_fabrica"
+        "tion, military, state_funded_datacenter, supercomputer  direct                  "
+        " loses  license (case-by-case)*   prohibited*  cn-gac-2026-01-14-h200-not-permit"
+        "ted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  undeclared                               "
+        "                                                        direct                  "
+        " loses  license (case-by-case)*?  prohibited*  cn-gac-2026-01-14-h200-not-permit"
+        "ted"
+    ),
     # the US already denied these end uses (744.21, 744.23); China's ban now decides, bare
-    "nvidia-h200  from 2026-01-28  tencent  military" + " " * 89 + "loses  "
-    "license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permitted",
-    "nvidia-h200  from 2026-01-28  tencent  advanced_node_fabrication, supercomputer"
-    + " " * 57
-    + "loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permitted",
-    "nvidia-h200  from 2026-01-28  tencent  state_funded_datacenter" + " " * 74 + "terms  "
-    "prohibited*               prohibited*  cn-2025-11-state-funded-dc-domestic-only, "
-    "cn-gac-2026-01-14-h200-not-permitted",
+    (
+        "nvidia-h200  from 2026-01-28  tencent  military                                 "
+        "                                                        direct                  "
+        " loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permit"
+        "ted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  military                                 "
+        "                                                        via AE, AM, AZ +20 more "
+        " loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permit"
+        "ted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  military                                 "
+        "                                                        via AF, AL, AR +68 more "
+        " loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permit"
+        "ted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  advanced_node_fabrication, supercomputer "
+        "                                                        via AE, AM, AZ +20 more "
+        " loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permit"
+        "ted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  advanced_node_fabrication, supercomputer "
+        "                                                        via AF, AL, AR +68 more "
+        " loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permit"
+        "ted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  advanced_node_fabrication, supercomputer "
+        "                                                        direct                  "
+        " loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permit"
+        "ted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  any but undeclared, advanced_node_fabrica"
+        "tion, military, state_funded_datacenter, supercomputer  via AE, AM, AZ +20 more "
+        " loses  license (denial)*         prohibited*  cn-gac-2026-01-14-h200-not-permit"
+        "ted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  any but undeclared, advanced_node_fabrica"
+        "tion, military, state_funded_datacenter, supercomputer  via AF, AL, AR +68 more "
+        " loses  license (denial)*         prohibited*  cn-gac-2026-01-14-h200-not-permit"
+        "ted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  undeclared                               "
+        "                                                        via AE, AM, AZ +20 more "
+        " loses  license (denial)*?        prohibited*  cn-gac-2026-01-14-h200-not-permit"
+        "ted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  undeclared                               "
+        "                                                        via AF, AL, AR +68 more "
+        " loses  license (denial)*?        prohibited*  cn-gac-2026-01-14-h200-not-permit"
+        "ted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  state_funded_datacenter                  "
+        "                                                        direct                  "
+        " terms  prohibited*               prohibited*  cn-2025-11-state-funded-dc-domest"
+        "ic-only, cn-gac-2026-01-14-h200-not-permitted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  state_funded_datacenter                  "
+        "                                                        via AE, AM, AZ +20 more "
+        " terms  prohibited*               prohibited*  cn-2025-11-state-funded-dc-domest"
+        "ic-only, cn-gac-2026-01-14-h200-not-permitted"
+    ),
+    (
+        "nvidia-h200  from 2026-01-28  tencent  state_funded_datacenter                  "
+        "                                                        via AF, AL, AR +68 more "
+        " terms  prohibited*               prohibited*  cn-2025-11-state-funded-dc-domest"
+        "ic-only, cn-gac-2026-01-14-h200-not-permitted"
+    ),
     "* with conditions; ? not certain (depends on unknown facts)",
 ]
 
@@ -268,9 +347,9 @@ def test_diff_of_a_reform_file_matches_the_named_reform(
         encoding="utf-8",
     )
     out = _out(["--format", "markdown", "diff", "--reform-file", str(path)], capsys)
-    assert out.startswith("**Reform:** revoke\n\n**13 classes of requests are ruled differently")
+    assert out.startswith("**Reform:** revoke\n\n**39 classes of requests are ruled differently")
     assert (
-        "| nvidia-h200 | from 2026-01-28 | tencent | undeclared | loses | "
+        "| nvidia-h200 | from 2026-01-28 | tencent | undeclared | direct | loses | "
         "license (case-by-case)*? | prohibited* | cn-gac-2026-01-14-h200-not-permitted |"
     ) in out.splitlines()
 
@@ -279,7 +358,7 @@ def test_diff_json_rows_are_the_joined_cells(capsys: pytest.CaptureFixture[str])
     data = json.loads(_out(["--format", "json", "diff", "revoke-tencent"], capsys))
     world = catalog.world()
     found = diff(world, catalog.reforms()["revoke-tencent"].apply(world))
-    assert (data["changed"], data["classes"]) == (["cn-2026-01-h200-import-approvals"], 13)
+    assert (data["changed"], data["classes"]) == (["cn-2026-01-h200-import-approvals"], 39)
     rows = io.from_data(data["rows"], tuple[geotech.render.whatif.DiffRow, ...])
     assert rows == diff_rows(found)
     assert sum(r.classes for r in rows) == len(found.cells)

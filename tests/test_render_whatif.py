@@ -107,18 +107,30 @@ def test_the_datacenter_axis_reads_yes_and_no() -> None:
 def test_a_world_diff_joins_its_classes_by_item_and_rulings() -> None:
     found = _revoked()
     rows = diff_rows(found)
-    assert [(r.item, str(r.shift), r.buyers, r.classes) for r in rows] == [
-        ("nvidia-h200", "loses", ("tencent",), 8),
-        ("nvidia-h200", "loses", ("tencent",), 1),
-        ("nvidia-h200", "loses", ("tencent",), 1),
-        ("nvidia-h200", "loses", ("tencent",), 2),
-        ("nvidia-h200", "terms", ("tencent",), 1),
+    # per row: classes joined, the default route or how many transit states
+    assert [(r.item, str(r.shift), r.buyers, r.classes, r.direct, len(r.via)) for r in rows] == [
+        ("nvidia-h200", "loses", ("tencent",), 8, True, 0),
+        ("nvidia-h200", "loses", ("tencent",), 1, True, 0),
+        ("nvidia-h200", "loses", ("tencent",), 1, True, 0),
+        ("nvidia-h200", "loses", ("tencent",), 1, False, 23),
+        ("nvidia-h200", "loses", ("tencent",), 1, False, 71),
+        ("nvidia-h200", "loses", ("tencent",), 2, False, 23),
+        ("nvidia-h200", "loses", ("tencent",), 2, False, 71),
+        ("nvidia-h200", "loses", ("tencent",), 2, True, 0),
+        ("nvidia-h200", "loses", ("tencent",), 8, False, 23),
+        ("nvidia-h200", "loses", ("tencent",), 8, False, 71),
+        ("nvidia-h200", "loses", ("tencent",), 1, False, 23),
+        ("nvidia-h200", "loses", ("tencent",), 1, False, 71),
+        ("nvidia-h200", "terms", ("tencent",), 1, True, 0),
+        ("nvidia-h200", "terms", ("tencent",), 1, False, 23),
+        ("nvidia-h200", "terms", ("tencent",), 1, False, 71),
     ]
     assert [str(d.start) for d in rows[0].dates] == ["2026-01-28"]
     assert rows[0].dates[0].end is None
     assert rows[1].end_uses == (None,)
     assert rows[2].end_uses == ("military",)
-    assert rows[3].end_uses == ("advanced_node_fabrication", "supercomputer")
+    assert rows[7].end_uses == ("advanced_node_fabrication", "supercomputer")
+    assert rows[3].via[:3] == ("AE", "AM", "AZ")
 
 
 def test_no_diff_renders_as_one_line() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,7 @@ from geotech.analysis import Interval, design_space, diff
 from geotech.analysis.cases import END_USE
 from geotech.analysis.design import hypothetical_chip, joined, pieces
 from geotech.criteria import Bound, Op
-from geotech.engine import rulings
+from geotech.engine import origin, rulings
 from geotech.policies import Restriction, ReviewPolicy, Verdict
 
 WORLD = catalog.world()
@@ -167,7 +168,7 @@ def test_rescinding_the_jan_2026_rule_changes_the_h200_for_bytedance() -> None:
     assert (pair[0].restriction, pair[1].restriction) == (CASE_BY_CASE, Restriction.LICENSE_DENIAL)
     assert found.at(attrs.evolve(H200_REQUEST, on=dt.date(2025, 6, 1))) is None
     assert all(c.where.dates.start >= dt.date(2026, 1, 15) for c in found.cells)
-    for cell in found.cells[:50]:
+    for cell in [c for c in found.cells if c.where.via is None][:50]:
         request = geotech.AccessRequest(
             buyer=cell.where.buyers[0],
             item=cell.where.item,
@@ -175,6 +176,43 @@ def test_rescinding_the_jan_2026_rule_changes_the_h200_for_bytedance() -> None:
             end_use=cell.where.end_use,
         )
         assert found.at(request) == (cell.before, cell.after)
+
+
+def test_the_rescinded_jan_2026_rule_shows_on_routes_through_a_transit_state() -> None:
+    reformed = catalog.reforms()["rescind-h200-rule"].apply(WORLD)
+    found = diff(WORLD, reformed)
+    asked = attrs.evolve(H200_REQUEST, route=None)
+    direct = found.cell(asked)
+    assert direct is not None
+    assert direct.where.via is None
+    assert (direct.before.restriction, direct.after.restriction) == (
+        CASE_BY_CASE,
+        Restriction.LICENSE_DENIAL,
+    )
+    assert found.cell(attrs.evolve(asked, route=("US", "CN"))) == direct
+    # through Taiwan both worlds deny; the terms differ (the rule's conditions go)
+    via_tw = found.cell(attrs.evolve(asked, route=("US", "TW", "CN")))
+    assert via_tw is not None
+    assert "TW" in (via_tw.where.via or ())
+    assert (via_tw.before.restriction, via_tw.after.restriction) == (DENIAL, DENIAL)
+    assert via_tw.before != via_tw.after
+    for route in (("US", "TW", "CN"), ("US", "HK", "CN"), ("US", "DE", "CN")):
+        request = attrs.evolve(asked, route=route)
+        cell = found.cell(request)
+        pair = found.at(request)
+        assert (cell is None) == (pair is None)
+        assert cell is None or (cell.before, cell.after) == pair
+    # the default route alone: the same cells as the default route's here
+    direct_only = diff(WORLD, reformed, transit=False)
+    assert len(direct_only.cells) == 1122
+    assert direct_only.cells == tuple(c for c in found.cells if c.where.via is None)
+    with pytest.raises(geotech.InvalidRequestError, match="directly; ask"):
+        direct_only.cell(attrs.evolve(asked, route=("US", "TW", "CN")))
+    # a route not from the item's origin is answered by at, not by the cells
+    with pytest.raises(geotech.InvalidRequestError, match=r"WorldDiff\.at"):
+        found.cell(attrs.evolve(asked, route=("TW", "US", "CN")))
+    assert found.at(H200_REQUEST) is not None
+    assert found.at(attrs.evolve(asked, route=("TW", "CN"))) is None
 
 
 def test_a_world_has_no_diff_with_itself() -> None:
@@ -224,7 +262,42 @@ def test_diff_cells_are_sound_and_complete_on_the_default_route(data: st.DataObj
             on=day,
             end_use=cell.where.end_use,
         )
+        if cell.where.via is not None:
+            start = origin(world, world.item(member.item))
+            hq = world.company(member.buyer).hq
+            through = [s for s in cell.where.via if s not in {start, hq}]
+            if start is None or not through:
+                continue
+            member = attrs.evolve(member, route=(start, data.draw(st.sampled_from(through)), hq))
         assert found.at(member) == (cell.before, cell.after)
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_diff_cells_are_sound_and_complete_through_a_transit_state(data: st.DataObject) -> None:
+    world = data.draw(gs.worlds())
+    reformed = data.draw(_reformed(world))
+    found = diff(world, reformed)
+    request = data.draw(gs.requests(world))
+    start = origin(world, world.item(request.item))
+    hq = world.company(request.buyer).hq
+    through = data.draw(st.sampled_from([s.id for s in world.states]))
+    if start is None:
+        return
+    # the route given as two states or through a third
+    route = (start, hq) if data.draw(st.booleans()) else (start, through, hq)
+    request = attrs.evolve(request, route=route, destination=None)
+    try:
+        before, after = rulings(world, [request])[0], rulings(reformed, [request])[0]
+    except geotech.GeotechError:
+        return
+    assert (found.at(request) is None) == (before == after)
+    cell = found.cell(request)
+    if before == after:
+        assert cell is None
+    else:
+        assert cell is not None
+        assert (cell.before, cell.after) == (before, after)
 
 
 @settings(max_examples=60, deadline=None)

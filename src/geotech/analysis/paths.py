@@ -16,7 +16,7 @@ import abc
 import datetime as dt
 import enum
 import itertools
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 import attrs
@@ -31,8 +31,8 @@ from geotech.analysis.design import (
     pieces,
     start_key,
 )
-from geotech.analysis.diff import DateRange, change_dates, rulings_or_none
-from geotech.criteria import Entity, Fact, unnamed_end_use, walk
+from geotech.analysis.diff import DateRange, change_dates, rulings_or_none, transit_classes
+from geotech.criteria import unnamed_end_use
 from geotech.engine import AccessRequest, Decision, evaluate
 from geotech.entities import Chip, Item, Model
 from geotech.errors import InvalidValueError
@@ -308,32 +308,14 @@ def _date_options(world: World, on: dt.date) -> list[OnDate]:
 
 
 def _route_options(world: World, on: dt.date, route: tuple[str, ...]) -> list[ViaRoute]:
-    """One transit state per class the rules in force cannot tell apart: a state named by a
-    route test or issuing a policy is its own class; the others are told apart only by the
-    named groups holding them."""
-    states: set[str] = set()
-    groups: set[str] = set()
-    in_force = [p for p in world.policies if p.in_force(on)]
-    for p in in_force:
-        for leaf in walk(p.criterion):
-            if leaf.reads & {Fact.EXPORTER, Fact.IMPORTER}:
-                for ref in leaf.references():
-                    if ref.entity is Entity.STATE:
-                        states |= ref.ids
-                    elif ref.entity is Entity.GROUP:
-                        groups |= ref.ids
-    states |= {p.issuer for p in in_force}
+    """One transit state per class the rules in force cannot tell apart (``transit_classes``):
+    its first state that is neither end of the route."""
     ends = {route[0], route[-1]}
-    classes: dict[Hashable, str] = {}
-    for s in sorted(x.id for x in world.states):
-        if s in ends:
-            continue
-        key = (
-            s if s in states else None,
-            frozenset(g for g in groups if world.group_contains(g, s, on)),
-        )
-        classes.setdefault(key, s)
-    return [ViaRoute((route[0], s, route[-1])) for s in sorted(classes.values())]
+    found = (
+        next((s for s in members if s not in ends), None)
+        for members in transit_classes((world,), on, (p for p in world.policies if p.in_force(on)))
+    )
+    return [ViaRoute((route[0], s, route[-1])) for s in sorted(s for s in found if s is not None)]
 
 
 def _end_use_options(world: World, on: dt.date, current: str | None) -> list[DeclareEndUse]:

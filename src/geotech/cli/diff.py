@@ -1,7 +1,8 @@
 """``geotech diff REFORM | --reform-file FILE``: every class of requests the catalogue (or
-``--world``) and the reformed world rule differently, over all dates, items, buyers and end
-uses. Text and Markdown join the classes by item and rulings (``geotech.render.whatif``);
-JSON gives the same rows with the full rulings."""
+``--world``) and the reformed world rule differently, over all dates, items, buyers, end
+uses and routes (direct, or through one transit state). Text and Markdown join the classes by
+item and rulings, with a route column (``geotech.render.whatif``); JSON gives the same rows
+with the full rulings."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from geotech.analysis import (
 from geotech.engine import Decision, Ruling
 from geotech.render.tables import LEGEND, label, route_text, table, titled, verdict_label, who
 
-#: How many buyer ids a diff row names before counting the rest.
+#: How many ids (buyers, transit states) a diff row names before counting the rest.
 NAMED_BUYERS = 3
 
 
@@ -98,7 +98,8 @@ def design_lines(space: DesignSpace, markdown: bool) -> list[str]:
 class DiffRow:
     """The classes of a diff with the same item and the same rulings before and after,
     joined: the dates they cover (contiguous ranges merged), their buyers and end uses
-    (``None``: undeclared), and how many classes were joined."""
+    (``None``: undeclared), their routes (``direct``: the default route; ``via``: the transit
+    states of the others) and how many classes were joined."""
 
     item: str
     before: Ruling
@@ -107,6 +108,8 @@ class DiffRow:
     buyers: tuple[str, ...]
     end_uses: tuple[str | None, ...]
     classes: int
+    direct: bool = True
+    via: tuple[str, ...] = ()
 
     @property
     def shift(self) -> Shift:
@@ -143,6 +146,8 @@ def diff_rows(d: WorldDiff) -> tuple[DiffRow, ...]:
                 sorted({d.cells[i].where.end_use for i in found}, key=lambda u: (u is not None, u))
             ),
             classes=len(found),
+            direct=any(d.cells[i].where.via is None for i in found),
+            via=tuple(sorted({s for i in found for s in d.cells[i].where.via or ()})),
         )
         for (item, before, after), found in groups.items()
     ]
@@ -172,10 +177,15 @@ def _dates(ranges: tuple[DateRange, ...]) -> str:
     )
 
 
-def _buyers(ids: tuple[str, ...]) -> str:
+def _named(ids: tuple[str, ...]) -> str:
     shown = ", ".join(ids[:NAMED_BUYERS])
     rest = len(ids) - NAMED_BUYERS
     return f"{shown} +{rest} more" if rest > 0 else shown
+
+
+def _routes(row: DiffRow) -> str:
+    through = f"via {_named(row.via)}" if row.via else ""
+    return "; ".join(x for x in ("direct" if row.direct else "", through) if x)
 
 
 def _uses(uses: tuple[str | None, ...], every: frozenset[str | None]) -> str:
@@ -206,8 +216,9 @@ def diff_lines(d: WorldDiff, markdown: bool) -> list[str]:
         [
             r.item,
             _dates(r.dates),
-            _buyers(r.buyers),
+            _named(r.buyers),
             _uses(r.end_uses, every),
+            _routes(r),
             str(r.shift),
             label(r.before),
             label(r.after),
@@ -215,7 +226,17 @@ def diff_lines(d: WorldDiff, markdown: bool) -> list[str]:
         ]
         for r in rows
     ]
-    header = ["item", "dates", "buyers", "end uses", "shift", "before", "after", "after by"]
+    header = [
+        "item",
+        "dates",
+        "buyers",
+        "end uses",
+        "route",
+        "shift",
+        "before",
+        "after",
+        "after by",
+    ]
     grid = table(header, cells, markdown)
     return _legended(title, grid, markdown)
 
