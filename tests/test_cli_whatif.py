@@ -501,3 +501,12 @@ def test_no_path_within_reach_is_said_plainly(
     ]
     data = json.loads(_out(["--format", "json", *argv, "--target", "allowed"], capsys))
     assert (data["paths"], data["target"], data["most"]) == ([], "allowed", 2)
+
+
+def test_diff_direct_decides_the_direct_routes_only(capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(_out(["--format", "json", "diff", "revoke-tencent", "--direct"], capsys))
+    world = catalog.world()
+    found = diff(world, catalog.reforms()["revoke-tencent"].apply(world), transit=False)
+    assert data["classes"] == len(found.cells) == 13
+    rows = io.from_data(data["rows"], tuple[geotech.render.whatif.DiffRow, ...])
+    assert {r.direct for r in rows} == {True}

@@ -2,7 +2,8 @@
 ``--world``) and the reformed world rule differently, over all dates, items, buyers, end
 uses and routes (direct, or through one transit state). Text and Markdown join the classes by
 item and rulings, with a route column (``geotech.render.whatif``); JSON gives the same rows
-with the full rulings."""
+with the full rulings. ``--direct`` decides the direct routes only (about ten times faster on
+the catalogue)."""
 
 from __future__ import annotations
 
@@ -24,12 +25,18 @@ def register(subcommands: Any) -> None:
         "geotech diff revoke-tencent",
     )
     reform_options(p)
+    p.add_argument(
+        "--direct",
+        action="store_true",
+        help="only direct routes (origin to the buyer's headquarters), not through a transit "
+        "state: about ten times faster",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     world = load_world(args)
     name, steps = reform_steps(args)
-    found = analysis.diff(world, apply_reforms(args, world, steps))
+    found = analysis.diff(world, apply_reforms(args, world, steps), transit=not args.direct)
     fmt = output_format(args)
     if fmt == "json":
         data = {
