@@ -274,7 +274,9 @@ def _path_changes(conv: cattrs.Converter) -> None:
     while todo:
         cls = todo.pop()
         todo += cls.__subclasses__()
-        if "kind" in vars(cls):  # a concrete change names its kind
+        # a concrete change names its kind; a slotted attrs class replaces the class it was
+        # made from, which stays among the subclasses until it is collected: skip that one
+        if "kind" in vars(cls) and attrs.has(cls):
             found.append(cls)
     kinds = {str(cls.kind): cls for cls in found}
     names = ", ".join(kinds)
