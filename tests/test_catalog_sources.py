@@ -12,8 +12,8 @@ path ("github.com/aws-neuron") allows only URLs under that path. Bare IP address
 Two explicit, exactly asserted sets hold the violations that remain today; both may only shrink:
 
 - ``PENDING``: records of ``policies.toml`` and ``policies_cn.toml``, ``models.toml``,
-  ``minerals.toml``, ``classes.toml`` and ``groups.toml``, whose sources another engineer is
-  fact-checking and cleaning now.
+  ``minerals.toml``, ``classes.toml`` and ``groups.toml``, whose sources are still being
+  replaced by first-tier ones.
 - ``KEPT_WEAK``: records of the other files whose figure or fact rests, today, on a weak source
   only (no better source was found and read); the record is kept and the source listed here.
 

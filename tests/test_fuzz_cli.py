@@ -16,6 +16,8 @@ import datetime as dt
 import json
 import tempfile
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -132,10 +134,17 @@ def commands(path: Path) -> list[list[str]]:
     ]
 
 
-def run_all(text: str, suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
+@contextmanager
+def written(text: str, name: str) -> Iterator[Path]:
+    """``text`` in a file called ``name`` in a temporary folder, removed afterwards."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"doc{suffix}"
+        path = Path(folder) / name
         path.write_text(text, encoding="utf-8")
+        yield path
+
+
+def run_all(text: str, suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with written(text, f"doc{suffix}") as path:
         for argv in commands(path):
             run(argv, capsys)
 
@@ -144,9 +153,7 @@ def run_all(text: str, suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
 @given(data=st.data())
 def test_mutated_world_documents(data: st.DataObject, capsys: pytest.CaptureFixture[str]) -> None:
     text = text_of(mutated(data, catalogue_document()))
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "world.json"
-        path.write_text(text, encoding="utf-8")
+    with written(text, "world.json") as path:
         run(["validate", str(path)], capsys)
         run(["lint", "--world", str(path)], capsys)
         run(["test", "--world", str(path), str(CASES)], capsys)
@@ -156,9 +163,7 @@ def test_mutated_world_documents(data: st.DataObject, capsys: pytest.CaptureFixt
 @given(data=st.data())
 def test_mutated_reform_files(data: st.DataObject, capsys: pytest.CaptureFixture[str]) -> None:
     text = text_of(mutated(data, reform_document()))
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "reform.json"
-        path.write_text(text, encoding="utf-8")
+    with written(text, "reform.json") as path:
         run(["compare", "--reform-file", str(path), *COMPARE], capsys)
 
 
@@ -166,9 +171,7 @@ def test_mutated_reform_files(data: st.DataObject, capsys: pytest.CaptureFixture
 @given(data=st.data())
 def test_mutated_case_files(data: st.DataObject, capsys: pytest.CaptureFixture[str]) -> None:
     text = text_of(mutated(data, case_document()))
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "cases.json"
-        path.write_text(text, encoding="utf-8")
+    with written(text, "cases.json") as path:
         run(["test", str(path)], capsys)
 
 
