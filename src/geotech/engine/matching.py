@@ -35,24 +35,32 @@ from geotech.world import World
 
 def conjuncts(criterion: Criterion) -> tuple[list[Signed], list[Criterion]]:
     """Signed leaves (literals) and residual parts whose Kleene conjunction has the truth of
-    ``criterion`` (an empty conjunction is true)."""
+    ``criterion`` (an empty conjunction is true), in the criterion's order."""
     literals: list[Signed] = []
     residuals: list[Criterion] = []
-    stack: list[tuple[Criterion, bool]] = [(criterion, True)]
-    while stack:
-        node, positive = stack.pop()
-        junction = node.junction
-        if junction is None:
-            literals.append(Signed(node, positive))
-        elif junction is c.Junction.NOT:
-            stack.append((node.parts[0], not positive))
-        else:
-            parts = node.parts
-            if (junction is c.Junction.ALL) == positive or len(parts) == 1:
-                stack.extend((part, positive) for part in reversed(parts))
-            else:
-                residuals.append(node if positive else c.negate(node))
+    _split(criterion, True, literals, residuals)
     return literals, residuals
+
+
+def _split(
+    node: Criterion, positive: bool, literals: list[Signed], residuals: list[Criterion]
+) -> None:
+    """Add the conjuncts of ``node`` (negated unless ``positive``) to the two lists."""
+    junction = node.junction
+    if junction is None:
+        literals.append(Signed(node, positive))
+    elif junction is c.Junction.NOT:
+        _split(node.parts[0], not positive, literals, residuals)
+    else:
+        parts = node.parts
+        if (junction is c.Junction.ALL) == positive or len(parts) == 1:
+            for part in parts:
+                if part.junction is None:  # most parts are leaves: no call for them
+                    literals.append(Signed(part, positive))
+                else:
+                    _split(part, positive, literals, residuals)
+        else:
+            residuals.append(node if positive else c.negate(node))
 
 
 def bits(mask: int) -> list[int]:
@@ -87,6 +95,9 @@ _OFFSETS = tuple(tuple(b for b in range(8) if value >> b & 1) for value in range
 def mask_of(positions: Iterable[int]) -> int:
     """The mask with these bits set, built in one pass (linear in the widest position, where
     or-ing the bits one by one is quadratic)."""
+    if isinstance(positions, list) and len(positions) == 1:  # the common case when compiling
+        only: int = positions[0]
+        return 1 << only
     buffer = bytearray()
     for i in positions:
         byte = i >> 3
@@ -103,29 +114,26 @@ Context = Literal["item", "buyer", "exporter", "importer", "destination", "end_u
 class _Members:
     """Literals "the context's keys meet the literal's keys", at most one per policy."""
 
-    __slots__ = ("_sets", "by_key", "every", "negated")
+    __slots__ = ("by_key", "every", "negated")
 
-    def __init__(self, negated: bool) -> None:
+    def __init__(self, negated: bool, entries: Iterable[tuple[Any, int, int]]) -> None:
+        """From (keys, bit position, policy) entries."""
         self.negated = negated
-        self.every = 0
-        self.by_key: dict[Hashable, int] = {}
         # the bit positions of each key set (many literals share one), masks built once
-        self._sets: dict[frozenset[Hashable], list[int]] = {}
-
-    def add(self, at: int, keys: frozenset[Hashable]) -> None:
-        sets = self._sets
-        if keys in sets:
-            sets[keys].append(at)
-        else:
-            sets[keys] = [at]
-
-    def freeze(self) -> None:
+        sets: dict[frozenset[Hashable], list[int]] = {}
+        for keys, at, _ in entries:
+            if keys in sets:
+                sets[keys].append(at)
+            else:
+                sets[keys] = [at]
         every = 0
-        for keys, at in self._sets.items():
-            mask = mask_of(at)
+        by_key: dict[Hashable, int] = {}
+        for keys, positions in sets.items():
+            mask = mask_of(positions)
             every |= mask
             for key in keys:
-                self.by_key[key] = self.by_key.get(key, 0) | mask
+                by_key[key] = by_key.get(key, 0) | mask
+        self.by_key = by_key
         self.every = every
 
     def judge(self, view: c.View | None) -> tuple[int, int]:
@@ -147,25 +155,22 @@ class _Members:
 class _Thresholds:
     """Literals "observed <op> threshold" on one measure, at most one per policy."""
 
-    __slots__ = ("_above", "_below", "_masks", "_right", "_rising", "_values", "every")
+    __slots__ = ("_above", "_below", "_right", "_rising", "_values", "every")
 
-    def __init__(self, op: Op) -> None:
+    def __init__(self, op: Op, entries: Iterable[tuple[Any, int, int]]) -> None:
+        """From (threshold, bit position, policy) entries."""
         # Thresholds [0, j) lie below the observed value, strictly for > and <= (bisect_left).
         self._right = op in (Op.GE, Op.LT)
         # >= and > hold for the thresholds below the observed value, < and <= above it.
         self._rising = op.rising
-        self.every = 0
-        self._masks: dict[float, list[int]] = {}  # bit positions, masks built once
-        self._values: list[float] = []
-        self._below: list[int] = []
-        self._above: list[int] = []
-
-    def add(self, at: int, threshold: float) -> None:
-        self._masks.setdefault(threshold, []).append(at)
-
-    def freeze(self) -> None:
-        self._values = sorted(self._masks)
-        masks = [mask_of(self._masks[v]) for v in self._values]
+        positions: dict[float, list[int]] = {}  # masks built once
+        for threshold, at, _ in entries:
+            if threshold in positions:
+                positions[threshold].append(at)
+            else:
+                positions[threshold] = [at]
+        self._values = sorted(positions)
+        masks = [mask_of(positions[v]) for v in self._values]
         below = [0]
         for m in masks:
             below.append(below[-1] | m)
@@ -200,12 +205,9 @@ class _Family:
         for (kind, slot), group in entries.items():
             if not group:
                 continue
-            index = _Members(kind) if isinstance(kind, bool) else _Thresholds(kind)
-            add = index.add
-            for payload, at, _ in group:
-                add(at, payload)
-            index.freeze()
-            self.indexes[kind, slot] = index
+            self.indexes[kind, slot] = (
+                _Members(kind, group) if isinstance(kind, bool) else _Thresholds(kind, group)
+            )
         self.wanted = frozenset().union(
             *(index.by_key for index in self.indexes.values() if isinstance(index, _Members))
         )
@@ -257,7 +259,7 @@ class MatchIndex:
         self._truths: dict[tuple[int, int, int], Truth] = {}
         # each (leaf, issuer, sign)'s literal, its family's entries and its index's number:
         # generated and real policies repeat leaves
-        self._literals: dict[tuple[Criterion, str, bool], _Routed | None] = {}
+        self._literals: dict[tuple[Criterion, str, bool], _Routed | tuple[()]] = {}
         self._routes: dict[tuple[Source, bool | Op], int] = {}
         self._next_bit = len(world.policies)
         #: Policies with residual parts.
@@ -321,8 +323,10 @@ class MatchIndex:
         known = self._literals
         for leaf, positive in literals:
             key = (leaf, issuer, positive)
-            routed = known[key] if key in known else self._routed(key)
+            routed = known.get(key)
             if routed is None:
+                routed = self._routed(key)
+            if not routed:
                 tree = self._tree(leaf, issuer, i)
                 trees.append(tree if positive else ("not", tree))
                 continue
@@ -339,13 +343,13 @@ class MatchIndex:
             for tree in trees:
                 self._leaves[i] |= _leaf_bits(tree, i, self._opaque)
 
-    def _routed(self, key: tuple[Criterion, str, bool]) -> _Routed | None:
+    def _routed(self, key: tuple[Criterion, str, bool]) -> _Routed | tuple[()]:
         """The literal of a (leaf, issuer, sign) as its keys or threshold, its family's entries,
         its index's kind and number (family and polarity or comparison) and the entries of that
-        index's first slot; ``None`` for a leaf without a literal."""
+        index's first slot; empty for a leaf without a literal."""
         leaf, issuer, positive = key
         literal = leaf.literal(issuer)
-        routed = None
+        routed: _Routed | tuple[()] = ()
         if literal is not None:
             literal = literal if positive else _negated(literal)
             source, kind, payload = _route(literal)
