@@ -95,15 +95,12 @@ _OFFSETS = tuple(tuple(b for b in range(8) if value >> b & 1) for value in range
 def mask_of(positions: Iterable[int]) -> int:
     """The mask with these bits set, built in one pass (linear in the widest position, where
     or-ing the bits one by one is quadratic)."""
-    if isinstance(positions, list) and len(positions) == 1:  # the common case when compiling
-        only: int = positions[0]
-        return 1 << only
-    buffer = bytearray()
-    for i in positions:
-        byte = i >> 3
-        if byte >= len(buffer):
-            buffer.extend(bytes(byte + 1 - len(buffer)))
-        buffer[byte] |= 1 << (i & 7)
+    at = positions if isinstance(positions, list) else list(positions)
+    if not at:
+        return 0
+    buffer = bytearray((max(at) >> 3) + 1)
+    for i in at:
+        buffer[i >> 3] |= 1 << (i & 7)
     return int.from_bytes(buffer, "little")
 
 
@@ -170,7 +167,8 @@ class _Thresholds:
             else:
                 positions[threshold] = [at]
         self._values = sorted(positions)
-        masks = [mask_of(positions[v]) for v in self._values]
+        groups = [positions[v] for v in self._values]
+        masks = [1 << group[0] if len(group) == 1 else mask_of(group) for group in groups]
         below = [0]
         for m in masks:
             below.append(below[-1] | m)
@@ -260,7 +258,8 @@ class MatchIndex:
         # each (leaf, issuer, sign)'s literal, its family's entries and its index's number:
         # generated and real policies repeat leaves
         self._literals: dict[tuple[Criterion, str, bool], _Routed | tuple[()]] = {}
-        self._routes: dict[tuple[Source, bool | Op], int] = {}
+        # each index's entries, kind, number and first slot's entries, by (source, kind)
+        self._routes: dict[tuple[Source, bool | Op], _Route] = {}
         self._next_bit = len(world.policies)
         #: Policies with residual parts.
         self.residual_mask = 0
@@ -291,7 +290,7 @@ class MatchIndex:
             }
             for source, entries in self._entries.items()
         }
-        new._literals = {}  # its routes point at this index's entries
+        new._literals, new._routes = {}, {}  # they point at this index's entries
         new._residuals = {i: r for i, r in self._residuals.items() if i not in gone}
         new._leaves = {i: r for i, r in self._leaves.items() if i not in gone}
         new._opaque = self._opaque - gone
@@ -353,9 +352,12 @@ class MatchIndex:
         if literal is not None:
             literal = literal if positive else _negated(literal)
             source, kind, payload = _route(literal)
-            route = self._routes.setdefault((source, kind), len(self._routes))
-            entries = self._entries.setdefault(source, {})
-            routed = (payload, entries, kind, route, entries.setdefault((kind, 0), []))
+            route = self._routes.get((source, kind))
+            if route is None:
+                entries = self._entries.setdefault(source, {})
+                first = entries.setdefault((kind, 0), [])
+                route = self._routes[source, kind] = (entries, kind, len(self._routes), first)
+            routed = (payload, *route)
         self._literals[key] = routed
         return routed
 
@@ -421,6 +423,8 @@ class MatchIndex:
 #: A literal's keys or threshold, its family's entries, its index's kind and number, and the
 #: entries of that index's first slot (see ``MatchIndex._routed``).
 _Routed = tuple[Any, "_Entries", bool | Op, int, list[tuple[Any, int, int]]]
+#: An index's family's entries, its kind, its number and the entries of its first slot.
+_Route = tuple["_Entries", bool | Op, int, list[tuple[Any, int, int]]]
 
 
 def _route(literal: c.Literal) -> tuple[Source, bool | Op, Any]:
