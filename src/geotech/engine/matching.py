@@ -35,24 +35,32 @@ from geotech.world import World
 
 def conjuncts(criterion: Criterion) -> tuple[list[Signed], list[Criterion]]:
     """Signed leaves (literals) and residual parts whose Kleene conjunction has the truth of
-    ``criterion`` (an empty conjunction is true)."""
+    ``criterion`` (an empty conjunction is true), in the criterion's order."""
     literals: list[Signed] = []
     residuals: list[Criterion] = []
-    stack: list[tuple[Criterion, bool]] = [(criterion, True)]
-    while stack:
-        node, positive = stack.pop()
-        junction = node.junction
-        if junction is None:
-            literals.append(Signed(node, positive))
-        elif junction is c.Junction.NOT:
-            stack.append((node.parts[0], not positive))
-        else:
-            parts = node.parts
-            if (junction is c.Junction.ALL) == positive or len(parts) == 1:
-                stack.extend((part, positive) for part in reversed(parts))
-            else:
-                residuals.append(node if positive else c.negate(node))
+    _split(criterion, True, literals, residuals)
     return literals, residuals
+
+
+def _split(
+    node: Criterion, positive: bool, literals: list[Signed], residuals: list[Criterion]
+) -> None:
+    """Add the conjuncts of ``node`` (negated unless ``positive``) to the two lists."""
+    junction = node.junction
+    if junction is None:
+        literals.append(Signed(node, positive))
+    elif junction is c.Junction.NOT:
+        _split(node.parts[0], not positive, literals, residuals)
+    else:
+        parts = node.parts
+        if (junction is c.Junction.ALL) == positive or len(parts) == 1:
+            for part in parts:
+                if part.junction is None:  # most parts are leaves: no call for them
+                    literals.append(Signed(part, positive))
+                else:
+                    _split(part, positive, literals, residuals)
+        else:
+            residuals.append(node if positive else c.negate(node))
 
 
 def bits(mask: int) -> list[int]:
@@ -87,12 +95,12 @@ _OFFSETS = tuple(tuple(b for b in range(8) if value >> b & 1) for value in range
 def mask_of(positions: Iterable[int]) -> int:
     """The mask with these bits set, built in one pass (linear in the widest position, where
     or-ing the bits one by one is quadratic)."""
-    buffer = bytearray()
-    for i in positions:
-        byte = i >> 3
-        if byte >= len(buffer):
-            buffer.extend(bytes(byte + 1 - len(buffer)))
-        buffer[byte] |= 1 << (i & 7)
+    at = positions if isinstance(positions, list) else list(positions)
+    if not at:
+        return 0
+    buffer = bytearray((max(at) >> 3) + 1)
+    for i in at:
+        buffer[i >> 3] |= 1 << (i & 7)
     return int.from_bytes(buffer, "little")
 
 
@@ -103,22 +111,27 @@ Context = Literal["item", "buyer", "exporter", "importer", "destination", "end_u
 class _Members:
     """Literals "the context's keys meet the literal's keys", at most one per policy."""
 
-    __slots__ = ("_sets", "by_key", "every", "negated")
+    __slots__ = ("by_key", "every", "negated")
 
-    def __init__(self, negated: bool) -> None:
+    def __init__(self, negated: bool, entries: Iterable[tuple[Any, int, int]]) -> None:
+        """From (keys, bit position, policy) entries."""
         self.negated = negated
-        self.every = 0
-        self.by_key: dict[Hashable, int] = {}
-        self._sets: dict[frozenset[Hashable], int] = {}  # many literals share one key set
-
-    def add(self, bit: int, keys: frozenset[Hashable]) -> None:
-        self.every |= bit
-        self._sets[keys] = self._sets.get(keys, 0) | bit
-
-    def freeze(self) -> None:
-        for keys, mask in self._sets.items():
+        # the bit positions of each key set (many literals share one), masks built once
+        sets: dict[frozenset[Hashable], list[int]] = {}
+        for keys, at, _ in entries:
+            if keys in sets:
+                sets[keys].append(at)
+            else:
+                sets[keys] = [at]
+        every = 0
+        by_key: dict[Hashable, int] = {}
+        for keys, positions in sets.items():
+            mask = mask_of(positions)
+            every |= mask
             for key in keys:
-                self.by_key[key] = self.by_key.get(key, 0) | mask
+                by_key[key] = by_key.get(key, 0) | mask
+        self.by_key = by_key
+        self.every = every
 
     def judge(self, view: c.View | None) -> tuple[int, int]:
         """(false, unknown) masks for a context value's view."""
@@ -139,26 +152,23 @@ class _Members:
 class _Thresholds:
     """Literals "observed <op> threshold" on one measure, at most one per policy."""
 
-    __slots__ = ("_above", "_below", "_masks", "_right", "_rising", "_values", "every")
+    __slots__ = ("_above", "_below", "_right", "_rising", "_values", "every")
 
-    def __init__(self, op: Op) -> None:
+    def __init__(self, op: Op, entries: Iterable[tuple[Any, int, int]]) -> None:
+        """From (threshold, bit position, policy) entries."""
         # Thresholds [0, j) lie below the observed value, strictly for > and <= (bisect_left).
         self._right = op in (Op.GE, Op.LT)
         # >= and > hold for the thresholds below the observed value, < and <= above it.
         self._rising = op.rising
-        self.every = 0
-        self._masks: dict[float, int] = {}
-        self._values: list[float] = []
-        self._below: list[int] = []
-        self._above: list[int] = []
-
-    def add(self, bit: int, threshold: float) -> None:
-        self.every |= bit
-        self._masks[threshold] = self._masks.get(threshold, 0) | bit
-
-    def freeze(self) -> None:
-        self._values = sorted(self._masks)
-        masks = [self._masks[v] for v in self._values]
+        positions: dict[float, list[int]] = {}  # masks built once
+        for threshold, at, _ in entries:
+            if threshold in positions:
+                positions[threshold].append(at)
+            else:
+                positions[threshold] = [at]
+        self._values = sorted(positions)
+        groups = [positions[v] for v in self._values]
+        masks = [1 << group[0] if len(group) == 1 else mask_of(group) for group in groups]
         below = [0]
         for m in masks:
             below.append(below[-1] | m)
@@ -167,6 +177,7 @@ class _Thresholds:
             above.append(above[-1] | m)
         self._below = below
         self._above = above[::-1]
+        self.every = below[-1]
 
     def judge(self, observed: float | None) -> tuple[int, int]:
         """(false, unknown) masks for an observed value (``None``: unknown)."""
@@ -184,32 +195,20 @@ class _Family:
     """The indexes of one family (or measure) of one context: one per polarity (or
     comparison) and slot, and every key its literals name."""
 
-    __slots__ = ("_keys", "indexes", "source", "wanted")
+    __slots__ = ("indexes", "source", "wanted")
 
-    def __init__(self, source: c.Family | c.Measure) -> None:
+    def __init__(self, source: c.Family | c.Measure, entries: _Entries) -> None:
         self.source = source
         self.indexes: dict[tuple[Hashable, int], _Members | _Thresholds] = {}
-        self._keys: set[Hashable] = set()
-        self.wanted: frozenset[Hashable] = frozenset()
-
-    def add(self, literal: c.Literal, slot: int, bit: int) -> None:
-        if isinstance(literal, c.Members):
-            members = self.indexes.get((literal.negated, slot))
-            if not isinstance(members, _Members):
-                members = self.indexes[literal.negated, slot] = _Members(literal.negated)
-            members.add(bit, literal.keys)
-            self._keys |= literal.keys
-        else:
-            op = literal.bound.op
-            thresholds = self.indexes.get((op, slot))
-            if not isinstance(thresholds, _Thresholds):
-                thresholds = self.indexes[op, slot] = _Thresholds(op)
-            thresholds.add(bit, literal.bound.value)
-
-    def freeze(self) -> None:
-        for index in self.indexes.values():
-            index.freeze()
-        self.wanted = frozenset(self._keys)
+        for (kind, slot), group in entries.items():
+            if not group:
+                continue
+            self.indexes[kind, slot] = (
+                _Members(kind, group) if isinstance(kind, bool) else _Thresholds(kind, group)
+            )
+        self.wanted = frozenset().union(
+            *(index.by_key for index in self.indexes.values() if isinstance(index, _Members))
+        )
 
     def judge(self, value: Any, on: dt.date, world: World) -> tuple[int, int]:
         source = self.source
@@ -229,6 +228,9 @@ class _Family:
 #: What a family of literals reads: a family of keys or a measure of one context.
 Source = c.Family | c.Measure
 
+#: A family's literals by index (kind and slot): (keys or threshold, bit position, policy).
+_Entries = dict[tuple[bool | Op, int], list[tuple[Any, int, int]]]
+
 #: A residual compiled for truth over masks: ("leaf", bit) for a leaf with a literal,
 #: ("opaque", leaf) for one evaluated as usual, ("not", tree), ("all", trees) or ("any", trees).
 Tree = tuple[Any, ...]
@@ -247,13 +249,17 @@ class MatchIndex:
     def __init__(self, world: World) -> None:
         self.world = world
         self._families: dict[Fact, dict[Hashable, _Family]] = {}
-        # each family's literals (literal, slot, bit, policy), and the families of each policy
-        self._entries: dict[Source, list[tuple[c.Literal, int, int, int]]] = {}
-        self._sources: dict[int, set[Source]] = {}
+        # each family's literals by index: (keys or threshold, bit position, policy)
+        self._entries: dict[Source, _Entries] = {}
         self._residuals: dict[int, tuple[Tree, ...]] = {}
         self._leaves: dict[int, int] = {}  # the bits of each policy's residual leaves
         self._opaque: set[int] = set()  # policies with opaque residual leaves
         self._truths: dict[tuple[int, int, int], Truth] = {}
+        # each (leaf, issuer, sign)'s literal, its family's entries and its index's number:
+        # generated and real policies repeat leaves
+        self._literals: dict[tuple[Criterion, str, bool], _Routed | tuple[()]] = {}
+        # each index's entries, kind, number and first slot's entries, by (source, kind)
+        self._routes: dict[tuple[Source, bool | Op], _Route] = {}
         self._next_bit = len(world.policies)
         #: Policies with residual parts.
         self.residual_mask = 0
@@ -272,12 +278,19 @@ class MatchIndex:
         gone = set(changed)
         new = copy.copy(self)
         new.world = world
-        touched: set[Source] = set().union(*(self._sources.get(i, ()) for i in gone))
+        touched = {
+            source
+            for i in gone
+            for source in _sources(self.world.policies[i].criterion, self.world.policies[i].issuer)
+        }
         new._entries = {
-            source: [e for e in entries if e[3] not in gone] if source in touched else list(entries)
+            source: {
+                index: [e for e in group if e[2] not in gone] if source in touched else list(group)
+                for index, group in entries.items()
+            }
             for source, entries in self._entries.items()
         }
-        new._sources = {i: s for i, s in self._sources.items() if i not in gone}
+        new._literals, new._routes = {}, {}  # they point at this index's entries
         new._residuals = {i: r for i, r in self._residuals.items() if i not in gone}
         new._leaves = {i: r for i, r in self._leaves.items() if i not in gone}
         new._opaque = self._opaque - gone
@@ -286,7 +299,7 @@ class MatchIndex:
         for i in sorted(gone):
             policy = world.policies[i]
             new._add(i, policy.criterion, policy.issuer)
-            touched |= new._sources.get(i, set())
+            touched |= _sources(policy.criterion, policy.issuer)
         new._families = {context: dict(families) for context, families in self._families.items()}
         new._build(touched)
         new.contexts = frozenset(context for context, got in new._families.items() if got)
@@ -296,51 +309,57 @@ class MatchIndex:
         """(Re)build the families of ``sources`` from their literals."""
         for source in sources:
             families = self._families.setdefault(source.context, {})
-            entries = self._entries.get(source)
-            if not entries:
+            entries = self._entries.get(source, {})
+            if not any(entries.values()):
                 families.pop(source, None)
                 continue
-            family = families[source] = _Family(source)
-            for literal, slot, bit, _ in entries:
-                family.add(literal, slot, bit)
-            family.freeze()
+            families[source] = _Family(source, entries)
 
     def _add(self, i: int, criterion: Criterion, issuer: str) -> None:
-        bit = 1 << i
         literals, residuals = conjuncts(criterion)
-        slots: dict[Hashable, int] = {}
+        slots: dict[int, int] = {}
         trees = [self._tree(r, issuer, i) for r in residuals]
+        known = self._literals
         for leaf, positive in literals:
-            literal = leaf.literal(issuer)
-            if literal is None:
+            key = (leaf, issuer, positive)
+            routed = known.get(key)
+            if routed is None:
+                routed = self._routed(key)
+            if not routed:
                 tree = self._tree(leaf, issuer, i)
                 trees.append(tree if positive else ("not", tree))
                 continue
-            if not positive:
-                literal = _negated(literal)
-            self._literal(literal, bit, i, slots)
+            payload, entries, kind, route, first = routed
+            slot = slots[route] = slots.get(route, -1) + 1
+            if slot:
+                entries.setdefault((kind, slot), []).append((payload, i, i))
+            else:
+                first.append((payload, i, i))
         if trees:
             self._residuals[i] = tuple(trees)
-            self.residual_mask |= bit
+            self.residual_mask |= 1 << i
             self._leaves[i] = 0
             for tree in trees:
                 self._leaves[i] |= _leaf_bits(tree, i, self._opaque)
 
-    def _literal(
-        self, literal: c.Literal, bit: int, owner: int, slots: dict[Hashable, int] | None
-    ) -> None:
-        """Record ``literal`` for ``bit`` of policy ``owner``; ``slots`` counts the literals a
-        policy has in each index so far (``None``: the bit has only this literal)."""
-        if isinstance(literal, c.Members):
-            source: c.Family | c.Measure = literal.family
-            kind: Hashable = literal.negated
-        else:
-            source, kind = literal.measure, literal.bound.op
-        slot = 0
-        if slots is not None:
-            slot = slots[source, kind] = slots.get((source, kind), -1) + 1
-        self._entries.setdefault(source, []).append((literal, slot, bit, owner))
-        self._sources.setdefault(owner, set()).add(source)
+    def _routed(self, key: tuple[Criterion, str, bool]) -> _Routed | tuple[()]:
+        """The literal of a (leaf, issuer, sign) as its keys or threshold, its family's entries,
+        its index's kind and number (family and polarity or comparison) and the entries of that
+        index's first slot; empty for a leaf without a literal."""
+        leaf, issuer, positive = key
+        literal = leaf.literal(issuer)
+        routed: _Routed | tuple[()] = ()
+        if literal is not None:
+            literal = literal if positive else _negated(literal)
+            source, kind, payload = _route(literal)
+            route = self._routes.get((source, kind))
+            if route is None:
+                entries = self._entries.setdefault(source, {})
+                first = entries.setdefault((kind, 0), [])
+                route = self._routes[source, kind] = (entries, kind, len(self._routes), first)
+            routed = (payload, *route)
+        self._literals[key] = routed
+        return routed
 
     def _tree(self, node: Criterion, issuer: str, owner: int) -> Tree:
         if isinstance(node, c.Connective):
@@ -352,10 +371,12 @@ class MatchIndex:
         if literal is None:
             self.opaque_reads |= c.reads(node)
             return ("opaque", node)
-        bit = 1 << self._next_bit
+        at = self._next_bit
         self._next_bit += 1
-        self._literal(literal, bit, owner, None)
-        return ("leaf", bit)
+        source, kind, payload = _route(literal)
+        entries = self._entries.setdefault(source, {})
+        entries.setdefault((kind, 0), []).append((payload, at, owner))
+        return ("leaf", 1 << at)
 
     def judge(self, context: Fact, value: Any, on: dt.date) -> tuple[int, int]:
         """(false, unknown) masks for one value of a context on ``on``."""
@@ -397,6 +418,31 @@ class MatchIndex:
             if i not in self._opaque:  # otherwise the masks do not tell everything
                 self._truths[key] = truth
         return truth
+
+
+#: A literal's keys or threshold, its family's entries, its index's kind and number, and the
+#: entries of that index's first slot (see ``MatchIndex._routed``).
+_Routed = tuple[Any, "_Entries", bool | Op, int, list[tuple[Any, int, int]]]
+#: An index's family's entries, its kind, its number and the entries of its first slot.
+_Route = tuple["_Entries", bool | Op, int, list[tuple[Any, int, int]]]
+
+
+def _route(literal: c.Literal) -> tuple[Source, bool | Op, Any]:
+    """What a literal reads, the kind of its index (its polarity or comparison) and what the
+    index holds of it (its keys or threshold)."""
+    if isinstance(literal, c.Members):
+        return literal.family, literal.negated, literal.keys
+    return literal.measure, literal.bound.op, literal.bound.value
+
+
+def _sources(criterion: Criterion, issuer: str) -> set[Source]:
+    """What the literals of a policy's criterion read."""
+    out: set[Source] = set()
+    for node in c.walk(criterion):
+        literal = node.literal(issuer) if node.junction is None else None
+        if literal is not None:
+            out.add(_route(literal)[0])
+    return out
 
 
 def _negated(literal: c.Literal) -> c.Literal:

@@ -50,28 +50,37 @@ class PolicyTable(NamedTuple):
 
     @classmethod
     def of(cls, policies: Sequence[AnyPolicy]) -> PolicyTable:
-        ids = tuple(p.id for p in policies)
+        ids: list[str] = []
+        restrictions: list[Restriction] = []
+        levels: dict[Restriction, list[int]] = {}
+        superseding: list[int] = []
+        conditional: list[int] = []
         # a property of effect, conditions and review: computed once per combination
         known: dict[tuple[object, bool, object], Restriction] = {}
-        restrictions = []
-        for p in policies:
+        for i, p in enumerate(policies):
+            ids.append(p.id)
             kind = (p.effect, bool(p.conditions), p.review)
             found = known.get(kind)
             if found is None:
                 found = known[kind] = p.restriction
             restrictions.append(found)
-        levels: dict[Restriction, list[int]] = {}
-        for i, key in enumerate(restrictions):
-            levels.setdefault(key, []).append(i)
+            if found in levels:
+                levels[found].append(i)
+            else:
+                levels[found] = [i]
+            if p.supersedes:
+                superseding.append(i)
+            if p.conditions:
+                conditional.append(i)
         return cls(
-            ids=ids,
+            ids=tuple(ids),
             position={pid: i for i, pid in enumerate(ids)},
             restriction=dict(zip(ids, restrictions, strict=True)),
             restrictions=tuple(restrictions),
-            conditions=tuple(p.conditions for p in policies),
+            conditions=tuple([p.conditions for p in policies]),
             levels=tuple(sorted((key, mask_of(at)) for key, at in levels.items())[::-1]),
-            superseding=mask_of(i for i, p in enumerate(policies) if p.supersedes),
-            conditional=mask_of(i for i, p in enumerate(policies) if p.conditions),
+            superseding=mask_of(superseding),
+            conditional=mask_of(conditional),
         )
 
 
