@@ -18,6 +18,7 @@ from geotech.analysis import design_space, diff
 from geotech.cli import main
 from geotech.policies import Restriction, ReviewPolicy, Verdict
 from geotech.render.whatif import diff_rows
+from worlds import SMALL_WORLD
 
 ON = dt.date(2026, 2, 1)
 
@@ -446,51 +447,11 @@ def test_a_request_at_the_target_is_one_path_as_asked(capsys: pytest.CaptureFixt
     assert goal is Restriction.LICENSE_DENIAL
 
 
-TINY_WORLD = """\
-schema_version = 1
-
-[[states]]
-id = "US"
-name = "United States"
-
-[[states]]
-id = "CN"
-name = "China"
-
-[[companies]]
-id = "acme"
-name = "Acme Chips"
-hq = "US"
-
-[[companies]]
-id = "buyer"
-name = "Buyer Co"
-hq = "CN"
-
-[[chips]]
-id = "x1"
-name = "X1"
-designer = "acme"
-datacenter = true
-throughput = { fp8 = 1000.0 }
-
-[[policies]]
-id = "us-x1-license"
-side = "export"
-issuer = "US"
-title = "License for X1 to China"
-criterion = { type = "item_is", ids = ["x1"] }
-effect = "license_required"
-review = "case_by_case"
-effective = 2025-01-01
-"""
-
-
 def test_no_path_within_reach_is_said_plainly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    world = tmp_path / "tiny.toml"
-    world.write_text(TINY_WORLD, encoding="utf-8")
+    world = tmp_path / "small.toml"
+    world.write_text(SMALL_WORLD, encoding="utf-8")
     argv = ["--world", str(world), "what-it-takes", "buyer", "x1", "--on", "2026-01-01"]
     out = _out([*argv, "--target", "allowed", "--most", "1"], capsys)
     assert out.splitlines() == [

@@ -9,8 +9,15 @@ out, and the end uses its end-use tests do not. Buyers are grouped per range by 
 every buyer or destination test in force (and their headquarters); end uses are those the
 rules name, an undeclared one and one ``other`` standing for any use no rule names. A class
 no end-use test may match is decided once, undeclared; one that some may match, once per
-end use those tests name and once as ``other``. Cells with the same rulings are
-merged over buyers, then over neighbouring date ranges.
+class of the end uses those tests name and ``other`` (uses every end-use test in force
+judges alike, ``RequestSpace.end_use_classes``). Cells with the same rulings are merged over
+buyers, then over neighbouring date ranges.
+
+From one range to the next, only what changes on the date between them is decided again
+(``Unchanged``): a range where nothing either world reads changes (no policy starts or ends,
+no listing on a list a policy names, no group membership, no class definition) continues the
+range before; in a range that follows, a request whose buyer, item and route no change can
+reach keeps the ruling of the range before.
 
 Cells cover requests from the item's origin to the buyer's headquarters, directly (the
 **default route**, ``Where.via`` ``None``) or through one transit state. Per range, item and
@@ -30,27 +37,14 @@ force on its date, else the two rulings when they differ.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Hashable, Iterable, Sequence
 
 import attrs
 from attrs import frozen
 
-from geotech.analysis.cases import named_end_uses, uses_named
-from geotech.criteria import (
-    END_USES,
-    Criterion,
-    EndUseKind,
-    Entity,
-    Fact,
-    Facts,
-    SetCriterion,
-    Truth,
-    item_facts,
-    truth,
-    unnamed_end_use,
-    walk,
-)
+from geotech.analysis.cases import named_end_uses
+from geotech.analysis.space import RequestSpace, Triple, Unchanged, transit_classes
+from geotech.criteria import EndUseKind, unnamed_end_use
 from geotech.engine import AccessRequest, Ruling, origin, resolve_route, rulings
 from geotech.entities import Item
 from geotech.errors import InvalidRequestError
@@ -67,13 +61,6 @@ __all__ = [
     "rulings_or_none",
     "transit_classes",
 ]
-
-_ITEM_FACTS = frozenset({Fact.ITEM, Fact.ON})
-_BUYER_FACTS = frozenset({Fact.BUYER, Fact.DESTINATION, Fact.ON})
-_USE_FACTS = frozenset({Fact.END_USE, Fact.ON})
-_BUYER_SIDE = frozenset({Fact.BUYER, Fact.DESTINATION})
-_LEG = frozenset({Fact.EXPORTER, Fact.IMPORTER})
-_LEGS = frozenset({Fact.EXPORTER, Fact.IMPORTER, Fact.DESTINATION, Fact.ON})
 
 
 @frozen
@@ -199,248 +186,18 @@ def change_dates(worlds: Iterable[World]) -> list[dt.date]:
     return sorted(found)
 
 
-def transit_classes(
-    worlds: Sequence[World], on: dt.date, policies: Iterable[AnyPolicy]
-) -> tuple[tuple[str, ...], ...]:
-    """The states of ``worlds[0]`` grouped so that none of ``policies`` tells two of one
-    group apart as a leg's exporter or importer on ``on``: a state their route tests name or
-    one of them issues is alone; the others are told apart only by the named groups their
-    route tests name (membership in each world). Each group sorted; groups ordered by their
-    first state."""
-    states: set[str] = set()
-    groups: set[str] = set()
-    for p in policies:
-        states.add(p.issuer)
-        for leaf in walk(p.criterion):
-            if leaf.reads & _LEG:
-                for ref in leaf.references():
-                    if ref.entity is Entity.STATE:
-                        states |= ref.ids
-                    elif ref.entity is Entity.GROUP:
-                        groups |= ref.ids
-    classes: dict[Hashable, list[str]] = {}
-    for s in sorted(x.id for x in worlds[0].states):
-        held = tuple(frozenset(g for g in groups if w.group_contains(g, s, on)) for w in worlds)
-        classes.setdefault((s if s in states else None, held), []).append(s)
-    return tuple(tuple(members) for members in classes.values())
+#: a class ruled differently: item, date range, end use, rulings before and after (numbers)
+Ruled = tuple[str, int, str | None, int, int]
+#: a decided class: buyers, the (item, end use) pairs it holds, the date ranges it holds
+#: (their numbers), transit class and the number of the request decided for it
+Found = tuple[
+    tuple[str, ...], tuple[tuple[str, str | None], ...], list[int], tuple[str, ...] | None, int
+]
 
 
-def _may_match(criterion: Criterion, facts: Facts, known: frozenset[Fact]) -> bool:
-    """Whether the criterion can hold when only the leaves reading ``known`` facts are judged
-    on ``facts`` (every other leaf unknown)."""
-
-    def leaf(node: Criterion) -> Truth:
-        return node.evaluate(facts).truth if node.reads <= known else Truth.UNKNOWN
-
-    return truth(criterion, leaf) is not Truth.FALSE
-
-
-def _buyer_classes(worlds: tuple[World, World], on: dt.date) -> list[tuple[str, ...]]:
-    """Buyers grouped so that no rule of either world in force on ``on`` tells two of one
-    group apart on the default route (which ends at the buyer's headquarters): same
-    headquarters, same truth of every leaf reading the buyer or the destination."""
-    leaves: dict[Criterion, None] = {}
-    for w in worlds:
-        for p in w.policies:
-            if p.in_force(on):
-                for leaf in walk(p.criterion):
-                    if not leaf.parts and leaf.reads & _BUYER_SIDE:
-                        leaves.setdefault(leaf)
-    opaque = any(not leaf.reads <= _BUYER_FACTS for leaf in leaves)
-    world = worlds[0]
-    items: list[Item] = [*world.chips, *world.models, *world.materials, *world.equipment]
-    item = items[0] if items else None
-    groups: dict[Hashable, list[str]] = {}
-    for c in world.companies:
-        if item is None or opaque:
-            key: Hashable = c.id
-        else:
-            truths = []
-            for w in worlds:
-                company = w.company(c.id)
-                facts = attrs.evolve(item_facts(w, on, item), buyer=company, destination=company.hq)
-                truths += [leaf.evaluate(facts).truth for leaf in leaves]
-            key = (c.hq, tuple(truths))
-        groups.setdefault(key, []).append(c.id)
-    return [tuple(sorted(ids)) for ids in groups.values()]
-
-
-Triple = tuple[str, int, str | None]
-#: a class ruled differently: item, dates, end use, rulings before and after
-Ruled = tuple[str, DateRange, str | None, Ruling, Ruling]
-#: a decided class: buyers, item, dates, end use, transit class and its request's index
-Found = tuple[tuple[str, ...], str, DateRange, str | None, tuple[str, ...] | None, int]
-
-
-@frozen
-class _Space:
-    """The request classes of one date range: items, buyer classes (by index, found when
-    first needed) and end uses; ``memo`` keeps which items each criterion may match, shared
-    across ranges with the same class definitions in force."""
-
-    worlds: tuple[World, World]
-    on: dt.date
-    items: tuple[Item, ...]
-    uses: tuple[str | None, ...]
-    memo: dict[Hashable, list[str]] = attrs.field(eq=False)
-    found: dict[dt.date, tuple[tuple[str, ...], ...]] = attrs.field(eq=False, factory=dict)
-    #: the transit routes per pair of ends and policies that may match (``transit_routes``)
-    routes: dict[Hashable, list[tuple[tuple[str, ...], tuple[str, ...]]]] = attrs.field(
-        eq=False, factory=dict
-    )
-    relevant: dict[tuple[str, int], tuple[AnyPolicy, ...]] = attrs.field(eq=False, factory=dict)
-    in_force: list[AnyPolicy] = attrs.field(eq=False, factory=list)
-    item_memo: dict[int, frozenset[str]] = attrs.field(eq=False, factory=dict)
-    buyer_memo: dict[int, frozenset[int]] = attrs.field(eq=False, factory=dict)
-    classes: dict[tuple[int, ...], tuple[tuple[str, ...], ...]] = attrs.field(
-        eq=False, factory=dict
-    )
-
-    @property
-    def world(self) -> World:
-        return self.worlds[0]
-
-    @property
-    def buyers(self) -> tuple[tuple[str, ...], ...]:
-        """The buyer classes of the range (``_buyer_classes``)."""
-        if self.on not in self.found:
-            self.found[self.on] = tuple(_buyer_classes(self.worlds, self.on))
-        return self.found[self.on]
-
-    def base(self) -> Facts:
-        return item_facts(self.world, self.on, self.items[0])
-
-    def item_reach(self, criterion: Criterion) -> list[str]:
-        defined = tuple(k.id for k in self.world.classes if k.in_force(self.on))
-        key = (criterion, defined)
-        found = self.memo.get(key)
-        if found is None:
-            base = self.base()
-            found = self.memo[key] = [
-                i.id
-                for i in self.items
-                if _may_match(criterion, attrs.evolve(base, item=i), _ITEM_FACTS)
-            ]
-        return found
-
-    def buyer_reach(self, criterion: Criterion) -> list[int]:
-        """The buyer classes the criterion may match on the default route (the destination
-        is the buyer's headquarters)."""
-        base = self.base()
-        out = []
-        for n, group in enumerate(self.buyers):
-            company = self.world.company(group[0])
-            facts = attrs.evolve(base, buyer=company, destination=company.hq)
-            if _may_match(criterion, facts, _BUYER_FACTS):
-                out.append(n)
-        return out
-
-    def matching(self, item_id: str, n: int) -> tuple[AnyPolicy, ...]:
-        """The policies in force in either world that may match the item and buyer class
-        ``n`` (whatever the route and end use)."""
-        key = (item_id, n)
-        found = self.relevant.get(key)
-        if found is None:
-            found = self.relevant[key] = tuple(
-                p for p in self.live if item_id in self.items_of(p) and n in self.buyers_of(p)
-            )
-        return found
-
-    @property
-    def live(self) -> tuple[AnyPolicy, ...]:
-        """The policies in force in either world, each once."""
-        if not self.in_force:
-            found = {id(p): p for w in self.worlds for p in w.policies if p.in_force(self.on)}
-            self.in_force.extend(found.values())
-        return tuple(self.in_force)
-
-    def items_of(self, p: AnyPolicy) -> frozenset[str]:
-        found = self.item_memo.get(id(p))
-        if found is None:
-            found = self.item_memo[id(p)] = frozenset(self.item_reach(p.criterion))
-        return found
-
-    def buyers_of(self, p: AnyPolicy) -> frozenset[int]:
-        found = self.buyer_memo.get(id(p))
-        if found is None:
-            found = self.buyer_memo[id(p)] = frozenset(self.buyer_reach(p.criterion))
-        return found
-
-    def transit_routes(
-        self, ends: tuple[str, str], relevant: tuple[AnyPolicy, ...], scope: Iterable[AnyPolicy]
-    ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-        """The transit classes the ``relevant`` policies tell apart (``transit_classes``) on
-        which some of them in ``scope`` may match on a leg of the route from ``ends[0]``
-        through the class to ``ends[1]``: per class, its states and that route through its
-        first state that is neither end."""
-        ids = tuple(map(id, relevant))
-        key = (ends, ids)
-        if key in self.routes:
-            return self.routes[key]
-        start, end = ends
-        criteria = [p.criterion for p in scope if id(p) in ids]
-        plain = not any(leaf.reads & _LEG for c in criteria for leaf in walk(c))
-        bases = [item_facts(w, self.on, self.items[0]) for w in self.worlds]
-        out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-        classes = self.classes.get(ids)
-        if classes is None:
-            classes = self.classes[ids] = transit_classes(self.worlds, self.on, relevant)
-        for members in classes:
-            through = next((s for s in members if s not in ends), None)
-            if through is None:
-                continue
-            legs = ((start, through), (through, end))
-            if plain or any(
-                _may_match(c, attrs.evolve(b, exporter=x, importer=y, destination=end), _LEGS)
-                for c in criteria
-                for b in bases
-                for x, y in legs
-            ):
-                out.append((members, (start, through, end)))
-        self.routes[key] = out
-        return out
-
-    def reach(self, criterion: Criterion) -> set[Triple]:
-        """The classes (item, buyer class, end use) the criterion may match."""
-        if not self.items:
-            return set()
-        base = self.base()
-        items = self.item_reach(criterion)
-        buyers = self.buyer_reach(criterion) if items else []
-        uses = [
-            u for u in self.uses if _may_match(criterion, attrs.evolve(base, end_use=u), _USE_FACTS)
-        ]
-        return {(i, b, u) for i in items for b in buyers for u in uses}
-
-    def use_classes(self, worlds: tuple[World, World]) -> dict[tuple[str, int], frozenset[str]]:
-        """For each (item, buyer class) pair some policy in force reading the end use may
-        match, the end uses those policies name (all, when one reads it otherwise): any
-        other declared use is ruled as ``other``. Elsewhere every end use is ruled as an
-        undeclared one."""
-        found: dict[tuple[str, int], frozenset[str]] = {}
-        every = frozenset(u for u in self.uses if u is not None)
-        seen: set[Criterion] = set()
-        for w in worlds:
-            for p in w.policies:
-                if not p.in_force(self.on) or p.criterion in seen:
-                    continue
-                seen.add(p.criterion)
-                tests = [leaf for leaf in walk(p.criterion) if Fact.END_USE in leaf.reads]
-                items = self.item_reach(p.criterion) if tests else []
-                if not items:
-                    continue
-                plain = all(
-                    isinstance(t, SetCriterion) and t.family == END_USES and not t.parts
-                    for t in tests
-                    if not t.parts
-                )
-                named = uses_named(p.criterion) if plain else every
-                for pair in itertools.product(items, self.buyer_reach(p.criterion)):
-                    found[pair] = found.get(pair, frozenset()) | named
-        return found
-
-
-def _reach(space: _Space, changed: Iterable[AnyPolicy], worlds: tuple[World, World]) -> set[Triple]:
+def _reach(
+    space: RequestSpace, changed: Iterable[AnyPolicy], worlds: tuple[World, World]
+) -> set[Triple]:
     """The classes a changed policy in force may match. A policy whose versions differ only
     in what they supersede changes a ruling only where a policy it newly sets aside (or no
     longer does) matches too."""
@@ -500,14 +257,38 @@ def diff(baseline: World, reformed: World, *, transit: bool = True) -> WorldDiff
     memo: dict[Hashable, list[str]] = {}
     found: list[Found] = []
     requests: list[AccessRequest] = []
-    index: dict[tuple[str, str, dt.date, str | None, tuple[str, ...] | None], int] = {}
+    index: dict[tuple[str, str, dt.date | None, str | None, tuple[str, ...] | None], int] = {}
     declared = (None, *sorted(uses), *([] if other is None else [other]))
-    for dates in ranges:
-        space = _Space(worlds, dates.start, items, declared, memo)
+    before: RequestSpace | None = None
+    extended = 0
+    # per class of the range before (item, end use as ruled, buyers, pairs held): its cells
+    carried: dict[Hashable, list[tuple[int, tuple[str, ...] | None]]] = {}
+    for span, dates in enumerate(ranges):
+        space = RequestSpace(worlds, dates.start, items, declared, memo)
+        same = Unchanged.between(before, space) if before is not None else None
+        if same is not None and same.empty and ranges[extended].end == dates.start:
+            # nothing either world reads changes: the range before goes on
+            ranges[extended] = DateRange(ranges[extended].start, dates.end)
+            continue
         triples = _reach(space, scope, worlds)
-        named = space.use_classes(worlds) if triples else {}
-        for item_id, n, use in triples:
-            buyers = space.buyers[n]
+        if not triples:
+            before, carried = None, {}
+            continue
+        if same is not None and before is not None and not same.moved:
+            space.routes.update(before.routes)
+            space.classes.update(before.classes)
+        extended = span
+        last = before.on if before is not None else None
+        # each buyer's class's first member on the range before
+        stood_for = (
+            {c: group[0] for group in before.buyers for c in group} if before is not None else {}
+        )
+        before = space
+        named = space.named_uses()
+        use_class = space.end_use_classes()
+        # end uses ruled alike for an item and buyer class are decided once
+        members: dict[tuple[str, int, str | None], list[tuple[str, str | None]]] = {}
+        for item_id, n, use in sorted(triples, key=_ordered):
             relevant = named.get((item_id, n))
             ruled_as = (
                 None
@@ -516,61 +297,124 @@ def diff(baseline: World, reformed: World, *, transit: bool = True) -> WorldDiff
                 if use is None or use in relevant or other is None
                 else other
             )
-            routes: list[tuple[tuple[str, ...] | None, tuple[str, ...] | None]] = [(None, None)]
+            members.setdefault((item_id, n, use_class[ruled_as]), []).append((item_id, use))
+        now: dict[Hashable, list[tuple[int, tuple[str, ...] | None]]] = {}
+        for (item_id, n, ruled_as), pairs in members.items():
+            buyers = space.buyers[n]
+            held = tuple(pairs)
+            whole = (item_id, ruled_as, buyers, held)
+            entries = carried.get(whole)
+            if (
+                entries is not None
+                and same is not None
+                and not same.moved
+                and same.holds(buyers[0], item_id, ())
+            ):
+                # the class and its rulings on every route are those of the range before
+                for e, route in entries:
+                    found[e][2].append(span)
+                    index[buyers[0], item_id, dates.start, ruled_as, route] = found[e][4]
+                now[whole] = entries
+                continue
+            hq = baseline.company(buyers[0]).hq
             start = origins[item_id]
+            routes: list[tuple[tuple[str, ...] | None, tuple[str, ...] | None]] = [(None, None)]
             if transit and start is not None:
-                ends = (start, baseline.company(buyers[0]).hq)
-                routes += space.transit_routes(ends, space.matching(item_id, n), scope)
+                routes += space.transit_routes((start, hq), space.matching(item_id, n), scope)
+            entries = now[whole] = []
             for via, route in routes:
-                key = (buyers[0], item_id, dates.start, ruled_as, route)
-                k = index.get(key)
+                asked = (buyers[0], item_id, dates.start, ruled_as, route)
+                k = index.get(asked)
+                if k is None and same is not None:
+                    # the buyer was ruled as its class's first member on the range before
+                    states = route or ((hq,) if start in (None, hq) else (start, hq))
+                    earlier = (stood_for[buyers[0]], item_id, last, ruled_as, route)
+                    k = index.get(earlier)
+                    if k is not None and not same.holds(buyers[0], item_id, states):
+                        k = None
                 if k is None:
-                    k = index[key] = len(requests)
+                    k = len(requests)
                     requests.append(
                         AccessRequest(
-                            buyer=key[0], item=item_id, on=key[2], end_use=key[3], route=route
+                            buyer=buyers[0],
+                            item=item_id,
+                            on=dates.start,
+                            end_use=None if ruled_as is None else EndUseKind(ruled_as),
+                            route=route,
                         )
                     )
-                found.append((buyers, item_id, dates, use, via, k))
+                index[asked] = k
+                entries.append((len(found), route))
+                found.append((buyers, held, [span], via, k))
+        carried = now
     befores = rulings_or_none(baseline, requests)
     afters = rulings_or_none(reformed, requests)
-    cells = _merged(found, befores, afters)
+    cells = _merged(found, ranges, befores, afters)
     return WorldDiff(baseline, reformed, ids, cells, frozenset(uses), other, transit)
 
 
+def _ordered(triple: Triple) -> tuple[str, int, str]:
+    return (triple[0], triple[1], triple[2] or "")
+
+
 def _merged(
-    found: list[Found], befores: list[Ruling | None], afters: list[Ruling | None]
+    found: list[Found],
+    ranges: Sequence[DateRange],
+    befores: list[Ruling | None],
+    afters: list[Ruling | None],
 ) -> tuple[Difference, ...]:
     """The classes ruled differently, joined where they differ only in transit classes, then
     only in buyers, then only in neighbouring date ranges."""
-    by_route: dict[tuple[tuple[str, ...], Ruled, bool], set[str]] = {}
-    for buyers, item_id, dates, use, via, k in found:
-        before, after = befores[k], afters[k]
+    # rulings and date ranges by number, so that none is hashed more than once
+    numbers: dict[Ruling, int] = {}
+    differ: dict[int, tuple[int, int]] = {}
+    for k, (before, after) in enumerate(zip(befores, afters, strict=True)):
         if before is not None and after is not None and before != after:
-            ruled = (item_id, dates, use, before, after)
-            by_route.setdefault((buyers, ruled, via is None), set()).update(via or ())
+            b = numbers.setdefault(before, len(numbers))
+            a = numbers.setdefault(after, len(numbers))
+            differ[k] = (b, a)
+    table: list[Ruling] = list(numbers)
+    # transit classes joined per decided class (the buyers and pairs are shared objects)
+    groups: dict[int, tuple[str, ...]] = {}
+    pairs: dict[int, tuple[tuple[str, str | None], ...]] = {}
+    by_class: dict[tuple[int, int, int, int, int, bool], set[str]] = {}
+    for buyers, held, spans, via, k in found:
+        pair = differ.get(k)
+        if pair is not None:
+            groups.setdefault(id(buyers), buyers)
+            pairs.setdefault(id(held), held)
+            for span in spans:
+                key = (id(buyers), id(held), span, *pair, via is None)
+                by_class.setdefault(key, set()).update(via or ())
+    by_route: dict[tuple[int, Ruled, bool], set[str]] = {}
+    for (buyers_id, held_id, span, was, now, direct), states in by_class.items():
+        for item_id, use in pairs[held_id]:
+            by_route.setdefault((buyers_id, (item_id, span, use, was, now), direct), set()).update(
+                states
+            )
     by_buyers: dict[tuple[Ruled, tuple[str, ...] | None], list[str]] = {}
-    for (buyers, ruled, direct), states in by_route.items():
-        by_buyers.setdefault((ruled, None if direct else tuple(sorted(states))), []).extend(buyers)
+    for (buyers_id, ruled, direct), states in by_route.items():
+        via = None if direct else tuple(sorted(states))
+        by_buyers.setdefault((ruled, via), []).extend(groups[buyers_id])
     by_dates: dict[
-        tuple[tuple[str, ...], str, str | None, tuple[str, ...] | None, Ruling, Ruling],
-        list[DateRange],
+        tuple[tuple[str, ...], str, str | None, tuple[str, ...] | None, int, int], list[int]
     ] = {}
-    for ((item_id, dates, use, before, after), via), ids in by_buyers.items():
-        by_dates.setdefault((tuple(sorted(ids)), item_id, use, via, before, after), []).append(
-            dates
-        )
+    for ((item_id, span, use, was, now), via), ids in by_buyers.items():
+        by_dates.setdefault((tuple(sorted(ids)), item_id, use, via, was, now), []).append(span)
     out: list[Difference] = []
-    for (buyers, item_id, use, via, before, after), spans in by_dates.items():
-        spans.sort(key=lambda d: d.start)
-        run = spans[0]
-        for d in spans[1:]:
+    for (buyers, item_id, use, via, was, now), spans in by_dates.items():
+        ruled_before, ruled_after = table[was], table[now]
+        spans.sort()
+        run = ranges[spans[0]]
+        for d in (ranges[s] for s in spans[1:]):
             if run.end == d.start:
                 run = DateRange(run.start, d.end)
             else:
-                out.append(Difference(Where(buyers, item_id, run, use, via), before, after))
+                out.append(
+                    Difference(Where(buyers, item_id, run, use, via), ruled_before, ruled_after)
+                )
                 run = d
-        out.append(Difference(Where(buyers, item_id, run, use, via), before, after))
+        out.append(Difference(Where(buyers, item_id, run, use, via), ruled_before, ruled_after))
     return tuple(sorted(out, key=_place))
 
 

@@ -31,7 +31,8 @@ from geotech.analysis.design import (
     pieces,
     start_key,
 )
-from geotech.analysis.diff import DateRange, change_dates, rulings_or_none, transit_classes
+from geotech.analysis.diff import DateRange, change_dates, rulings_or_none
+from geotech.analysis.space import transit_classes
 from geotech.criteria import unnamed_end_use
 from geotech.engine import AccessRequest, Decision, evaluate
 from geotech.entities import Chip, Item, Model

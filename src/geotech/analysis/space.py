@@ -1,0 +1,405 @@
+"""The request space of two worlds on one date, in classes no rule in force tells apart.
+
+``diff`` and ``what_it_takes`` decide one request per class instead of every request. Two
+items, buyers, end uses or transit states are in one class when every test of every policy in
+force in either world that reads them gives both the same truth (with the other facts of the
+request equal), so the engine rules their requests alike. A test that reads one of them
+together with another fact (a buyer test that also reads the item, say) keeps every member of
+that kind in a class of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Hashable, Iterable, Sequence
+
+import attrs
+from attrs import frozen
+
+from geotech.analysis.cases import uses_named
+from geotech.criteria import (
+    END_USES,
+    Criterion,
+    Entity,
+    Fact,
+    Facts,
+    SetCriterion,
+    Truth,
+    item_facts,
+    truth,
+    walk,
+)
+from geotech.entities import Item
+from geotech.policies import AnyPolicy
+from geotech.world import World
+
+__all__ = ["RequestSpace", "Triple", "buyer_classes", "may_match", "transit_classes"]
+
+_ITEM_FACTS = frozenset({Fact.ITEM, Fact.ON})
+_BUYER_FACTS = frozenset({Fact.BUYER, Fact.DESTINATION, Fact.ON})
+_USE_FACTS = frozenset({Fact.END_USE, Fact.ON})
+_BUYER_SIDE = frozenset({Fact.BUYER, Fact.DESTINATION})
+_LEG = frozenset({Fact.EXPORTER, Fact.IMPORTER})
+_LEGS = frozenset({Fact.EXPORTER, Fact.IMPORTER, Fact.DESTINATION, Fact.ON})
+
+#: a class of requests: item, buyer class (by index) and end use
+Triple = tuple[str, int, str | None]
+
+
+def transit_classes(
+    worlds: Sequence[World], on: dt.date, policies: Iterable[AnyPolicy]
+) -> tuple[tuple[str, ...], ...]:
+    """The states of ``worlds[0]`` grouped so that none of ``policies`` tells two of one
+    group apart as a leg's exporter or importer on ``on``: a state their route tests name or
+    one of them issues is alone; the others are told apart only by the named groups their
+    route tests name (membership in each world). Each group sorted; groups ordered by their
+    first state."""
+    states: set[str] = set()
+    groups: set[str] = set()
+    for p in policies:
+        states.add(p.issuer)
+        for leaf in walk(p.criterion):
+            if leaf.reads & _LEG:
+                for ref in leaf.references():
+                    if ref.entity is Entity.STATE:
+                        states |= ref.ids
+                    elif ref.entity is Entity.GROUP:
+                        groups |= ref.ids
+    members = [
+        {g: found.states_on(on) for found in w.groups if (g := found.id) in groups} for w in worlds
+    ]
+    classes: dict[Hashable, list[str]] = {}
+    for s in sorted(x.id for x in worlds[0].states):
+        held = tuple(frozenset(g for g, states_on in m.items() if s in states_on) for m in members)
+        classes.setdefault((s if s in states else None, held), []).append(s)
+    return tuple(tuple(members) for members in classes.values())
+
+
+def may_match(criterion: Criterion, facts: Facts, known: frozenset[Fact]) -> bool:
+    """Whether the criterion can hold when only the leaves reading ``known`` facts are judged
+    on ``facts`` (every other leaf unknown)."""
+
+    def leaf(node: Criterion) -> Truth:
+        return node.evaluate(facts).truth if node.reads <= known else Truth.UNKNOWN
+
+    return truth(criterion, leaf) is not Truth.FALSE
+
+
+def _leaves(
+    worlds: Sequence[World], on: dt.date, facts: frozenset[Fact]
+) -> list[tuple[str, Criterion]]:
+    """The (issuer, leaf) pairs of the policies in force in either world whose leaf reads
+    one of ``facts``, each once."""
+    found: dict[tuple[str, Criterion], None] = {}
+    for w in worlds:
+        for p in w.policies:
+            if p.in_force(on):
+                for leaf in walk(p.criterion):
+                    if not leaf.parts and leaf.reads & facts:
+                        found.setdefault((p.issuer, leaf))
+    return list(found)
+
+
+def buyer_classes(worlds: Sequence[World], on: dt.date) -> list[tuple[str, ...]]:
+    """Buyers grouped so that no rule of either world in force on ``on`` tells two of one
+    group apart on the default route (which ends at the buyer's headquarters): same
+    headquarters, same truth of every leaf reading the buyer or the destination."""
+    leaves = [leaf for _, leaf in _leaves(worlds, on, _BUYER_SIDE)]
+    opaque = any(not leaf.reads <= _BUYER_FACTS for leaf in leaves)
+    world = worlds[0]
+    items: list[Item] = [*world.chips, *world.models, *world.materials, *world.equipment]
+    item = items[0] if items else None
+    groups: dict[Hashable, list[str]] = {}
+    for c in world.companies:
+        if item is None or opaque:
+            key: Hashable = c.id
+        else:
+            truths = []
+            for w in worlds:
+                company = w.company(c.id)
+                facts = attrs.evolve(item_facts(w, on, item), buyer=company, destination=company.hq)
+                truths += [leaf.evaluate(facts).truth for leaf in leaves]
+            key = (c.hq, tuple(truths))
+        groups.setdefault(key, []).append(c.id)
+    return [tuple(sorted(ids)) for ids in groups.values()]
+
+
+@frozen
+class RequestSpace:
+    """The request classes of one date: items, buyer classes (by index, found when first
+    needed) and end uses; ``memo`` keeps which items each criterion may match, shared across
+    dates with the same class definitions in force. Every query is memoised."""
+
+    worlds: tuple[World, World]
+    on: dt.date
+    items: tuple[Item, ...]
+    uses: tuple[str | None, ...]
+    memo: dict[Hashable, list[str]] = attrs.field(eq=False)
+    found: dict[dt.date, tuple[tuple[str, ...], ...]] = attrs.field(eq=False, factory=dict)
+    #: the transit routes per pair of ends and policies that may match (``transit_routes``)
+    routes: dict[Hashable, list[tuple[tuple[str, ...], tuple[str, ...]]]] = attrs.field(
+        eq=False, factory=dict
+    )
+    relevant: dict[tuple[str, int], tuple[AnyPolicy, ...]] = attrs.field(eq=False, factory=dict)
+    in_force: list[AnyPolicy] = attrs.field(eq=False, factory=list)
+    item_memo: dict[int, frozenset[str]] = attrs.field(eq=False, factory=dict)
+    buyer_memo: dict[int, frozenset[int]] = attrs.field(eq=False, factory=dict)
+    classes: dict[tuple[int, ...], tuple[tuple[str, ...], ...]] = attrs.field(
+        eq=False, factory=dict
+    )
+    index: dict[str, int] = attrs.field(eq=False, factory=dict)
+    by_item: dict[str, list[AnyPolicy]] = attrs.field(eq=False, factory=dict)
+
+    @property
+    def world(self) -> World:
+        return self.worlds[0]
+
+    @property
+    def buyers(self) -> tuple[tuple[str, ...], ...]:
+        """The buyer classes of the date (``buyer_classes``)."""
+        if self.on not in self.found:
+            self.found[self.on] = tuple(buyer_classes(self.worlds, self.on))
+        return self.found[self.on]
+
+    def buyer_class(self, company: str) -> int:
+        """The index of the company's buyer class."""
+        if not self.index:
+            self.index.update((c, n) for n, group in enumerate(self.buyers) for c in group)
+        return self.index[company]
+
+    def base(self) -> Facts:
+        return item_facts(self.world, self.on, self.items[0])
+
+    def end_use_classes(self) -> dict[str | None, str | None]:
+        """Each end use's class, named by its first member (undeclared is alone): uses with
+        the same truth of every leaf reading the end use in either world."""
+        leaves = [leaf for _, leaf in _leaves(self.worlds, self.on, frozenset({Fact.END_USE}))]
+        opaque = any(not leaf.reads <= _USE_FACTS for leaf in leaves)
+        base = self.base()
+        first: dict[Hashable, str | None] = {}
+        out: dict[str | None, str | None] = {}
+        for use in self.uses:
+            key: Hashable = use
+            if use is not None and not opaque:
+                facts = attrs.evolve(base, end_use=use)
+                key = ("declared", tuple(leaf.evaluate(facts).truth for leaf in leaves))
+            out[use] = first.setdefault(key, use)
+        return out
+
+    def item_reach(self, criterion: Criterion) -> list[str]:
+        defined = tuple(k.id for k in self.world.classes if k.in_force(self.on))
+        key = (criterion, defined)
+        found = self.memo.get(key)
+        if found is None:
+            base = self.base()
+            found = self.memo[key] = [
+                i.id
+                for i in self.items
+                if may_match(criterion, attrs.evolve(base, item=i), _ITEM_FACTS)
+            ]
+        return found
+
+    def buyer_reach(self, criterion: Criterion) -> list[int]:
+        """The buyer classes the criterion may match on the default route (the destination
+        is the buyer's headquarters)."""
+        base = self.base()
+        out = []
+        for n, group in enumerate(self.buyers):
+            company = self.world.company(group[0])
+            facts = attrs.evolve(base, buyer=company, destination=company.hq)
+            if may_match(criterion, facts, _BUYER_FACTS):
+                out.append(n)
+        return out
+
+    def matching(self, item_id: str, n: int) -> tuple[AnyPolicy, ...]:
+        """The policies in force in either world that may match the item and buyer class
+        ``n`` (whatever the route and end use)."""
+        key = (item_id, n)
+        found = self.relevant.get(key)
+        if found is None:
+            if not self.by_item:
+                for p in self.live:
+                    for i in self.items_of(p):
+                        self.by_item.setdefault(i, []).append(p)
+            found = self.relevant[key] = tuple(
+                p for p in self.by_item.get(item_id, ()) if n in self.buyers_of(p)
+            )
+        return found
+
+    @property
+    def live(self) -> tuple[AnyPolicy, ...]:
+        """The policies in force in either world, each once."""
+        if not self.in_force:
+            found = {id(p): p for w in self.worlds for p in w.policies if p.in_force(self.on)}
+            self.in_force.extend(found.values())
+        return tuple(self.in_force)
+
+    def items_of(self, p: AnyPolicy) -> frozenset[str]:
+        found = self.item_memo.get(id(p))
+        if found is None:
+            found = self.item_memo[id(p)] = frozenset(self.item_reach(p.criterion))
+        return found
+
+    def buyers_of(self, p: AnyPolicy) -> frozenset[int]:
+        found = self.buyer_memo.get(id(p))
+        if found is None:
+            found = self.buyer_memo[id(p)] = frozenset(self.buyer_reach(p.criterion))
+        return found
+
+    def transit_routes(
+        self, ends: tuple[str, str], relevant: tuple[AnyPolicy, ...], scope: Iterable[AnyPolicy]
+    ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """The transit classes the ``relevant`` policies tell apart (``transit_classes``) on
+        which some of them in ``scope`` may match on a leg of the route from ``ends[0]``
+        through the class to ``ends[1]``: per class, its states and that route through its
+        first state that is neither end."""
+        ids = tuple(map(id, relevant))
+        key = (ends, ids)
+        if key in self.routes:
+            return self.routes[key]
+        start, end = ends
+        criteria = [p.criterion for p in scope if id(p) in ids]
+        plain = not any(leaf.reads & _LEG for c in criteria for leaf in walk(c))
+        bases = [item_facts(w, self.on, self.items[0]) for w in self.worlds]
+        out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        classes = self.classes.get(ids)
+        if classes is None:
+            classes = self.classes[ids] = transit_classes(self.worlds, self.on, relevant)
+        for members in classes:
+            through = next((s for s in members if s not in ends), None)
+            if through is None:
+                continue
+            legs = ((start, through), (through, end))
+            if plain or any(
+                may_match(c, attrs.evolve(b, exporter=x, importer=y, destination=end), _LEGS)
+                for c in criteria
+                for b in bases
+                for x, y in legs
+            ):
+                out.append((members, (start, through, end)))
+        self.routes[key] = out
+        return out
+
+    def reach(self, criterion: Criterion) -> set[Triple]:
+        """The classes (item, buyer class, end use) the criterion may match."""
+        if not self.items:
+            return set()
+        base = self.base()
+        items = self.item_reach(criterion)
+        buyers = self.buyer_reach(criterion) if items else []
+        uses = [
+            u for u in self.uses if may_match(criterion, attrs.evolve(base, end_use=u), _USE_FACTS)
+        ]
+        return {(i, b, u) for i in items for b in buyers for u in uses}
+
+    def named_uses(self) -> dict[tuple[str, int], frozenset[str]]:
+        """For each (item, buyer class) pair some policy in force reading the end use may
+        match, the end uses those policies name (all, when one reads it otherwise): any
+        other declared use is ruled as ``other``. Elsewhere every end use is ruled as an
+        undeclared one."""
+        found: dict[tuple[str, int], frozenset[str]] = {}
+        every = frozenset(u for u in self.uses if u is not None)
+        seen: set[Criterion] = set()
+        for w in self.worlds:
+            for p in w.policies:
+                if not p.in_force(self.on) or p.criterion in seen:
+                    continue
+                seen.add(p.criterion)
+                tests = [leaf for leaf in walk(p.criterion) if Fact.END_USE in leaf.reads]
+                items = self.item_reach(p.criterion) if tests else []
+                if not items:
+                    continue
+                plain = all(
+                    isinstance(t, SetCriterion) and t.family == END_USES and not t.parts
+                    for t in tests
+                    if not t.parts
+                )
+                named = uses_named(p.criterion) if plain else every
+                for pair in itertools.product(items, self.buyer_reach(p.criterion)):
+                    found[pair] = found.get(pair, frozenset()) | named
+        return found
+
+
+@frozen
+class Unchanged:
+    """What changes from one date's request space to the next one's: the policies in force in
+    either world on only one of the two dates (each with the space where it is in force), the
+    companies listed or unlisted and the states joining or leaving a group in between, and
+    whether a class definition starts or ends (listings only on the party lists some of
+    those policies name). ``holds`` says when a request asked on the
+    later date is ruled as it was on the earlier one."""
+
+    policies: tuple[tuple[AnyPolicy, RequestSpace], ...]
+    listed: frozenset[str]
+    moved: frozenset[str]
+    reclassed: bool
+    worlds: tuple[World, World]
+    memo: dict[tuple[str, str], bool] = attrs.field(eq=False, factory=dict)
+
+    @classmethod
+    def between(cls, before: RequestSpace, after: RequestSpace) -> Unchanged:
+        """The changes from ``before.on`` (exclusive) to ``after.on`` (inclusive)."""
+        was = {id(p): p for p in before.live}
+        now = {id(p): p for p in after.live}
+        policies = tuple(
+            [(p, before) for k, p in was.items() if k not in now]
+            + [(p, after) for k, p in now.items() if k not in was]
+        )
+
+        def changed(day: dt.date | None) -> bool:
+            return day is not None and before.on < day <= after.on
+
+        read: set[str] = set()
+        for p in (*before.live, *after.live):
+            for leaf in walk(p.criterion):
+                for ref in leaf.references():
+                    if ref.entity is Entity.PARTY_LIST:
+                        read |= ref.ids
+        listed: set[str] = set()
+        moved: set[str] = set()
+        reclassed = False
+        for w in after.worlds:
+            reclassed = reclassed or any(
+                k.in_force(before.on) != k.in_force(after.on) for k in w.classes
+            )
+            for lst in w.party_lists:
+                if lst.id in read:
+                    listed.update(
+                        x.company for x in lst.listings if changed(x.start) or changed(x.end)
+                    )
+            for g in w.groups:
+                moved.update(m.state for m in g.members if changed(m.start) or changed(m.end))
+        return cls(policies, frozenset(listed), frozenset(moved), reclassed, after.worlds)
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing changes."""
+        return not (self.policies or self.listed or self.moved or self.reclassed)
+
+    def holds(self, buyer: str, item: str, route: tuple[str, ...]) -> bool:
+        """Whether a request of ``buyer`` for ``item`` on ``route`` (the states it passes
+        through) is ruled alike on both dates: no policy that starts or ends may match the
+        item and the buyer's class, no listing of the buyer or of a company holding or
+        parenting it changes, no state of the route joins or leaves a group, and no class
+        definition starts or ends."""
+        if self.reclassed or self.moved.intersection(route):
+            return False
+        key = (buyer, item)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = not self.relisted(buyer) and not any(
+                item in space.items_of(p) and space.buyer_class(buyer) in space.buyers_of(p)
+                for p, space in self.policies
+            )
+        return found
+
+    def relisted(self, buyer: str) -> bool:
+        """Whether the buyer, or a company parenting it or holding a stake in it, is listed
+        or unlisted."""
+        if not self.listed:
+            return False
+        related = {buyer}
+        for w in self.worlds:
+            related.update(c.id for c in (*w.ancestors(buyer), *w.holders(buyer)))
+        return bool(self.listed & related)
