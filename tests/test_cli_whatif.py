@@ -235,100 +235,100 @@ REVOKE = [
         "ing before and after (policies not shared: cn-2026-01-h200-import-approvals)"
     ),
     (
-        "item         dates            buyers   end uses                                 "
-        "                                                        route                   "
-        " shift  before                    after        after by"
+        "item         dates                        buyers   end uses                     "
+        "                                                                    route       "
+        "             shift  before                    after        after by"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  any but undeclared, advanced_node_fabrica"
-        "tion, military, state_funded_datacenter, supercomputer  direct                  "
-        " loses  license (case-by-case)*   prohibited*  cn-gac-2026-01-14-h200-not-permit"
-        "ted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  any but undeclared, advanced_"
+        "node_fabrication, military, state_funded_datacenter, supercomputer  direct      "
+        "             loses  license (case-by-case)*   prohibited*  cn-gac-2026-01-14-h20"
+        "0-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  undeclared                               "
-        "                                                        direct                  "
-        " loses  license (case-by-case)*?  prohibited*  cn-gac-2026-01-14-h200-not-permit"
-        "ted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  undeclared                   "
+        "                                                                    direct      "
+        "             loses  license (case-by-case)*?  prohibited*  cn-gac-2026-01-14-h20"
+        "0-not-permitted"
     ),
     # the US already denied these end uses (744.21, 744.23); China's ban now decides, bare
     (
-        "nvidia-h200  from 2026-01-28  tencent  military                                 "
-        "                                                        direct                  "
-        " loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permit"
-        "ted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  military                     "
+        "                                                                    direct      "
+        "             loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
+        "0-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  military                                 "
-        "                                                        via AE, AM, AZ +20 more "
-        " loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permit"
-        "ted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  military                     "
+        "                                                                    via AE, AM, "
+        "AZ +20 more  loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
+        "0-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  military                                 "
-        "                                                        via AF, AL, AR +68 more "
-        " loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permit"
-        "ted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  military                     "
+        "                                                                    via AF, AL, "
+        "AR +68 more  loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
+        "0-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  advanced_node_fabrication, supercomputer "
-        "                                                        via AE, AM, AZ +20 more "
-        " loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permit"
-        "ted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  advanced_node_fabrication, su"
+        "percomputer                                                         via AE, AM, "
+        "AZ +20 more  loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
+        "0-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  advanced_node_fabrication, supercomputer "
-        "                                                        via AF, AL, AR +68 more "
-        " loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permit"
-        "ted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  advanced_node_fabrication, su"
+        "percomputer                                                         via AF, AL, "
+        "AR +68 more  loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
+        "0-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  advanced_node_fabrication, supercomputer "
-        "                                                        direct                  "
-        " loses  license (denial)*         prohibited   cn-gac-2026-01-14-h200-not-permit"
-        "ted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  advanced_node_fabrication, su"
+        "percomputer                                                         direct      "
+        "             loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
+        "0-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  any but undeclared, advanced_node_fabrica"
-        "tion, military, state_funded_datacenter, supercomputer  via AE, AM, AZ +20 more "
-        " loses  license (denial)*         prohibited*  cn-gac-2026-01-14-h200-not-permit"
-        "ted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  any but undeclared, advanced_"
+        "node_fabrication, military, state_funded_datacenter, supercomputer  via AE, AM, "
+        "AZ +20 more  loses  license (denial)*         prohibited*  cn-gac-2026-01-14-h20"
+        "0-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  any but undeclared, advanced_node_fabrica"
-        "tion, military, state_funded_datacenter, supercomputer  via AF, AL, AR +68 more "
-        " loses  license (denial)*         prohibited*  cn-gac-2026-01-14-h200-not-permit"
-        "ted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  any but undeclared, advanced_"
+        "node_fabrication, military, state_funded_datacenter, supercomputer  via AF, AL, "
+        "AR +68 more  loses  license (denial)*         prohibited*  cn-gac-2026-01-14-h20"
+        "0-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  undeclared                               "
-        "                                                        via AE, AM, AZ +20 more "
-        " loses  license (denial)*?        prohibited*  cn-gac-2026-01-14-h200-not-permit"
-        "ted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  undeclared                   "
+        "                                                                    via AE, AM, "
+        "AZ +20 more  loses  license (denial)*?        prohibited*  cn-gac-2026-01-14-h20"
+        "0-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  undeclared                               "
-        "                                                        via AF, AL, AR +68 more "
-        " loses  license (denial)*?        prohibited*  cn-gac-2026-01-14-h200-not-permit"
-        "ted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  undeclared                   "
+        "                                                                    via AF, AL, "
+        "AR +68 more  loses  license (denial)*?        prohibited*  cn-gac-2026-01-14-h20"
+        "0-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  state_funded_datacenter                  "
-        "                                                        direct                  "
-        " terms  prohibited*               prohibited*  cn-2025-11-state-funded-dc-domest"
-        "ic-only, cn-gac-2026-01-14-h200-not-permitted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  state_funded_datacenter      "
+        "                                                                    direct      "
+        "             terms  prohibited*               prohibited*  cn-2025-11-state-fund"
+        "ed-dc-domestic-only, cn-gac-2026-01-14-h200-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  state_funded_datacenter                  "
-        "                                                        via AE, AM, AZ +20 more "
-        " terms  prohibited*               prohibited*  cn-2025-11-state-funded-dc-domest"
-        "ic-only, cn-gac-2026-01-14-h200-not-permitted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  state_funded_datacenter      "
+        "                                                                    via AE, AM, "
+        "AZ +20 more  terms  prohibited*               prohibited*  cn-2025-11-state-fund"
+        "ed-dc-domestic-only, cn-gac-2026-01-14-h200-not-permitted"
     ),
     (
-        "nvidia-h200  from 2026-01-28  tencent  state_funded_datacenter                  "
-        "                                                        via AF, AL, AR +68 more "
-        " terms  prohibited*               prohibited*  cn-2025-11-state-funded-dc-domest"
-        "ic-only, cn-gac-2026-01-14-h200-not-permitted"
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  state_funded_datacenter      "
+        "                                                                    via AF, AL, "
+        "AR +68 more  terms  prohibited*               prohibited*  cn-2025-11-state-fund"
+        "ed-dc-domestic-only, cn-gac-2026-01-14-h200-not-permitted"
     ),
     "* with conditions; ? not certain (depends on unknown facts)",
 ]
@@ -350,7 +350,7 @@ def test_diff_of_a_reform_file_matches_the_named_reform(
     out = _out(["--format", "markdown", "diff", "--reform-file", str(path)], capsys)
     assert out.startswith("**Reform:** revoke\n\n**39 classes of requests are ruled differently")
     assert (
-        "| nvidia-h200 | from 2026-01-28 | tencent | undeclared | direct | loses | "
+        "| nvidia-h200 | 2026-01-28 until 2026-12-05 | tencent | undeclared | direct | loses | "
         "license (case-by-case)*? | prohibited* | cn-gac-2026-01-14-h200-not-permitted |"
     ) in out.splitlines()
 

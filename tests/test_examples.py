@@ -223,17 +223,22 @@ def test_design_around_key_lines(design_around: str) -> None:
     loses = [r for r in fifth[3:-1] if _cells(r)[5] == "loses" and _cells(r)[4] == "direct"]
     assert [(_cells(r)[1], _cells(r)[2], _cells(r)[6], _cells(r)[7]) for r in loses] == [
         (
-            "from 2026-01-28",
+            "2026-01-28 until 2026-12-05",
             "alibaba, bytedance, tencent",
             "license (case-by-case)*",
             "license (denial)*",
         ),
         (
-            "from 2026-01-28",
+            "2026-01-28 until 2026-12-05",
             "alibaba, bytedance, tencent",
             "license (case-by-case)*?",
             "license (denial)*?",
         ),
-        ("from 2026-01-30", "deepseek", "license (case-by-case)*", "license (denial)*"),
-        ("from 2026-01-30", "deepseek", "license (case-by-case)*?", "license (denial)*?"),
+        ("2026-01-30 until 2026-12-05", "deepseek", "license (case-by-case)*", "license (denial)*"),
+        (
+            "2026-01-30 until 2026-12-05",
+            "deepseek",
+            "license (case-by-case)*?",
+            "license (denial)*?",
+        ),
     ]

@@ -126,7 +126,7 @@ def test_a_world_diff_joins_its_classes_by_item_and_rulings() -> None:
         ("nvidia-h200", "terms", ("tencent",), 1, False, 71),
     ]
     assert [str(d.start) for d in rows[0].dates] == ["2026-01-28"]
-    assert rows[0].dates[0].end is None
+    assert rows[0].dates[0].end == dt.date(2026, 12, 5)  # the day after the window ends
     assert rows[1].end_uses == (None,)
     assert rows[2].end_uses == ("military",)
     assert rows[7].end_uses == ("advanced_node_fabrication", "supercomputer")

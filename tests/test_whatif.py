@@ -17,7 +17,8 @@ from geotech.analysis import Interval, WorldDiff, design_space, diff
 from geotech.analysis.cases import END_USE
 from geotech.analysis.design import hypothetical_chip, joined, pieces
 from geotech.criteria import Bound, Op
-from geotech.engine import origin, rulings
+from geotech.engine import doubted, origin, rulings
+from geotech.errors import InvalidRequestError
 from geotech.policies import Restriction, ReviewPolicy, Verdict
 
 WORLD = catalog.world()
@@ -215,6 +216,28 @@ def test_the_rescinded_jan_2026_rule_shows_on_routes_through_a_transit_state() -
     assert found.at(attrs.evolve(asked, route=("TW", "CN"))) is None
 
 
+def test_cells_end_with_the_catalogue_window() -> None:
+    # the last change (2026-11-28) is before the window's end (2026-12-04): cells stop there,
+    # and past it (every ruling uncertain) `at` answers
+    assert WORLD.window is not None
+    found = diff(WORLD, catalog.reforms()["rescind-h200-rule"].apply(WORLD), transit=False)
+    assert max(c.where.dates.end or dt.date.max for c in found.cells) == dt.date(2026, 12, 5)
+    inside, past = (
+        geotech.AccessRequest(
+            buyer="bytedance", item="amazon-trainium2", on=on, end_use="datacenter"
+        )
+        for on in (WORLD.window.end, WORLD.window.end + dt.timedelta(days=1))
+    )
+    cell = found.cell(inside)
+    assert cell is not None
+    assert cell.before.certain
+    assert cell.after.certain
+    assert (cell.before, cell.after) == found.at(inside)
+    with pytest.raises(InvalidRequestError, match=r"AccessRequest.on: 2026-12-05 is outside"):
+        found.cell(past)
+    assert found.at(past) == (doubted(cell.before), doubted(cell.after))
+
+
 def test_a_world_has_no_diff_with_itself() -> None:
     found = diff(WORLD, WORLD)
     assert found.cells == ()
@@ -244,6 +267,10 @@ def _cell_holds(
     except geotech.GeotechError:
         return
     assert (found.at(request) is None) == (before == after)
+    if world.window is not None and not world.window.contains(request.on):
+        with pytest.raises(InvalidRequestError, match="outside the window"):
+            found.cell(request)
+        return
     cell = found.cell(request)
     if before == after:
         assert cell is None

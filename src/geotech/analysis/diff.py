@@ -19,7 +19,9 @@ no listing on a list a policy names, no group membership, no class definition) c
 range before; in a range that follows, a request whose buyer, item and route no change can
 reach keeps the ruling of the range before.
 
-Cells cover requests from the item's origin to the buyer's headquarters, directly (the
+Cells cover the days of the baseline's window (all days when it declares none): beyond it
+every ruling is uncertain, and ``WorldDiff.at`` answers. They cover requests from the
+item's origin to the buyer's headquarters, directly (the
 **default route**, ``Where.via`` ``None``) or through one transit state. Per range, item and
 buyer class, transit states are grouped by ``transit_classes`` of the policies of either
 world that may match that item and buyer (any other is false on every route): none of them
@@ -119,9 +121,15 @@ class WorldDiff:
 
     def cell(self, request: AccessRequest) -> Difference | None:
         """The cell holding ``request``, or ``None`` when both worlds rule it alike. Raises
-        ``InvalidRequestError`` for a route the cells do not cover (one not from the item's
-        origin to the buyer's headquarters, directly or through one state): ``at`` answers
-        those."""
+        ``InvalidRequestError`` for a request the cells do not cover: one dated outside the
+        baseline's window, or on a route not from the item's origin to the buyer's
+        headquarters, directly or through one state. ``at`` answers those."""
+        window = self.baseline.window
+        if window is not None and not window.contains(request.on):
+            raise InvalidRequestError(
+                f"AccessRequest.on: {request.on} is outside the window the diff's cells cover "
+                f"({window}), where both worlds' rulings are uncertain; ask WorldDiff.at"
+            )
         via = self.transit_state(request)
         use = request.end_use
         if use is not None and use not in self.end_uses:
@@ -170,9 +178,12 @@ def _changed(a: World, b: World) -> tuple[AnyPolicy, ...]:
 
 
 def change_dates(worlds: Iterable[World]) -> list[dt.date]:
-    """Every date on which some rule, listing or membership starts or ends."""
+    """Every date on which some rule, listing or membership starts or ends, or a world's
+    window starts or ends (a day outside it is ruled without certainty)."""
     found: set[dt.date] = set()
     for w in worlds:
+        if w.window is not None:
+            found.update((w.window.start, w.window.end + dt.timedelta(days=1)))
         for rule in (*w.policies, *w.classes):
             found.add(rule.effective)
             if rule.expires is not None:
@@ -237,10 +248,11 @@ def diff(baseline: World, reformed: World, *, transit: bool = True) -> WorldDiff
     worlds = (baseline, reformed)
     points = change_dates(worlds)
     scope = changed if _shared(baseline, reformed) else (*baseline.policies, *reformed.policies)
+    window = baseline.window
     ranges = [
         DateRange(start, end)
         for start, end in zip(points, [*points[1:], None], strict=True)
-        if any(p.in_force(start) for p in scope)
+        if any(p.in_force(start) for p in scope) and (window is None or window.contains(start))
     ]
     uses: set[str] = set()
     for day in points:

@@ -325,15 +325,15 @@ class RequestSpace:
 class Unchanged:
     """What changes from one date's request space to the next one's: the policies in force in
     either world on only one of the two dates (each with the space where it is in force), the
-    companies listed or unlisted and the states joining or leaving a group in between, and
-    whether a class definition starts or ends (listings only on the party lists some of
-    those policies name). ``holds`` says when a request asked on the
-    later date is ruled as it was on the earlier one."""
+    companies listed or unlisted (on the party lists some of those policies name) and the
+    states joining or leaving a group in between, and whether ``everything`` may change: a
+    class definition starts or ends, or a world's window is entered or left. ``holds`` says
+    when a request asked on the later date is ruled as it was on the earlier one."""
 
     policies: tuple[tuple[AnyPolicy, RequestSpace], ...]
     listed: frozenset[str]
     moved: frozenset[str]
-    reclassed: bool
+    everything: bool
     worlds: tuple[World, World]
     memo: dict[tuple[str, str], bool] = attrs.field(eq=False, factory=dict)
 
@@ -358,10 +358,13 @@ class Unchanged:
                         read |= ref.ids
         listed: set[str] = set()
         moved: set[str] = set()
-        reclassed = False
+        everything = False
         for w in after.worlds:
-            reclassed = reclassed or any(
-                k.in_force(before.on) != k.in_force(after.on) for k in w.classes
+            window = w.window
+            everything = (
+                everything
+                or any(k.in_force(before.on) != k.in_force(after.on) for k in w.classes)
+                or (window is not None and window.contains(before.on) != window.contains(after.on))
             )
             for lst in w.party_lists:
                 if lst.id in read:
@@ -370,20 +373,20 @@ class Unchanged:
                     )
             for g in w.groups:
                 moved.update(m.state for m in g.members if changed(m.start) or changed(m.end))
-        return cls(policies, frozenset(listed), frozenset(moved), reclassed, after.worlds)
+        return cls(policies, frozenset(listed), frozenset(moved), everything, after.worlds)
 
     @property
     def empty(self) -> bool:
         """Whether nothing changes."""
-        return not (self.policies or self.listed or self.moved or self.reclassed)
+        return not (self.policies or self.listed or self.moved or self.everything)
 
     def holds(self, buyer: str, item: str, route: tuple[str, ...]) -> bool:
         """Whether a request of ``buyer`` for ``item`` on ``route`` (the states it passes
         through) is ruled alike on both dates: no policy that starts or ends may match the
         item and the buyer's class, no listing of the buyer or of a company holding or
-        parenting it changes, no state of the route joins or leaves a group, and no class
-        definition starts or ends."""
-        if self.reclassed or self.moved.intersection(route):
+        parenting it changes, no state of the route joins or leaves a group, and not
+        ``everything`` may change."""
+        if self.everything or self.moved.intersection(route):
             return False
         key = (buyer, item)
         found = self.memo.get(key)
