@@ -172,31 +172,43 @@ CHIPS: dict[str, Chip] = {
 # threshold (regulations.md entry 3).
 HBM = ("hbm2e", "hbm3", "hbm3e")
 
-# Epoch AI training-compute estimates (catalog.md section B) against the 4E091 line of 1e26.
+# Epoch AI training-compute estimates (models.toml, Epoch's Nov 2025 / Apr 2026 exports) against
+# the 4E091 line of 1e26.
 MODELS: dict[str, Expected] = {
     "openai-gpt-4.5": "4E091",  # 3.8e26
-    "xai-grok-3": "4E091",  # 4.64e26
+    "xai-grok-3": "4E091",  # 3.5e26 (corrected from 4.64e26)
     "xai-grok-4": "4E091",  # 5e26
     "openai-gpt-4": None,  # 2.1e25
-    "openai-gpt-4o": None,  # 3.81e25
+    "openai-gpt-5": None,  # 6.6e25
     "google-gemini-1.0-ultra": None,  # 5e25
     "meta-llama-3.1-405b": None,  # 3.8e25
-    "anthropic-claude-3-opus": None,  # 1.64e25
+    "meta-llama-4-behemoth-preview": None,  # 5.184e25
+    "meta-llama-4-maverick": None,  # 2.244e24
+    "meta-llama-4-scout": None,  # 4.08e24
+    "xai-grok-2": None,  # 2.96e25
     "anthropic-claude-3.5-sonnet": None,  # 2.7e25
     "anthropic-claude-3.7-sonnet": None,  # 3.35e25
     "alibaba-qwen2.5-72b": None,  # 7.8e24
     "alibaba-qwen3-235b-a22b": None,  # 4.752e24
+    "alibaba-qwen3-32b": None,  # 7.0848e24
+    "alibaba-qwen3-max": None,  # 1.512e25
     "baidu-ernie-4.5-300b-a47b": None,  # 2.82e24
     "bytedance-doubao-pro": None,  # 2.505e25
-    "deepseek-v3": None,  # 3.3e24
-    "deepseek-r1": None,  # 3.5e24
-    "huawei-pangu-ultra": None,  # 1.07e25
-    "moonshot-kimi-k2": None,  # 2.98e24
+    "bytedance-seed1.5-vl": None,  # 1.388556e24
+    "deepseek-v3": None,  # 3.4078e24 (corrected from 3.3e24)
+    "deepseek-r1": None,  # 4.02e24 (corrected from 3.5e24)
+    "deepseek-v4-pro": None,  # 9.702e24
+    "huawei-pangu-ultra": None,  # 1.0692e25
+    "huawei-pangu-ultra-moe": None,  # 3.0888e24
+    "moonshot-kimi-k2": None,  # 2.976e24
     "tencent-hunyuan-large": None,  # 3.49e24
     "zhipu-glm-4.5": None,  # 4.42e24
-    # ByteDance discloses neither parameters nor compute for these.
+    # ByteDance discloses neither parameters nor compute for these, and Epoch lists none.
     "bytedance-doubao-1.5-pro": Unknown("training_flop"),
     "bytedance-seed-thinking-v1.5": Unknown("training_flop"),
+    # Epoch withdrew its estimates for these two (it lists no training compute since Nov 2025).
+    "openai-gpt-4o": Unknown("training_flop"),
+    "anthropic-claude-3-opus": Unknown("training_flop"),
 }
 
 

@@ -20,7 +20,7 @@ BEFORE, AFTER = dt.date(2025, 12, 1), dt.date(2026, 2, 1)
 CLUSTER = 100_000
 MODELS = {
     "Doubao": ("bytedance", "bytedance-doubao-pro"),
-    "Qwen": ("alibaba", "alibaba-qwen2.5-72b"),
+    "Qwen": ("alibaba", "alibaba-qwen3-max"),  # Epoch: 1.512e25, the largest Qwen
     "Hunyuan": ("tencent", "tencent-hunyuan-large"),
 }
 H200_ROUTE = ("TW", "US", "CN")
