@@ -10,8 +10,10 @@ every buyer or destination test in force (and their headquarters); end uses are 
 rules name, an undeclared one and one ``other`` standing for any use no rule names. A class
 no end-use test may match is decided once, undeclared; one that some may match, once per
 class of the end uses those tests name and ``other`` (uses every end-use test in force
-judges alike, ``RequestSpace.end_use_classes``). Cells with the same rulings are merged over
-buyers, then over neighbouring date ranges.
+judges alike, ``RequestSpace.end_use_classes``). Items every item test in force judges
+alike, with the same origin and the same states whose controls reach them, are decided once
+too (``RequestSpace.item_classes``); cells still name one item each. Cells with the same
+rulings are merged over buyers, then over neighbouring date ranges.
 
 From one range to the next, only what changes on the date between them is decided again
 (``Unchanged``): a range where nothing either world reads changes (no policy starts or ends,
@@ -282,13 +284,17 @@ def diff(baseline: World, reformed: World, *, transit: bool = True) -> WorldDiff
             # nothing either world reads changes: the range before goes on
             ranges[extended] = DateRange(ranges[extended].start, dates.end)
             continue
+        if same is not None and before is not None and not same.moved:
+            space.routes.update(before.routes)
+            space.classes.update(before.classes)
+            if not same.listed and not same.everything:
+                space.buyer_truths.update(before.buyer_truths)
+        if same is not None and before is not None and not same.everything:
+            space.item_truths.update(before.item_truths)
         triples = _reach(space, scope, worlds)
         if not triples:
             before, carried = None, {}
             continue
-        if same is not None and before is not None and not same.moved:
-            space.routes.update(before.routes)
-            space.classes.update(before.classes)
         extended = span
         last = before.on if before is not None else None
         # each buyer's class's first member on the range before
@@ -298,6 +304,7 @@ def diff(baseline: World, reformed: World, *, transit: bool = True) -> WorldDiff
         before = space
         named = space.named_uses()
         use_class = space.end_use_classes()
+        item_class = space.item_classes(t[0] for t in triples)
         # end uses ruled alike for an item and buyer class are decided once
         members: dict[tuple[str, int, str | None], list[tuple[str, str | None]]] = {}
         for item_id, n, use in sorted(triples, key=_ordered):
@@ -309,7 +316,8 @@ def diff(baseline: World, reformed: World, *, transit: bool = True) -> WorldDiff
                 if use is None or use in relevant or other is None
                 else other
             )
-            members.setdefault((item_id, n, use_class[ruled_as]), []).append((item_id, use))
+            key = (item_class[item_id], n, use_class[ruled_as])
+            members.setdefault(key, []).append((item_id, use))
         now: dict[Hashable, list[tuple[int, tuple[str, ...] | None]]] = {}
         for (item_id, n, ruled_as), pairs in members.items():
             buyers = space.buyers[n]
@@ -398,16 +406,13 @@ def _merged(
             for span in spans:
                 key = (id(buyers), id(held), span, *pair, via is None)
                 by_class.setdefault(key, set()).update(via or ())
-    by_route: dict[tuple[int, Ruled, bool], set[str]] = {}
-    for (buyers_id, held_id, span, was, now, direct), states in by_class.items():
-        for item_id, use in pairs[held_id]:
-            by_route.setdefault((buyers_id, (item_id, span, use, was, now), direct), set()).update(
-                states
-            )
+    # a pair (item, end use) is held by one decided class per buyer class and range
     by_buyers: dict[tuple[Ruled, tuple[str, ...] | None], list[str]] = {}
-    for (buyers_id, ruled, direct), states in by_route.items():
+    for (buyers_id, held_id, span, was, now, direct), states in by_class.items():
         via = None if direct else tuple(sorted(states))
-        by_buyers.setdefault((ruled, via), []).extend(groups[buyers_id])
+        buyers = groups[buyers_id]
+        for item_id, use in pairs[held_id]:
+            by_buyers.setdefault(((item_id, span, use, was, now), via), []).extend(buyers)
     by_dates: dict[
         tuple[tuple[str, ...], str, str | None, tuple[str, ...] | None, int, int], list[int]
     ] = {}

@@ -30,11 +30,20 @@ from geotech.criteria import (
     truth,
     walk,
 )
+from geotech.engine import origin
 from geotech.entities import Item
 from geotech.policies import AnyPolicy
 from geotech.world import World
 
-__all__ = ["RequestSpace", "Triple", "buyer_classes", "may_match", "transit_classes"]
+__all__ = [
+    "RequestSpace",
+    "Triple",
+    "Unchanged",
+    "buyer_classes",
+    "may_match",
+    "may_truth",
+    "transit_classes",
+]
 
 _ITEM_FACTS = frozenset({Fact.ITEM, Fact.ON})
 _BUYER_FACTS = frozenset({Fact.BUYER, Fact.DESTINATION, Fact.ON})
@@ -76,12 +85,21 @@ def transit_classes(
     return tuple(tuple(members) for members in classes.values())
 
 
+def may_truth(leaf: Criterion, facts: Facts) -> Truth:
+    """A leaf's truth on ``facts``, judged through its literal when it has one (no trace is
+    written)."""
+    found = leaf.literal(facts.issuer)
+    if found is None:
+        return leaf.evaluate(facts).truth
+    return found.judge(getattr(facts, found.context), facts.on, facts.registry)
+
+
 def may_match(criterion: Criterion, facts: Facts, known: frozenset[Fact]) -> bool:
     """Whether the criterion can hold when only the leaves reading ``known`` facts are judged
     on ``facts`` (every other leaf unknown)."""
 
     def leaf(node: Criterion) -> Truth:
-        return node.evaluate(facts).truth if node.reads <= known else Truth.UNKNOWN
+        return may_truth(node, facts) if node.reads <= known else Truth.UNKNOWN
 
     return truth(criterion, leaf) is not Truth.FALSE
 
@@ -129,7 +147,8 @@ def buyer_classes(worlds: Sequence[World], on: dt.date) -> list[tuple[str, ...]]
 class RequestSpace:
     """The request classes of one date: items, buyer classes (by index, found when first
     needed) and end uses; ``memo`` keeps which items each criterion may match, shared across
-    dates with the same class definitions in force. Every query is memoised."""
+    dates with the same class definitions in force. Every query is memoised; memos name a
+    criterion by its identity (the worlds hold each one while the space is used)."""
 
     worlds: tuple[World, World]
     on: dt.date
@@ -150,6 +169,13 @@ class RequestSpace:
     )
     index: dict[str, int] = attrs.field(eq=False, factory=dict)
     by_item: dict[str, list[AnyPolicy]] = attrs.field(eq=False, factory=dict)
+    #: whether a criterion may match a company as buyer (kept while no listing or
+    #: membership changes)
+    buyer_truths: dict[tuple[int, str], bool] = attrs.field(eq=False, factory=dict)
+    #: the truth of an item leaf (for an issuer) per item and world (kept while no class
+    #: definition starts or ends)
+    item_truths: dict[tuple[str, int, str], tuple[Truth, ...]] = attrs.field(eq=False, factory=dict)
+    item_class: dict[str, str] = attrs.field(eq=False, factory=dict)
 
     @property
     def world(self) -> World:
@@ -171,6 +197,43 @@ class RequestSpace:
     def base(self) -> Facts:
         return item_facts(self.world, self.on, self.items[0])
 
+    def item_classes(self, among: Iterable[str]) -> dict[str, str]:
+        """The class of each item of ``among`` (ids), named by its first member (in the order
+        of ``items``): items with the same origin, the same states whose export controls
+        reach them, and the same truth of every leaf reading the item (judged for its
+        policy's issuer) of the policies in force in either world."""
+        if self.item_class:
+            return self.item_class
+        wanted = set(among)
+        leaves: dict[tuple[str, Criterion], None] = {}
+        for p in self.live:
+            for leaf in walk(p.criterion):
+                if not leaf.parts and Fact.ITEM in leaf.reads:
+                    leaves.setdefault((p.issuer, leaf))
+        opaque = any(not leaf.reads <= _ITEM_FACTS | {Fact.ISSUER} for _, leaf in leaves)
+        first: dict[Hashable, str] = {}
+        for item in self.items:
+            if item.id not in wanted:
+                continue
+            key: Hashable = item.id
+            if not opaque:
+                truths: list[Hashable] = [origin(self.world, item)]
+                truths += [w.jurisdictions(item) for w in self.worlds]
+                truths += [self.item_truth(issuer, leaf, item) for issuer, leaf in leaves]
+                key = tuple(truths)
+            self.item_class[item.id] = first.setdefault(key, item.id)
+        return self.item_class
+
+    def item_truth(self, issuer: str, leaf: Criterion, item: Item) -> tuple[Truth, ...]:
+        """The truth of an item leaf for the item in each world."""
+        key = (issuer, id(leaf), item.id)
+        found = self.item_truths.get(key)
+        if found is None:
+            found = self.item_truths[key] = tuple(
+                may_truth(leaf, item_facts(w, self.on, item, issuer)) for w in self.worlds
+            )
+        return found
+
     def end_use_classes(self) -> dict[str | None, str | None]:
         """Each end use's class, named by its first member (undeclared is alone): uses with
         the same truth of every leaf reading the end use in either world."""
@@ -189,7 +252,7 @@ class RequestSpace:
 
     def item_reach(self, criterion: Criterion) -> list[str]:
         defined = tuple(k.id for k in self.world.classes if k.in_force(self.on))
-        key = (criterion, defined)
+        key = (id(criterion), defined)
         found = self.memo.get(key)
         if found is None:
             base = self.base()
@@ -206,9 +269,13 @@ class RequestSpace:
         base = self.base()
         out = []
         for n, group in enumerate(self.buyers):
-            company = self.world.company(group[0])
-            facts = attrs.evolve(base, buyer=company, destination=company.hq)
-            if may_match(criterion, facts, _BUYER_FACTS):
+            key = (id(criterion), group[0])
+            hit = self.buyer_truths.get(key)
+            if hit is None:
+                company = self.world.company(group[0])
+                facts = attrs.evolve(base, buyer=company, destination=company.hq)
+                hit = self.buyer_truths[key] = may_match(criterion, facts, _BUYER_FACTS)
+            if hit:
                 out.append(n)
         return out
 
@@ -386,7 +453,7 @@ class Unchanged:
         item and the buyer's class, no listing of the buyer or of a company holding or
         parenting it changes, no state of the route joins or leaves a group, and not
         ``everything`` may change."""
-        if self.everything or self.moved.intersection(route):
+        if self.everything or (self.moved and not self.moved.isdisjoint(route)):
             return False
         key = (buyer, item)
         found = self.memo.get(key)
