@@ -287,6 +287,7 @@ def diff(baseline: World, reformed: World, *, transit: bool = True) -> WorldDiff
         if same is not None and before is not None and not same.moved:
             space.routes.update(before.routes)
             space.classes.update(before.classes)
+            space.leg_truths.update(before.leg_truths)
             if not same.listed and not same.everything:
                 space.buyer_truths.update(before.buyer_truths)
         if same is not None and before is not None and not same.everything:

@@ -24,6 +24,7 @@ from geotech.criteria import (
     Entity,
     Fact,
     Facts,
+    Literal,
     SetCriterion,
     Truth,
     item_facts,
@@ -57,31 +58,52 @@ Triple = tuple[str, int, str | None]
 
 
 def transit_classes(
-    worlds: Sequence[World], on: dt.date, policies: Iterable[AnyPolicy]
+    worlds: Sequence[World],
+    on: dt.date,
+    policies: Iterable[AnyPolicy],
+    memo: dict[tuple[Literal, str], tuple[Truth, ...]] | None = None,
 ) -> tuple[tuple[str, ...], ...]:
     """The states of ``worlds[0]`` grouped so that none of ``policies`` tells two of one
-    group apart as a leg's exporter or importer on ``on``: a state their route tests name or
-    one of them issues is alone; the others are told apart only by the named groups their
-    route tests name (membership in each world). Each group sorted; groups ordered by their
-    first state."""
-    states: set[str] = set()
+    group apart as a leg's exporter or importer on ``on``: a state one of them issues is
+    alone; the others are told apart by the truth, in each world, of every route test that
+    reads the exporter or the importer alone (judged for its policy's issuer), and by their
+    membership in the groups any other route test names (a state it names is alone). Each
+    group sorted; groups ordered by their first state. ``memo`` keeps the truths of a route
+    test per state (valid while no group membership changes)."""
+    memo = {} if memo is None else memo
+    alone: set[str] = set()
     groups: set[str] = set()
+    judged: dict[Literal, None] = {}
     for p in policies:
-        states.add(p.issuer)
+        alone.add(p.issuer)
         for leaf in walk(p.criterion):
-            if leaf.reads & _LEG:
-                for ref in leaf.references():
-                    if ref.entity is Entity.STATE:
-                        states |= ref.ids
-                    elif ref.entity is Entity.GROUP:
-                        groups |= ref.ids
+            if not leaf.reads & _LEG:
+                continue
+            found = leaf.literal(p.issuer)
+            if found is not None and found.context in _LEG:
+                judged.setdefault(found)
+                continue
+            for ref in leaf.references():
+                if ref.entity is Entity.STATE:
+                    alone |= ref.ids
+                elif ref.entity is Entity.GROUP:
+                    groups |= ref.ids
     members = [
         {g: found.states_on(on) for found in w.groups if (g := found.id) in groups} for w in worlds
     ]
     classes: dict[Hashable, list[str]] = {}
     for s in sorted(x.id for x in worlds[0].states):
+        if s in alone:
+            classes[s] = [s]
+            continue
         held = tuple(frozenset(g for g, states_on in m.items() if s in states_on) for m in members)
-        classes.setdefault((s if s in states else None, held), []).append(s)
+        truths = []
+        for lit in judged:
+            held_by = memo.get((lit, s))
+            if held_by is None:
+                held_by = memo[lit, s] = tuple(lit.judge(s, on, w) for w in worlds)
+            truths.append(held_by)
+        classes.setdefault((held, tuple(truths)), []).append(s)
     return tuple(tuple(members) for members in classes.values())
 
 
@@ -167,6 +189,8 @@ class RequestSpace:
     classes: dict[tuple[int, ...], tuple[tuple[str, ...], ...]] = attrs.field(
         eq=False, factory=dict
     )
+    #: the truths of a route test per state (kept while no group membership changes)
+    leg_truths: dict[tuple[Literal, str], tuple[Truth, ...]] = attrs.field(eq=False, factory=dict)
     index: dict[str, int] = attrs.field(eq=False, factory=dict)
     by_item: dict[str, list[AnyPolicy]] = attrs.field(eq=False, factory=dict)
     #: whether a criterion may match a company as buyer (kept while no listing or
@@ -332,7 +356,9 @@ class RequestSpace:
         out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         classes = self.classes.get(ids)
         if classes is None:
-            classes = self.classes[ids] = transit_classes(self.worlds, self.on, relevant)
+            classes = self.classes[ids] = transit_classes(
+                self.worlds, self.on, relevant, self.leg_truths
+            )
         for members in classes:
             through = next((s for s in members if s not in ends), None)
             if through is None:
