@@ -279,7 +279,7 @@ policies[cn-mofcom-2025-61-extraterritorial] https://www.chemradar.com/en/news/d
 """
 )
 
-#: (record, URL) pairs of the other files (40) kept because no better source was found
+#: (record, URL) pairs of the other files (34) kept because no better source was found
 #: and read: the record's fact rests on this source alone today. One "record URL" a line.
 KEPT_WEAK = _pairs(
     """
@@ -292,9 +292,6 @@ companies[cambricon-jixingge] https://www.internationaltradeinsights.com/2022/12
 companies[cambricon-kunshan] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
 companies[cambricon-nanjing] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
 companies[cambricon-xian] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-companies[naura] https://ca.finance.yahoo.com/news/exclusive-latest-us-strike-chinas-050200027.html
-companies[piotech] https://ca.finance.yahoo.com/news/exclusive-latest-us-strike-chinas-050200027.html
-companies[sicarrier] https://ca.finance.yahoo.com/news/exclusive-latest-us-strike-chinas-050200027.html
 companies[techinsights] https://news.az/news/china-blacklists-techinsights-after-huawei-chip-detail-disclosures
 dependencies[intel-gaudi2/hbm2e] https://pcguia.pt/2024/04/nvidia-e-amd-tem-um-novo-rival-no-mercado-de-ia-a-intel
 dependencies[intel-gaudi2/hbm2e] https://perma.cc/9SR3-HX6Q
@@ -315,9 +312,6 @@ party_lists[us-entity-list].listings[cambricon-jixingge@2022-12-16] https://www.
 party_lists[us-entity-list].listings[cambricon-kunshan@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
 party_lists[us-entity-list].listings[cambricon-nanjing@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
 party_lists[us-entity-list].listings[cambricon-xian@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-party_lists[us-entity-list].listings[naura@2024-12-02] https://ca.finance.yahoo.com/news/exclusive-latest-us-strike-chinas-050200027.html
-party_lists[us-entity-list].listings[piotech@2024-12-02] https://ca.finance.yahoo.com/news/exclusive-latest-us-strike-chinas-050200027.html
-party_lists[us-entity-list].listings[sicarrier@2024-12-02] https://ca.finance.yahoo.com/news/exclusive-latest-us-strike-chinas-050200027.html
 supply_shares[graphite/refining/CN@2023-10-20] https://www.bestmag.co.uk/china-introduces-export-permits-for-certain-graphite-products-report/
 supply_shares[rare-earth-magnets/magnets/CN@2025-10-23] https://rareearthexchanges.com/news/the-mineral-chessboard-iea-sounds-alarm-as-china-tightens-its-grip
 supply_shares[rare-earths-ho-er-tm-eu-yb/refining/CN@2025-08-30] https://rareearthexchanges.com/?p=11084
