@@ -218,7 +218,7 @@ def test_design_around_key_lines(design_around: str) -> None:
     assert huawei[-2] == "Every path keeping the H200 asks before 2022-10-07"
     assert huawei[-1].startswith("Another chip alone (14): biren-br100, biren-br104, ")
     fifth = _section(design_around, "5. the US rescinds the January 2026 case-by-case rule")
-    assert fifth[0] == "4,192 classes of requests change over 32 items; for the H200:"
+    assert fifth[0] == "4,494 classes of requests change over 32 items; for the H200:"
     # on the default route (the route column reads direct)
     loses = [r for r in fifth[3:-1] if _cells(r)[5] == "loses" and _cells(r)[4] == "direct"]
     assert [(_cells(r)[1], _cells(r)[2], _cells(r)[6], _cells(r)[7]) for r in loses] == [

@@ -58,11 +58,12 @@ def test_a_listed_buyer_is_allowed_an_a10_once_delisted() -> None:
     # delisting needs a declared end use, or a day before that rule
     assert [w for w in words if "delist" in w] == [
         "on or after 2019-05-16 and before 2020-06-29 + delist huawei from us-entity-list",
+        "declare end use critical_infrastructure + delist huawei from us-entity-list",
         "declare end use datacenter + delist huawei from us-entity-list",
     ]
     assert "delist huawei from us-entity-list" not in words
     # minimal: no path adds anything to a one-change path
-    assert [len(p.changes) for p in paths] == [1] * 15 + [2, 2]
+    assert [len(p.changes) for p in paths] == [1] * 15 + [2, 2, 2]
     delisted = paths[words.index("declare end use datacenter + delist huawei from us-entity-list")]
     assert delisted.decision.restriction is Restriction.ALLOWED
     assert delisted.decision.certain

@@ -104,7 +104,8 @@ BAD = [
     ),
     (
         b'{"buyer": "bytedanse", "item": "nvidia-h200", "on": "2026-02-01"}\n',
-        "buyer: unknown company 'bytedanse'; did you mean 'bytedance', 'tencent'?",
+        "buyer: unknown company 'bytedanse'; did you mean 'bytedance', 'boeing-defense', "
+        "'tencent'?",
     ),
     (
         b'{"buyer": "bytedance", "item": "nvidia-h2000", "on": "2026-02-01"}\n',
