@@ -123,6 +123,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "epoch.ai",
         "iea.org",
         "cset.georgetown.edu",
+        "github.com/georgetown-cset",
         "arxiv.org",
         "csis.org",
         "rand.org",

@@ -64,7 +64,9 @@ def test_supply_exposure_in_markdown(capsys: pytest.CaptureFixture[str]) -> None
 def test_supply_chokepoints(capsys: pytest.CaptureFixture[str]) -> None:
     out = _out(["supply", "chokepoints", "--on", "2026-02-01", "--threshold", "0.95"], capsys)
     assert out == render.to_text(supply.chokepoints(WORLD, ON, 0.95))
-    assert out.splitlines()[0] == "5 chokepoints"
+    # EUV and ArF immersion scanners (NL 100 and 99.3 %), resist-processing tracks (JP 95.2 %),
+    # two rare-earth groups, gallium and superhard materials
+    assert out.splitlines()[0] == "7 chokepoints"
 
 
 def test_supply_counter_with_a_reform_file(

@@ -392,6 +392,7 @@ def test_exposure_frame() -> None:
             "share": [0.9, 0.1],
             "estimated": [False, False],
             "controlled": [True, False],
+            "restricted_tools": [(), ()],
             **_terms(
                 (
                     "LICENSE_REQUIRED",

@@ -85,8 +85,8 @@ SOURCED = [
     ("superhard-materials", Stage.MANUFACTURING, "CN", 0.95, D(2025, 1, 21), True),
     # TrendForce: SK hynix over 90 % of HBM3.
     ("hbm3", Stage.MANUFACTURING, "KR", 0.90, D(2024, 3, 18), True),
-    # The Register (14 Feb 2024): ASML is the world's only supplier of EUV equipment.
-    ("euv-lithography", Stage.MANUFACTURING, "NL", 1.0, D(2024, 2, 14), False),
+    # CSET ETO Chip Explorer (TechInsights data, 2025): ASML (NL) 100 % of EUV scanners.
+    ("euv-lithography", Stage.MANUFACTURING, "NL", 1.0, D(2025, 12, 31), False),
 ]
 
 
@@ -319,9 +319,11 @@ def test_chokepoints_at_95_percent(world: World) -> None:
     found = chokepoints(world, BEFORE_SUSPENSIONS, 0.95)
     assert [(c.material, c.stage, c.state, c.share) for c in found] == [
         ("euv-lithography", Stage.MANUFACTURING, "NL", 1.0),
+        ("arf-immersion-lithography", Stage.MANUFACTURING, "NL", 0.993),  # CSET, 2025
         ("rare-earths-ho-er-tm-eu-yb", Stage.REFINING, "CN", 0.99),
         ("rare-earths-medium-heavy", Stage.REFINING, "CN", 0.99),
         ("gallium", Stage.REFINING, "CN", 0.98),
+        ("resist-processing-tools", Stage.MANUFACTURING, "JP", 0.952),  # CSET, 2025
         ("superhard-materials", Stage.MANUFACTURING, "CN", 0.95),
     ]
     assert all(isinstance(c, Chokepoint) and c.sources for c in found)

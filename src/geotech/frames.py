@@ -105,6 +105,7 @@ COLUMNS: Mapping[str, ColumnType] = {
             "responsible",
             "events",
             "chips",
+            "restricted_tools",
             "sources",
         ),
         _T.TUPLE,

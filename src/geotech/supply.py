@@ -6,6 +6,10 @@ an input of every advanced chip); its export policies over inputs are evaluated 
 engine as chip policies. ``exposure`` asks, for each input, how much of world supply comes under
 controls that apply to a producer: each supplier state's share counts when an export of the
 material from that state to the producer is restricted (verdict above ALLOWED) on the date.
+An equipment segment (every maker's tools of one kind, no producer) that no control reaches as
+a whole is undecided from a state when a control reaches some of the world's tools of its kind
+made there: which tools the producer buys decides (the Dutch measure reaches ASML's advanced
+immersion scanners, not every ArF immersion scanner).
 ``chokepoints`` lists inputs where one state holds a stage; ``counter_scenario`` compares
 exposure in a world and in a reformed one (a control resumed, a suspension extended).
 
@@ -27,7 +31,7 @@ from attrs import frozen
 
 from geotech import frames
 from geotech.engine import AccessRequest, Decision, evaluate
-from geotech.entities import Company, Stage, SupplyShare
+from geotech.entities import Company, Equipment, Stage, SupplyShare
 from geotech.errors import InvalidValueError, UnknownEntityError
 from geotech.policies import Restriction, ReviewPolicy, Verdict
 from geotech.world import World
@@ -47,6 +51,9 @@ class SupplierControl:
     review: ReviewPolicy | None
     certain: bool
     policies: tuple[str, ...]
+    #: for an equipment segment: the world's tools of its kind from this state that a control
+    #: restricts (or may restrict) for the producer, which make the share undecided
+    tools: tuple[str, ...] = ()
 
     @property
     def controlled(self) -> bool:
@@ -60,6 +67,8 @@ class SupplierControl:
 
     def __str__(self) -> str:
         text = f"{self.state} {self.share:.0%} {Restriction.of(self.verdict, self.review)}"
+        if self.tools:
+            text += f" except {', '.join(self.tools)}"
         return text + (f" [{', '.join(self.policies)}]" if self.policies else "")
 
 
@@ -136,7 +145,8 @@ class Exposure:
     def rows(self) -> tuple[dict[str, object], ...]:
         """One row per input, stage and supplier state: producer, destination, date,
         material, stage, measurement date, state, share, whether estimated and controlled,
-        and how an export from the state fares (``geotech.frames.terms``)."""
+        the segment's restricted tools, and how an export from the state fares
+        (``geotech.frames.terms``)."""
         return tuple(
             {
                 "producer": self.producer,
@@ -149,6 +159,7 @@ class Exposure:
                 "share": s.share,
                 "estimated": s.estimated,
                 "controlled": s.controlled,
+                "restricted_tools": s.tools,
                 **frames.terms(s.verdict, s.review, certain=s.certain, policies=s.policies),
             }
             for x in self.inputs
@@ -296,16 +307,35 @@ def exposure(
         world.supply_input(m)
     decisions: dict[tuple[str, str], Decision] = {}
 
-    def control(x: SupplyShare) -> SupplierControl:
-        d = decisions.get((x.material, x.state))
+    def decide(item: str, state: str) -> Decision:
+        d = decisions.get((item, state))
         if d is None:
-            route = (destination,) if x.state == destination else (x.state, destination)
-            request = AccessRequest(
-                buyer=buyer, item=x.material, on=on, route=route, end_use=end_use
+            route = (destination,) if state == destination else (state, destination)
+            request = AccessRequest(buyer=buyer, item=item, on=on, route=route, end_use=end_use)
+            d = decisions[item, state] = evaluate(world, request)
+        return d
+
+    def control(x: SupplyShare) -> SupplierControl:
+        d = decide(x.material, x.state)
+        found = (
+            ()
+            if d.verdict > Verdict.ALLOWED or x.state == destination
+            else tuple(
+                (t.id, td)
+                for t in _segment_tools(world, x.material, x.state)
+                if (td := decide(t.id, x.state)).verdict > Verdict.ALLOWED or not td.certain
             )
-            d = decisions[x.material, x.state] = evaluate(world, request)
+        )
+        policies = sorted({p for _, td in found for p in td.determining_policies})
         return SupplierControl(
-            x.state, x.share, x.estimated, d.verdict, d.review, d.certain, d.determining_policies
+            x.state,
+            x.share,
+            x.estimated,
+            d.verdict,
+            d.review,
+            d.certain and not found,
+            tuple(dict.fromkeys((*d.determining_policies, *policies))),
+            tuple(t for t, _ in found),
         )
 
     inputs = tuple(
@@ -401,6 +431,22 @@ def _producer(world: World, producer: str, at: str | None) -> tuple[World, str, 
     destination = at or state
     world.state(destination)
     return world, buyer, destination
+
+
+def _segment_tools(world: World, material: str, state: str) -> tuple[Equipment, ...]:
+    """The world's tools of an equipment segment's kind (and wavelength, when both give one)
+    whose controls are those of ``state``; none when ``material`` is not a segment."""
+    segment = world.supply_input(material)
+    if not isinstance(segment, Equipment) or segment.producer is not None:
+        return ()
+    return tuple(
+        t
+        for t in world.equipment
+        if t.producer is not None
+        and t.equipment_kind == segment.equipment_kind
+        and (segment.wavelength_nm is None or t.wavelength_nm in (None, segment.wavelength_nm))
+        and state in world.jurisdictions(t)
+    )
 
 
 def _chips_of(world: World, producer: str) -> frozenset[str]:

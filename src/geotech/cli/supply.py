@@ -86,7 +86,7 @@ def materials_option(p: argparse.ArgumentParser) -> None:
         "--materials",
         type=ids_arg,
         metavar="M1,M2",
-        help="the inputs (default: every material with supply shares)",
+        help="the inputs, materials or equipment (default: every input with supply shares)",
     )
 
 
@@ -101,7 +101,7 @@ def _producer(args: argparse.Namespace, world: World, where: str, key: str) -> s
 def run_exposure(args: argparse.Namespace) -> int:
     world = load_world(args)
     producer = _producer(args, world, "PRODUCER", args.producer)
-    check_all(args, "--materials", world.material, args.materials or ())
+    check_all(args, "--materials", world.supply_input, args.materials or ())
     check_all(args, "--at", world.state, [args.at] if args.at else [])
     materials = [world.canonical("item", m) for m in args.materials] if args.materials else None
     found = supply.exposure(

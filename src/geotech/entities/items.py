@@ -242,7 +242,8 @@ class Material:
 
 
 class EquipmentKind(enum.StrEnum):
-    """What a semiconductor manufacturing tool does, in the segments the controls name."""
+    """What a semiconductor manufacturing tool does, in the segments the controls and the supply
+    data name (``etch`` is dry etch; wet etching is ``wet_etch_clean``)."""
 
     EUV_LITHOGRAPHY = "euv_lithography"
     DUV_IMMERSION_LITHOGRAPHY = "duv_immersion_lithography"
@@ -250,6 +251,10 @@ class EquipmentKind(enum.StrEnum):
     ETCH = "etch"
     DEPOSITION = "deposition"
     METROLOGY_INSPECTION = "metrology_inspection"
+    ION_IMPLANT = "ion_implant"
+    CMP = "cmp"
+    WET_ETCH_CLEAN = "wet_etch_clean"
+    RESIST_PROCESSING = "resist_processing"
 
 
 def _equipment_kind(value: EquipmentKind | str) -> EquipmentKind:
