@@ -391,6 +391,7 @@ def test_every_built_in_criterion_registers_its_tag() -> None:
         "buyer_headquartered",
         "buyer_is",
         "buyer_listed",
+        "compliance_from",
         "datacenter",
         "destination_in",
         "end_use",

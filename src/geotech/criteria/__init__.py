@@ -45,10 +45,12 @@ from geotech.criteria.builtin import (
     Spec,
     SpecName,
 )
+from geotech.criteria.compliance import ComplianceFrom
 from geotech.criteria.folds import (
     Signed,
     add_buyers,
     buyer_sets,
+    days,
     describe,
     leaves,
     map_leaves,
@@ -116,6 +118,7 @@ __all__ = [
     "BuyerIs",
     "BuyerListed",
     "Classes",
+    "ComplianceFrom",
     "Connective",
     "Criterion",
     "Datacenter",
@@ -159,6 +162,7 @@ __all__ = [
     "add_buyers",
     "affiliation",
     "buyer_sets",
+    "days",
     "depth",
     "describe",
     "end_use_kind",

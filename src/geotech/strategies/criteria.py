@@ -196,6 +196,7 @@ register_criterion(
     lambda refs: st.builds(c.AvailableInUs, by=pool(DATES)),
     may_be_unknown=True,
 )
+register_criterion(c.ComplianceFrom, lambda refs: st.builds(c.ComplianceFrom, day=pool(DATES)))
 register_criterion(
     c.EndUse,
     lambda refs: st.builds(c.EndUse, uses=subset(END_USES, min_size=1)),
