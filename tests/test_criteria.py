@@ -401,6 +401,7 @@ def test_every_built_in_criterion_registers_its_tag() -> None:
         "item_class",
         "item_is",
         "item_kind",
+        "material_category",
         "not",
         "reexport",
         "spec",

@@ -16,6 +16,7 @@ from geotech import (
     Company,
     ExportPolicy,
     ItemIs,
+    Material,
     State,
     World,
     catalog,
@@ -126,3 +127,73 @@ def test_the_ai_diffusion_framework_never_bound() -> None:
         policy = world.policy(pid)
         assert (policy.effective, policy.expires) == (D(2025, 1, 13), D(2025, 5, 13))
         assert c.days(policy.criterion) == {D(2025, 5, 15)}
+
+
+# -- 3A090.c: memory bandwidth density ---------------------------------------------------------
+
+HBM_CLASS = "us-3a090c-2024"
+
+
+def _memory(bandwidth: float | None, area: float | None, category: str = "memory") -> Material:
+    return Material(
+        id="stack",
+        name="Stack",
+        category=category,
+        bandwidth_gbs=bandwidth,
+        package_area_mm2=area,
+    )
+
+
+def _hbm_class(item: Material | Chip) -> c.Step:
+    world = catalog.world()
+    definition = next(k for k in world.classes if k.id == HBM_CLASS)
+    return definition.criterion.evaluate(item_facts(world, D(2025, 2, 3), item))
+
+
+def test_memory_bandwidth_density_is_bandwidth_over_package_area() -> None:
+    hbm3e = catalog.world().material("hbm3e")
+    assert (hbm3e.bandwidth_gbs, hbm3e.package_area_mm2) == (1200.0, 121.0)
+    assert hbm3e.memory_bandwidth_density == 1200 / 121
+    assert catalog.world().classify("hbm3e", on=D(2025, 2, 3)) == ("3A090.c",)
+    assert catalog.world().classify("hbm3e", on=D(2024, 12, 1)) == ()
+    assert _memory(None, 121).memory_bandwidth_density is None
+    assert _memory(1200, None).memory_bandwidth_density is None
+
+
+def test_3a090c_has_an_open_edge_at_2_gbs_per_mm2() -> None:
+    assert _hbm_class(_memory(242, 121)).truth is Truth.FALSE  # exactly 2: not controlled
+    assert _hbm_class(_memory(242.1, 121)).truth is Truth.TRUE
+    unknown = _hbm_class(_memory(None, 121))
+    assert (unknown.truth, unknown.needs) == (Truth.UNKNOWN, {"stack.memory_bandwidth_density"})
+
+
+def test_3a090c_is_known_false_for_what_is_not_memory() -> None:
+    gallium = catalog.world().material("gallium")
+    assert _hbm_class(gallium).truth is Truth.FALSE
+    assert _hbm_class(_memory(None, None, "mineral")).truth is Truth.FALSE
+    assert _hbm_class(catalog.world().chip("nvidia-h200")).truth is Truth.FALSE
+    category = c.MaterialCategory(["memory"])
+    step = category.evaluate(item_facts(catalog.world(), D(2025, 2, 3), gallium))
+    assert step.lines() == ["material gallium category mineral in {memory}: false"]
+    chip = category.evaluate(
+        item_facts(catalog.world(), D(2025, 2, 3), catalog.world().chip("nvidia-h200"))
+    )
+    assert chip.lines() == ["nvidia-h200 (a chip, not a material) in category {memory}: false"]
+
+
+@given(st.floats(1, 5000), st.floats(1, 2000), st.sampled_from(["memory", "mineral"]))
+def test_3a090c_is_density_above_2_for_memory(bandwidth: float, area: float, kind: str) -> None:
+    item = _memory(bandwidth, area, kind)
+    expected = kind == "memory" and bandwidth / area > 2
+    assert _hbm_class(item).truth is Truth.of(expected)
+    literal = c.MaterialCategory(["memory"]).literal("US")
+    assert literal is not None
+    assert literal.judge(item, D(2025, 2, 3), catalog.world()) is Truth.of(kind == "memory")
+
+
+def test_material_specs_round_trip() -> None:
+    stack = _memory(1200, 121)
+    assert io.from_data(io.to_data(stack), Material) == stack
+    data = io.to_data(c.MaterialCategory(["memory"]), c.Criterion)
+    assert data == {"type": "material_category", "categories": ["memory"]}
+    assert io.from_data(data, c.Criterion) == c.MaterialCategory(["memory"])

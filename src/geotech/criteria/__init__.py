@@ -94,6 +94,7 @@ from geotech.criteria.literals import (
     ultimate_parent,
 )
 from geotech.criteria.logic import Fact, Facts, Registry, Step, Truth, fmt, item_facts, names
+from geotech.criteria.materials import MATERIAL_CATEGORIES, MaterialCategory
 from geotech.criteria.ownership import AFFILIATE_THRESHOLD, Affiliation, Holding
 from geotech.criteria.uses import EndUseKind, end_use_kind, unnamed_end_use
 
@@ -107,6 +108,7 @@ __all__ = [
     "ITEM_CLASSES",
     "ITEM_ID",
     "ITEM_KIND",
+    "MATERIAL_CATEGORIES",
     "MAX_CRITERION_DEPTH",
     "Affiliation",
     "All",
@@ -142,6 +144,7 @@ __all__ = [
     "KeyKind",
     "Listings",
     "Literal",
+    "MaterialCategory",
     "Measure",
     "Members",
     "Not",

@@ -196,6 +196,13 @@ register_criterion(
     lambda refs: st.builds(c.AvailableInUs, by=pool(DATES)),
     may_be_unknown=True,
 )
+register_criterion(
+    c.MaterialCategory,
+    lambda refs: st.builds(
+        c.MaterialCategory,
+        categories=subset(("critical_mineral", "rare_earth", "memory"), min_size=1),
+    ),
+)
 register_criterion(c.ComplianceFrom, lambda refs: st.builds(c.ComplianceFrom, day=pool(DATES)))
 register_criterion(
     c.EndUse,
