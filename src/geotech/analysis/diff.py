@@ -48,7 +48,7 @@ from attrs import frozen
 
 from geotech.analysis.cases import named_end_uses
 from geotech.analysis.space import RequestSpace, Triple, Unchanged, transit_classes
-from geotech.criteria import EndUseKind, unnamed_end_use
+from geotech.criteria import EndUseKind, days, unnamed_end_use
 from geotech.engine import AccessRequest, Ruling, origin, resolve_route, rulings
 from geotech.entities import Item
 from geotech.errors import InvalidRequestError
@@ -180,14 +180,16 @@ def _changed(a: World, b: World) -> tuple[AnyPolicy, ...]:
 
 
 def change_dates(worlds: Iterable[World]) -> list[dt.date]:
-    """Every date on which some rule, listing or membership starts or ends, or a world's
-    window starts or ends (a day outside it is ruled without certainty)."""
+    """Every date on which some rule, listing or membership starts or ends, a dated criterion
+    of a rule turns, or a world's window starts or ends (a day outside it is ruled without
+    certainty)."""
     found: set[dt.date] = set()
     for w in worlds:
         if w.window is not None:
             found.update((w.window.start, w.window.end + dt.timedelta(days=1)))
         for rule in (*w.policies, *w.classes):
             found.add(rule.effective)
+            found.update(days(rule.criterion))
             if rule.expires is not None:
                 found.add(rule.expires)
         for lst in w.party_lists:

@@ -30,6 +30,7 @@ class EventKind(enum.StrEnum):
     LISTING_END = "listing_end"
     MEMBERSHIP_START = "membership_start"
     MEMBERSHIP_END = "membership_end"
+    CRITERION_DAY = "criterion_day"
 
 
 _EVENT_TEXT = {
@@ -41,13 +42,14 @@ _EVENT_TEXT = {
     EventKind.LISTING_END: "{detail} removed from {subject}",
     EventKind.MEMBERSHIP_START: "{detail} joins group {subject}",
     EventKind.MEMBERSHIP_END: "{detail} leaves group {subject}",
+    EventKind.CRITERION_DAY: "{subject}: {detail}",
 }
 
 
 @frozen(order=True)
 class Event:
     """Something that changes on ``on``: ``subject`` is a policy, class, party list or group
-    id; ``detail`` the listed company or the member state."""
+    id; ``detail`` the listed company, the member state, or the dated criterion that turns."""
 
     on: dt.date
     kind: EventKind
@@ -70,6 +72,10 @@ def events(world: World) -> tuple[Event, ...]:
         out.append(Event(k.effective, EventKind.CLASS_EFFECTIVE, k.id))
         if k.expires is not None:
             out.append(Event(k.expires, EventKind.CLASS_EXPIRES, k.id))
+    for rule in (*world.policies, *world.classes):
+        for node in c.walk(rule.criterion):
+            for day in node.days():
+                out.append(Event(day, EventKind.CRITERION_DAY, rule.id, node.describe()))
     for pl in world.party_lists:
         for x in pl.listings:
             out.append(Event(x.start, EventKind.LISTING_START, pl.id, x.company))
@@ -201,6 +207,8 @@ def _causes(
             return e.subject in scope
         if e.kind in (EventKind.CLASS_EFFECTIVE, EventKind.CLASS_EXPIRES):
             return e.subject in class_ids
+        if e.kind is EventKind.CRITERION_DAY:
+            return e.subject in scope or e.subject in class_ids
         if e.kind in (EventKind.LISTING_START, EventKind.LISTING_END):
             return e.subject in lists and e.detail in owners
         return e.subject in groups and e.detail in places

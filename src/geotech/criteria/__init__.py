@@ -45,10 +45,12 @@ from geotech.criteria.builtin import (
     Spec,
     SpecName,
 )
+from geotech.criteria.compliance import ComplianceFrom
 from geotech.criteria.folds import (
     Signed,
     add_buyers,
     buyer_sets,
+    days,
     describe,
     leaves,
     map_leaves,
@@ -92,6 +94,7 @@ from geotech.criteria.literals import (
     ultimate_parent,
 )
 from geotech.criteria.logic import Fact, Facts, Registry, Step, Truth, fmt, item_facts, names
+from geotech.criteria.materials import MATERIAL_CATEGORIES, MaterialCategory
 from geotech.criteria.ownership import AFFILIATE_THRESHOLD, Affiliation, Holding
 from geotech.criteria.uses import EndUseKind, end_use_kind, unnamed_end_use
 
@@ -105,6 +108,7 @@ __all__ = [
     "ITEM_CLASSES",
     "ITEM_ID",
     "ITEM_KIND",
+    "MATERIAL_CATEGORIES",
     "MAX_CRITERION_DEPTH",
     "Affiliation",
     "All",
@@ -116,6 +120,7 @@ __all__ = [
     "BuyerIs",
     "BuyerListed",
     "Classes",
+    "ComplianceFrom",
     "Connective",
     "Criterion",
     "Datacenter",
@@ -139,6 +144,7 @@ __all__ = [
     "KeyKind",
     "Listings",
     "Literal",
+    "MaterialCategory",
     "Measure",
     "Members",
     "Not",
@@ -159,6 +165,7 @@ __all__ = [
     "add_buyers",
     "affiliation",
     "buyer_sets",
+    "days",
     "depth",
     "describe",
     "end_use_kind",

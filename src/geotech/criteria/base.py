@@ -12,6 +12,7 @@ of members) and ``ThresholdCriterion`` (an item's number against a bound).
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import types
 from abc import ABC, abstractmethod
@@ -96,6 +97,13 @@ class Criterion(ABC):
 
     def references(self) -> tuple[Reference, ...]:
         """The ids this leaf names, by kind and field (checked when a world is built)."""
+        return ()
+
+    def days(self) -> tuple[dt.date, ...]:
+        """The days of its own on which this leaf's truth may change as the request's date
+        moves (a leaf comparing the date with a day it holds names that day); none for the
+        others. Timelines, batches and diffs split the calendar at them, as they do at the
+        bounds of the world's dated records."""
         return ()
 
     def describe(self) -> str:

@@ -71,6 +71,7 @@ class SpecName(enum.StrEnum):
     PARAMETERS = "parameters"
     WAVELENGTH_NM = "wavelength_nm"
     OVERLAY_NM = "overlay_nm"
+    MEMORY_BANDWIDTH_DENSITY = "memory_bandwidth_density"
 
 
 def _no_buyer(text: str) -> Step:

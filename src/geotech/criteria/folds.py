@@ -8,6 +8,7 @@ the classes themselves, so criteria defined outside geotech fold like the built-
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
@@ -37,6 +38,12 @@ def walk(criterion: Criterion) -> Iterator[Criterion]:
 def reads(criterion: Criterion) -> frozenset[Fact]:
     """The facts evaluating the criterion reads: the union of its nodes' ``reads``."""
     return frozenset().union(*(node.reads for node in walk(criterion)))
+
+
+def days(criterion: Criterion) -> frozenset[dt.date]:
+    """The days of its own the criterion's truth may change on: the union of its nodes'
+    ``days()``."""
+    return frozenset().union(*(node.days() for node in walk(criterion)))
 
 
 def leaves(criterion: Criterion) -> Iterator[Signed]:

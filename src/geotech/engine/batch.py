@@ -4,8 +4,9 @@ An ``Evaluator`` uses its world's compiled index (built on first use and kept wi
 and keeps the answers it computes:
 
 - the world's change points (bounds of policies, class definitions, group memberships and
-  listings): nothing the engine reads changes between two of them, so every date falls in one
-  *interval* and everything below is computed once per interval, not per date;
+  listings, and the days dated criteria name): nothing the engine reads changes between two
+  of them, so every date falls in one *interval* and everything below is computed once per
+  interval, not per date;
 - per interval, bitmasks of the policies in force by side and issuer: a leg's scope is the
   ``or`` of a few masks, not a filter over every policy;
 - a ``geotech.engine.matching.MatchIndex``, and per interval the masks of each item, buyer, state
@@ -57,7 +58,7 @@ def change_points(world: World) -> tuple[dt.date, ...]:
     """The dates on which something the engine reads may change, ascending."""
     dates: set[dt.date | None] = set()
     for record in (*world.policies, *world.classes):
-        dates |= {record.effective, record.expires}
+        dates |= {record.effective, record.expires, *c.days(record.criterion)}
     for group in world.groups:
         for m in group.members:
             dates |= {m.start, m.end}

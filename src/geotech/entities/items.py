@@ -228,17 +228,35 @@ class Model:
 
 @frozen
 class Material:
-    """A critical input (gallium, a rare-earth group, HBM...): an item of access requests."""
+    """A critical input (gallium, a rare-earth group, HBM...): an item of access requests.
+
+    A memory component (``category`` ``"memory"``) may carry its ``bandwidth_gbs`` (GB/s of
+    one package or stack) and ``package_area_mm2`` (the package or stack footprint);
+    ``memory_bandwidth_density`` is derived from them, as ECCN 3A090.c defines it.
+    """
 
     kind: ClassVar[str] = "material"
 
     id: str = attrs.field(validator=slug)
     name: str
     category: str
+    bandwidth_gbs: float | None = attrs.field(
+        default=None, converter=optional_number, validator=positive
+    )
+    package_area_mm2: float | None = attrs.field(
+        default=None, converter=optional_number, validator=positive
+    )
     jurisdictions: frozenset[str] = attrs.field(
         default=frozenset(), converter=strings, validator=state_codes
     )
     sources: tuple[str, ...] = source_field
+
+    @property
+    def memory_bandwidth_density(self) -> float | None:
+        """GB/s per mm² of package area; ``None`` when either figure is unknown."""
+        if self.bandwidth_gbs is None or self.package_area_mm2 is None:
+            return None
+        return self.bandwidth_gbs / self.package_area_mm2
 
 
 class EquipmentKind(enum.StrEnum):

@@ -63,6 +63,7 @@ THRESHOLDS: dict[c.SpecName, tuple[float, ...]] = {
     c.SpecName.PARAMETERS: (1e10, 1e11),
     c.SpecName.WAVELENGTH_NM: (193.0, 13.5),
     c.SpecName.OVERLAY_NM: (2.4, 1.5),
+    c.SpecName.MEMORY_BANDWIDTH_DENSITY: (2.0, 3.3),
 }
 
 

@@ -197,6 +197,14 @@ register_criterion(
     may_be_unknown=True,
 )
 register_criterion(
+    c.MaterialCategory,
+    lambda refs: st.builds(
+        c.MaterialCategory,
+        categories=subset(("critical_mineral", "rare_earth", "memory"), min_size=1),
+    ),
+)
+register_criterion(c.ComplianceFrom, lambda refs: st.builds(c.ComplianceFrom, day=pool(DATES)))
+register_criterion(
     c.EndUse,
     lambda refs: st.builds(c.EndUse, uses=subset(END_USES, min_size=1)),
     may_be_unknown=True,

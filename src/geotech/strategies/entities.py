@@ -181,11 +181,15 @@ def models(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) ->
 
 @st.composite
 def materials(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> Material:
-    """A ``Material`` under the controls of zero to two states of ``refs.states``."""
+    """A ``Material`` under the controls of zero to two states of ``refs.states``, with its
+    memory bandwidth and package area known or not (densities on both sides of 3A090.c's
+    2 GB/s/mm2 and License Exception HBM's 3.3)."""
     return Material(
         id=id if id is not None else draw(pool(("mat1", "mat2"))),
         name=draw(texts("Gallium")),
         category=draw(pool(("critical_mineral", "rare_earth", "memory"))),
+        bandwidth_gbs=draw(pool((242.0, 1200.0, None))),
+        package_area_mm2=draw(pool((121.0, 600.0, None))),
         jurisdictions=draw(subset(refs.states, max_size=2)),
         sources=draw(sources()),
     )

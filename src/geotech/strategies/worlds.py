@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from geotech.criteria import days
 from geotech.engine import AccessRequest, origin
 from geotech.entities import (
     Chip,
@@ -275,6 +276,7 @@ def _boundaries(world: World) -> tuple[dt.date, ...]:
         *((m.start, m.end) for g in world.groups for m in g.members),
     ]
     edges = {d for period in periods for d in period if d is not None}
+    edges |= {d for r in (*world.policies, *world.classes) for d in days(r.criterion)}
     before = {d - dt.timedelta(days=1) for d in edges if d > dt.date.min}
     return tuple(sorted(edges | before))
 
