@@ -215,8 +215,8 @@ def test_design_space_json_reads_back(capsys: pytest.CaptureFixture[str]) -> Non
         ),
         (
             ["diff"],
-            "geotech diff: error: name a reform (rescind-h200-rule, revoke-tencent, cap-16000) "
-            "or give --reform-file FILE",
+            "geotech diff: error: name a reform (rescind-h200-rule, revoke-tencent, cap-16000, "
+            "extend-truce) or give --reform-file FILE",
         ),
         (
             ["diff", "nope"],

@@ -434,6 +434,15 @@ def test_catalogue_reforms() -> None:
             "<",
             name="the US lowers the case-by-case TPP cap to 16,000",
         ),
+        "extend-truce": Chain(
+            (
+                Amend("us-bis-2025-11-10-affiliates-suspension", expires=dt.date(2027, 11, 10)),
+                Amend("cn-2025-11-10-countermeasure-suspension", expires=dt.date(2027, 11, 10)),
+                Amend("cn-mofcom-2025-70-suspension", expires=dt.date(2027, 11, 11)),
+                Amend("cn-mofcom-2025-11-09-us-suspension", expires=dt.date(2027, 11, 28)),
+            ),
+            name="the US and China extend the Nov 2025 truce's suspensions by one year",
+        ),
     }
     with pytest.raises(TypeError):
         named["mine"] = Rescind("x")  # type: ignore[index]
@@ -517,3 +526,28 @@ def test_drawn_reforms_round_trip(data: st.DataObject) -> None:
     assert io.loads_reform(io.dumps_json(document), "json") == reform
     assert io.loads_reform(io.dumps_toml(document), "toml") == reform
     assert pickle.loads(pickle.dumps(reform)) == reform
+
+
+def test_extending_the_truce_keeps_gallium_to_us_buyers_on_the_general_licence() -> None:
+    """After the suspension's last day (2026-11-27) clause 2 of MOFCOM No. 46 [2024] returns in
+    the catalogue; extended by a year, the general licence of No. 23 [2023] still decides."""
+    world = catalog.world()
+    extended = catalog.reforms()["extend-truce"].apply(world)
+    request = AccessRequest(
+        buyer="intel",
+        item="gallium",
+        on=dt.date(2026, 12, 1),
+        route=("CN", "US"),
+        end_use="civil_industrial",
+    )
+    before, after = evaluate(world, request), evaluate(extended, request)
+    assert (before.restriction, before.determining_policies) == (
+        Restriction.LICENSE_DENIAL,
+        ("cn-mofcom-2024-46-us-dual-use",),
+    )
+    assert (after.restriction, after.determining_policies) == (
+        Restriction.LICENSE_CASE_BY_CASE,
+        ("cn-mofcom-2023-23-ga-ge",),
+    )
+    later = attrs.evolve(request, on=dt.date(2027, 11, 28))
+    assert evaluate(extended, later).restriction is Restriction.LICENSE_DENIAL
