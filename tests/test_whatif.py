@@ -226,9 +226,7 @@ def test_cells_end_with_the_catalogue_window() -> None:
     found = diff(WORLD, catalog.reforms()["rescind-h200-rule"].apply(WORLD), transit=False)
     assert max(c.where.dates.end or dt.date.max for c in found.cells) == dt.date(2026, 12, 5)
     inside, past = (
-        geotech.AccessRequest(
-            buyer="bytedance", item="amd-mi300x", on=on, end_use="datacenter"
-        )
+        geotech.AccessRequest(buyer="bytedance", item="amd-mi300x", on=on, end_use="datacenter")
         for on in (WORLD.window.end, WORLD.window.end + dt.timedelta(days=1))
     )
     cell = found.cell(inside)
