@@ -166,6 +166,11 @@ CHIPS: dict[str, Chip] = {
     "nvidia-b30a": Chip(Unknown("tpp"), Unknown("tpp")),
     "amd-mi309": Chip(Unknown("tpp"), Unknown("tpp")),
     "intel-gaudi3-hl328": Chip(Unknown("tpp"), Unknown("tpp")),
+    # chips_2026.toml: no die area. RG800 (TPP 2,048) and Zhikai 100 (3,072) are between 1,600
+    # and 4,800, where density decides; MXN100 (1,280) is under every TPP threshold.
+    "kunlunxin-rg800": Chip(None, Unknown("performance_density")),
+    "iluvatar-zhikai-100": Chip(None, Unknown("performance_density")),
+    "metax-mxn100": Chip(None, None),
 }
 
 # HBM generations in production in Dec 2024: BIS stated all of them exceed the 3A090.c

@@ -160,6 +160,11 @@ REFERENCE: dict[str, tuple[Expected, Expected]] = {
     "nvidia-b30a": (None, None),
     "amd-mi309": (None, None),
     "intel-gaudi3-hl328": (None, None),
+    # chips_2026.toml (Epoch rates, no die area): RG800 INT8 256 x 8 (= FP16 128 x 16),
+    # Zhikai 100 INT8 384 x 8, MXN100 INT8 160 x 8.
+    "kunlunxin-rg800": (2048.0, None),
+    "iluvatar-zhikai-100": (3072.0, None),
+    "metax-mxn100": (1280.0, None),
 }
 
 

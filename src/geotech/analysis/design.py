@@ -55,6 +55,11 @@ AXES = (
 #: die, so that density tests see a large-die part rather than an unknown.
 DEFAULT_DIE_MM2 = 814.0
 
+#: The first day of US availability of hypothetical chips built from specs alone: before any
+#: rule, so that a rule's "commercially available in the US" condition (a fact of a real
+#: product, not a spec) holds and the space varies the specs only.
+ON_THE_US_MARKET = dt.date(2000, 1, 1)
+
 
 def hypothetical_chip(
     specs: Mapping[str, float | bool],
@@ -63,7 +68,8 @@ def hypothetical_chip(
     designer: str,
     base: Chip | None = None,
 ) -> Chip:
-    """A chip with ``specs`` (names from ``AXES``) over ``base`` (or no other spec).
+    """A chip with ``specs`` (names from ``AXES``) over ``base`` (or no other spec but US
+    availability since ``ON_THE_US_MARKET``).
 
     TPP is carried by 8-bit dense throughput (int8 TOPS = tpp / 8); performance density by the
     die area (tpp / density), so the chip's derived ``tpp`` and ``performance_density`` equal
@@ -85,7 +91,13 @@ def hypothetical_chip(
     chip = (
         attrs.evolve(base, id=id, estimates=frozenset(), **changes)  # type: ignore[arg-type]
         if base is not None
-        else Chip(id=id, name=id, designer=designer, **changes)  # type: ignore[arg-type]
+        else Chip(
+            id=id,
+            name=id,
+            designer=designer,
+            us_available=ON_THE_US_MARKET,
+            **changes,  # type: ignore[arg-type]
+        )
     )
     if "performance_density" in specs:
         tpp = chip.tpp
