@@ -15,6 +15,7 @@ import geotech
 from geotech import catalog
 from geotech import strategies as gs
 from geotech.analysis.paths import Trial, apply_all, as_restriction, reaches, what_it_takes
+from geotech.criteria import All, Spec
 from geotech.errors import InvalidValueError
 from geotech.policies import Restriction, ReviewPolicy, Verdict
 
@@ -68,6 +69,31 @@ def test_a_listed_buyer_is_allowed_an_a10_once_delisted() -> None:
     delisted = paths[words.index("declare end use datacenter + delist huawei from us-entity-list")]
     assert delisted.decision.restriction is Restriction.ALLOWED
     assert delisted.decision.certain
+
+
+def test_joined_spec_pieces_do_not_repeat_a_smaller_path() -> None:
+    """A threshold in force only from a later day cuts the spec's line there; the pieces below
+    it, joined, equal the one-change path's piece, so date + spec is not minimal."""
+    world = geotech.World(
+        states=[geotech.State(id="CN", name="China"), geotech.State(id="JP", name="Japan")],
+        companies=[geotech.Company(id="c1", name="C1", hq="CN")],
+        chips=[geotech.Chip(id="chip1", name="Accelerator", designer="c1", memory_gb=80.0)],
+        policies=[
+            geotech.ExportPolicy(
+                id=id_, issuer="CN", title=id_, criterion=c, effect=e, effective=day
+            )
+            for id_, c, e, day in (
+                ("p1", All(of=()), "allow", dt.date(2020, 1, 1)),
+                ("p2", Spec("memory_gb", ">=", 24), "allow", dt.date(2020, 7, 1)),
+                ("p3", Spec("memory_gb", ">=", 80), "discourage", dt.date(2020, 1, 1)),
+            )
+        ],
+    )
+    request = geotech.AccessRequest(
+        buyer="c1", item="chip1", on=dt.date(2020, 1, 1), route=("CN", "JP")
+    )
+    paths = what_it_takes(world, request, Restriction.ALLOWED)
+    assert [[str(c) for c in p.changes] for p in paths] == [["memory gb below 80"]]
 
 
 def test_a_request_at_the_target_already_is_one_empty_path() -> None:

@@ -499,6 +499,10 @@ def what_it_takes(
                 ordered = tuple(sorted(changes, key=_order))
                 found[frozenset(changes)] = Path(ordered, decision)
     paths = _joined(list(found.values()), world, request)
+    # joining pieces can rebuild a smaller path's change beside another (a spec cut by a
+    # threshold in force only on a later day): keep the minimal sets
+    sets = [frozenset(p.changes) for p in paths]
+    paths = [p for p, s in zip(paths, sets, strict=True) if not any(o < s for o in sets)]
     return tuple(
         sorted(
             paths,
