@@ -280,7 +280,7 @@ policies[cn-mofcom-2025-61-extraterritorial] https://www.chemradar.com/en/news/d
 """
 )
 
-#: (record, URL) pairs of the other files (34) kept because no better source was found
+#: (record, URL) pairs of the other files (35) kept because no better source was found
 #: and read: the record's fact rests on this source alone today. One "record URL" a line.
 KEPT_WEAK = _pairs(
     """
@@ -305,6 +305,7 @@ party_lists[cn-unreliable-entity-list].listings[techinsights@2025-10-09] https:/
 party_lists[us-dod-1260h].listings[alibaba@2026-02-13] https://www.kharon.com/brief/us-china-news-alibaba-byd-defense-department-1260h
 party_lists[us-dod-1260h].listings[alibaba@2026-02-13] https://www.military.com/daily-news/2026/02/13/chinese-company-names-suddenly-withdrawn-federal-us-government-list.html
 party_lists[us-dod-1260h].listings[alibaba@2026-02-13] https://www.thenationalnews.com/news/us/2026/02/13/alibaba-and-byd-briefly-added-to-pentagons-chinese-military-companies-list
+party_lists[us-dod-1260h].listings[megvii@2024-01-31] https://www.notebookcheck.net/U-S-Defense-Department-adds-Tencent-CATL-and-CXMT-to-Chinese-military-linked-companies-list.943060.0.html
 party_lists[us-dod-1260h].listings[baidu@2026-02-13] https://www.arabnews.pk/node/2624097/world
 party_lists[us-dod-1260h].listings[baidu@2026-02-13] https://www.washingtonexaminer.com/policy/defense/4457721/government-withdraws-published-companies-ties-chinese-military
 party_lists[us-entity-list].listings[cambricon-anhui@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
