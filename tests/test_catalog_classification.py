@@ -181,7 +181,8 @@ HBM = ("hbm2e", "hbm3", "hbm3e")
 # the 4E091 line of 1e26.
 MODELS: dict[str, Expected] = {
     "openai-gpt-4.5": "4E091",  # 3.8e26
-    "xai-grok-3": "4E091",  # 3.5e26 (corrected from 4.64e26)
+    # 3.5e26 (corrected from 4.64e26); whether xAI published its weights is not sourced
+    "xai-grok-3": Unknown("open_weights"),
     "xai-grok-4": "4E091",  # 5e26
     "openai-gpt-4": None,  # 2.1e25
     "openai-gpt-5": None,  # 6.6e25
@@ -262,8 +263,10 @@ def test_oct_2023_rule(world: World, chip: str, on: dt.date) -> None:
     _check(world, chip, "3A090.a", on, expected)
     if not isinstance(expected, Unknown):
         _check(world, chip, "3A090.b", on, expected)
-    # a chip (memory co-packaged with logic) is never 3A090.c, and never 4E091
-    assert world.classify(chip, on) == ((expected,) if isinstance(expected, str) else ())
+    # a chip (memory co-packaged with logic) is never 3A090.c, and never 4E091; the foundry
+    # presumption's own code is tested in tests/test_foundry.py
+    found = tuple(x for x in world.classify(chip, on) if x != "3A090.a-presumed")
+    assert found == ((expected,) if isinstance(expected, str) else ())
 
 
 # The China variants sit just under the lines the sources name (catalog.md section 0): the H20

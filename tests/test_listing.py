@@ -37,8 +37,9 @@ def test_classification_agrees_with_world_classify(world: World) -> None:
 def test_an_unpublished_spec_leaves_a_class_undecided(world: World) -> None:
     chip = Chip(id="bare", name="bare", designer="hypothetical")
     c = Classification.of(world, chip, ON)
-    assert (c.classes, c.undecided) == ((), ("3A090.a", "3A090.b"))
-    assert c.label == "3A090.a?, 3A090.b?"
+    # no node or transistor count either: the foundry presumption is undecided too
+    assert (c.classes, c.undecided) == ((), ("3A090.a", "3A090.a-presumed", "3A090.b"))
+    assert c.label == "3A090.a?, 3A090.a-presumed?, 3A090.b?"
 
 
 def test_a_chip_in_no_class_is_labelled_none(world: World) -> None:
@@ -49,6 +50,7 @@ def test_a_chip_in_no_class_is_labelled_none(world: World) -> None:
         throughput=(Throughput(precision=Precision.INT8, tops=10),),
         die_area_mm2=800,
         datacenter=False,
+        process_nm=28,
     )
     c = Classification.of(world, chip, ON)
     assert (c.classes, c.undecided, c.label) == ((), (), "none")

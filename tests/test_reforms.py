@@ -396,7 +396,7 @@ def test_malformed_reform_documents_list_every_problem(tmp_path: Path) -> None:
         f"steps[1].type: expected one of {tags}, got 'teleport'",
         "steps[2].fact: expected one of tpp, performance_density, dram_bandwidth_gbs, "
         "interconnect_gbs, memory_gb, tdp_w, die_area_mm2, training_flop, parameters, "
-        "wavelength_nm, overlay_nm, memory_bandwidth_density, got 'speed'",
+        "wavelength_nm, overlay_nm, memory_bandwidth_density, process_nm, transistors, got 'speed'",
         "steps[2].value: expected a number, got 'high'",
         "steps[3].buyers: expected at least one company id",
         "steps[4].start: expected a date YYYY-MM-DD, got 'soon'",

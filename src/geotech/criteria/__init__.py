@@ -46,6 +46,7 @@ from geotech.criteria.builtin import (
     SpecName,
 )
 from geotech.criteria.compliance import ComplianceFrom
+from geotech.criteria.flags import HBM, OPEN_WEIGHTS, Hbm, OpenWeights
 from geotech.criteria.folds import (
     Signed,
     add_buyers,
@@ -105,11 +106,13 @@ __all__ = [
     "BUYER_LISTINGS",
     "DATACENTER",
     "END_USES",
+    "HBM",
     "ITEM_CLASSES",
     "ITEM_ID",
     "ITEM_KIND",
     "MATERIAL_CATEGORIES",
     "MAX_CRITERION_DEPTH",
+    "OPEN_WEIGHTS",
     "Affiliation",
     "All",
     "AnyOf",
@@ -133,6 +136,7 @@ __all__ = [
     "Fact",
     "Facts",
     "Family",
+    "Hbm",
     "Holding",
     "Homes",
     "ImporterIn",
@@ -149,6 +153,7 @@ __all__ = [
     "Members",
     "Not",
     "Op",
+    "OpenWeights",
     "Places",
     "Reexport",
     "Reference",

@@ -72,6 +72,8 @@ class SpecName(enum.StrEnum):
     WAVELENGTH_NM = "wavelength_nm"
     OVERLAY_NM = "overlay_nm"
     MEMORY_BANDWIDTH_DENSITY = "memory_bandwidth_density"
+    PROCESS_NM = "process_nm"
+    TRANSISTORS = "transistors"
 
 
 def _no_buyer(text: str) -> Step:

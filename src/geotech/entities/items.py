@@ -99,7 +99,10 @@ class Chip:
     """An AI accelerator with its published specs; derived figures are properties.
 
     ``estimates`` names the fields whose values are estimates rather than published figures.
-    ``jurisdictions`` lists the states whose export controls reach the chip; empty means the
+    ``process_nm`` is the logic dies' process node as the vendor names it (7 for TSMC N7, 4 for
+    4N), ``transistors`` the aggregated transistor count of the packaged IC's logic dies, and
+    ``hbm`` whether the package holds high-bandwidth memory (the foundry due-diligence rule's
+    facts). ``jurisdictions`` lists the states whose export controls reach the chip; empty means the
     designer's headquarters state.
     """
 
@@ -127,6 +130,13 @@ class Chip:
         default=None, converter=optional_number, validator=positive
     )
     tdp_w: float | None = attrs.field(default=None, converter=optional_number, validator=positive)
+    process_nm: float | None = attrs.field(
+        default=None, converter=optional_number, validator=positive
+    )
+    transistors: float | None = attrs.field(
+        default=None, converter=optional_number, validator=positive
+    )
+    hbm: bool | None = attrs.field(default=None, validator=optional_boolean)
     jurisdictions: frozenset[str] = attrs.field(
         default=frozenset(), converter=strings, validator=state_codes
     )

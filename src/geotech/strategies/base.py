@@ -44,6 +44,8 @@ CHIP_SPECS: dict[str, tuple[float | None, ...]] = {
     "dram_bandwidth_gbs": (3350, 4800.0, 2039, 1008, None, None),
     "interconnect_gbs": (900, 400.0, 600, 64.5, None, None),
     "tdp_w": (700, 400.0, 300, 75.5, None, None),
+    "process_nm": (7.0, 4.0, 16.0, 28.0, None, None),
+    "transistors": (5.4e10, 3e10, 3.5e10, 2.83e10, 4e10, None, None),
 }
 #: Possible values of each optional model figure.
 MODEL_FIGURES: dict[str, tuple[float | None, ...]] = {
@@ -64,6 +66,8 @@ THRESHOLDS: dict[c.SpecName, tuple[float, ...]] = {
     c.SpecName.WAVELENGTH_NM: (193.0, 13.5),
     c.SpecName.OVERLAY_NM: (2.4, 1.5),
     c.SpecName.MEMORY_BANDWIDTH_DENSITY: (2.0, 3.3),
+    c.SpecName.PROCESS_NM: (16.0, 7.0),
+    c.SpecName.TRANSISTORS: (3e10, 3.5e10, 4e10),
 }
 
 

@@ -203,6 +203,12 @@ register_criterion(
         categories=subset(("critical_mineral", "rare_earth", "memory"), min_size=1),
     ),
 )
+register_criterion(c.Hbm, lambda refs: st.builds(c.Hbm, value=st.booleans()), may_be_unknown=True)
+register_criterion(
+    c.OpenWeights,
+    lambda refs: st.builds(c.OpenWeights, value=st.booleans()),
+    may_be_unknown=True,
+)
 register_criterion(c.ComplianceFrom, lambda refs: st.builds(c.ComplianceFrom, day=pool(DATES)))
 register_criterion(
     c.EndUse,

@@ -150,6 +150,7 @@ def chips(draw: st.DrawFn, refs: Refs = DEFAULT_REFS, id: str | None = None) -> 
         released=draw(optional(pool(DATES))),
         us_available=draw(optional(pool(DATES))),
         datacenter=draw(optional(st.booleans())),
+        hbm=draw(optional(st.booleans())),
         throughput=draw(throughput_table()),
         jurisdictions=draw(jurisdictions(refs.states)),
         estimates=draw(subset(known, max_size=1)),
