@@ -67,26 +67,33 @@ def bits(mask: int) -> list[int]:
     """Positions of the set bits of ``mask`` (>= 0), ascending."""
     if not mask & (mask - 1):  # none or one: the common case when settling
         return [mask.bit_length() - 1] if mask else []
+    # Peel bits off the top: each step costs a pass over the (shrinking) mask, cheaper than
+    # converting it to bytes while the bits are few, as when settling a request.
     out = []
-    if mask.bit_count() <= 16:  # few bits: peel them off the top
-        while mask:
-            top = mask.bit_length() - 1
-            out.append(top)
-            mask ^= 1 << top
-        out.reverse()
-        return out
-    # many: the bytes, their non-zero ones found in C (linear in the width, not in bits x width)
+    for _ in range(_PEELED):
+        top = mask.bit_length() - 1
+        out.append(top)
+        mask ^= 1 << top
+        if not mask:
+            out.reverse()
+            return out
+    # many: the rest through its bytes, non-zero ones found in C (linear in the width)
     data = mask.to_bytes((mask.bit_length() + 7) >> 3, "little")
     flags = data.translate(_NON_ZERO)
+    low: list[int] = []
     at = flags.find(1)
     while at >= 0:
         base = at << 3
         for offset in _OFFSETS[data[at]]:
-            out.append(base + offset)
+            low.append(base + offset)
         at = flags.find(1, at + 1)
-    return out
+    out.reverse()
+    low += out
+    return low
 
 
+#: Set bits peeled off the top before the rest is read through bytes.
+_PEELED = 40
 #: A byte's 1 when it is not zero; the positions of each byte's set bits.
 _NON_ZERO = bytes([0, *[1] * 255])
 _OFFSETS = tuple(tuple(b for b in range(8) if value >> b & 1) for value in range(256))
@@ -261,6 +268,8 @@ class MatchIndex:
         # each index's entries, kind, number and first slot's entries, by (source, kind)
         self._routes: dict[tuple[Source, bool | Op], _Route] = {}
         self._next_bit = len(world.policies)
+        #: The policies' bits.
+        self.policies_mask = (1 << len(world.policies)) - 1
         #: Policies with residual parts.
         self.residual_mask = 0
         #: ``Facts`` fields that residual leaves left to ordinary evaluation read.
