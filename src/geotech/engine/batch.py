@@ -10,7 +10,8 @@ and keeps the answers it computes:
   ``or`` of a few masks, not a filter over every policy;
 - a ``geotech.engine.matching.MatchIndex``, and per interval the masks of each item, buyer, state
   and end use; buyers whose masks agree, and items whose masks and reach agree, share answers, and
-  equal outcomes are settled once;
+  equal outcomes are settled once; per buyer group, a leg's sides are reduced to what only the
+  item can change, so a new (buyer, item) pair costs an ``and`` and the listing of its bits;
 - criteria wrapped so that a part reading only the item, only the buyer, only the leg or only
   the end use is evaluated once per value and its trace reused.
 
@@ -199,7 +200,6 @@ class Evaluator:
         self._buyer_masks: dict[tuple[str, int], tuple[int, int, int]] = {}
         self._groups: dict[tuple[Any, ...], int] = {}
         self._other_masks: dict[tuple[Any, ...], tuple[int, int]] = {}
-        self._plans: dict[tuple[Any, ...], _Plan] = {}
         self._front: dict[tuple[Any, ...], Ruling] = {}
         self._sides: dict[tuple[Any, ...], tuple[_Sides, ...]] = {}
         self._ruled: dict[tuple[int, ...], Ruling] = {}
@@ -406,22 +406,6 @@ class Evaluator:
             self._other_masks[key] = found
         return found
 
-    def _plan(self, k: int, route: tuple[str, ...], reach: frozenset[str], on: dt.date) -> _Plan:
-        """Per leg: its exporter and importer, their masks, and the export and import scopes."""
-        key = (k, route, reach)
-        found = self._plans.get(key)
-        if found is None:
-            legs = []
-            for exporter, importer in itertools.pairwise(route):
-                fe, ue = self._judge("exporter", exporter, k, on)
-                fi, ui = self._judge("importer", importer, k, on)
-                export = self._export_scope(k, exporter, importer, reach)
-                legs.append(
-                    (exporter, importer, fe | fi, ue | ui, export, self._import_scope(k, importer))
-                )
-            found = self._plans[key] = tuple(legs)
-        return found
-
     def _rule(
         self,
         request: AccessRequest,
@@ -517,15 +501,15 @@ class Evaluator:
             fd, ud = self._judge("destination", route[-1], k, on)
             fu, uu = self._judge("end_use", end_use, k, on)
             false, unknown = false | fd | fu, unknown | ud | uu
-        plan = self._plans.get((k, route, reach))
-        if plan is None:
-            plan = self._plan(k, route, reach, on)
         residuals = self._match.residual_mask
         legs = []
-        for exporter, importer, leg_false, leg_unknown, export, import_ in plan:
-            f, u = false | leg_false, unknown | leg_unknown
+        for exporter, importer in itertools.pairwise(route):
+            fe, ue = self._judge("exporter", exporter, k, on)
+            fi, ui = self._judge("importer", importer, k, on)
+            f, u = false | fe | fi, unknown | ue | ui
             sides = []
-            for scope in (export, import_):
+            export = self._export_scope(k, exporter, importer, reach)
+            for scope in (export, self._import_scope(k, importer)):
                 possible = scope & ~f
                 if possible:
                     sides.append((possible, possible & ~u, possible & residuals))
@@ -606,7 +590,3 @@ _ItemMasks = tuple[int, int, int, frozenset[str], int]
 #: leave possible: those policies, those of them that match unless the item says otherwise, and
 #: those of them with residual parts.
 _Sides = tuple[str, str, int, int, tuple[tuple[int, int, int], ...]]
-
-#: Per leg of a route: exporter, importer, their false and unknown masks, export and import
-#: scopes.
-_Plan = tuple[tuple[str, str, int, int, int, int], ...]
