@@ -11,7 +11,8 @@ and keeps the answers it computes:
   ``or`` of a few masks, not a filter over every policy;
 - a ``geotech.engine.matching.MatchIndex``, and per interval the masks of each item, buyer, state
   and end use; buyers whose masks agree, and items whose masks and reach agree, share answers, and
-  equal outcomes are settled once;
+  equal outcomes are settled once; per buyer group, a leg's sides are reduced to what only the
+  item can change, so a new (buyer, item) pair costs an ``and`` and the listing of its bits;
 - criteria wrapped so that a part reading only the item, only the buyer, only the leg or only
   the end use is evaluated once per value and its trace reused.
 
@@ -48,7 +49,7 @@ from geotech.engine.decision import (
 )
 from geotech.engine.legs import judge_leg, resolve_route
 from geotech.engine.matching import Context, MatchIndex, bits, mask_of
-from geotech.engine.settle import PolicyTable, Settled, combine, settle
+from geotech.engine.settle import PolicyTable, Settled, combine, settle, settle_held
 from geotech.entities import Company, Item
 from geotech.policies import AnyPolicy, Side
 from geotech.world import World
@@ -200,9 +201,10 @@ class Evaluator:
         self._buyer_masks: dict[tuple[str, int], tuple[int, int, int]] = {}
         self._groups: dict[tuple[Any, ...], int] = {}
         self._other_masks: dict[tuple[Any, ...], tuple[int, int]] = {}
-        self._plans: dict[tuple[Any, ...], _Plan] = {}
         self._front: dict[tuple[Any, ...], Ruling] = {}
+        self._sides: dict[tuple[Any, ...], tuple[_Sides, ...]] = {}
         self._ruled: dict[tuple[int, ...], Ruling] = {}
+        self._held: dict[int, list[tuple[int, Ruling]]] = {}
         self._settled: dict[tuple[int, int], Settled] = {}
         # decisions
         self._compiled: dict[int, AnyPolicy] = {}
@@ -386,7 +388,8 @@ class Evaluator:
         false, unknown = self._match.judge_item(item, on)
         reach = self._reach(item)
         group = self._groups.setdefault((false, unknown, reach), len(self._groups))
-        found = self._item_masks[item.id, k] = (false, unknown, group, reach)
+        open_ = self._match.policies_mask & ~(false | unknown)
+        found = self._item_masks[item.id, k] = (false, unknown, group, reach, open_)
         return found
 
     def _judge(self, context: Context, value: Any, k: int, on: dt.date) -> tuple[int, int]:
@@ -404,22 +407,6 @@ class Evaluator:
             self._other_masks[key] = found
         return found
 
-    def _plan(self, k: int, route: tuple[str, ...], reach: frozenset[str], on: dt.date) -> _Plan:
-        """Per leg: its exporter and importer, their masks, and the export and import scopes."""
-        key = (k, route, reach)
-        found = self._plans.get(key)
-        if found is None:
-            legs = []
-            for exporter, importer in itertools.pairwise(route):
-                fe, ue = self._judge("exporter", exporter, k, on)
-                fi, ui = self._judge("importer", importer, k, on)
-                export = self._export_scope(k, exporter, importer, reach)
-                legs.append(
-                    (exporter, importer, fe | fi, ue | ui, export, self._import_scope(k, importer))
-                )
-            found = self._plans[key] = tuple(legs)
-        return found
-
     def _rule(
         self,
         request: AccessRequest,
@@ -432,9 +419,23 @@ class Evaluator:
     ) -> Ruling:
         """The ruling of a resolved request: masks in, set bits only for what can apply."""
         key = self._deciding(request, buyer, buyer_masks, item, masks, route, k)
+        if len(key) == 2 and not key[1] and not key[0] & self._table.superseding:
+            # the usual case: one side decides, surely. Hashing a wide mask costs a pass over
+            # it: rulings are kept by the mask's hash, computed once, then compared.
+            held = key[0]
+            sketch = hash(held)
+            known = self._held.get(sketch)
+            if known is None:
+                known = self._held[sketch] = []
+            for mask, found in known:
+                if mask == held:
+                    return found
+            settled = settle_held(self._table, held, bits(held))[0]
+            known.append((held, settled))
+            return settled
         ruling = self._ruled.get(key)
         if ruling is None:
-            if len(key) == 2:  # the usual case: one side decides, and is settled once
+            if len(key) == 2:
                 ruling = settle(self._table, self.world.policies, *key).ruling
             else:
                 ruling = combine([self._settle(key[j], key[j + 1]) for j in range(0, len(key), 2)])
@@ -452,34 +453,70 @@ class Evaluator:
         k: int,
     ) -> tuple[int, ...]:
         """The (matching, unknown-match) masks of the legs and sides where some policy may
-        apply, in route order: the ruling is settled from these alone."""
-        false, unknown = masks[0] | buyer_masks[0], masks[1] | buyer_masks[1]
-        if self._request_contexts:
-            on = request.on
-            fd, ud = self._judge("destination", route[-1], k, on)
-            fu, uu = self._judge("end_use", request.end_use, k, on)
-            false, unknown = false | fd | fu, unknown | ud | uu
-        plan = self._plans.get((k, route, masks[3]))
-        if plan is None:
-            plan = self._plan(k, route, masks[3], request.on)
-        residuals = self._match.residual_mask
-        # the (matching, unknown-match) masks of the legs and sides where some policy may
-        # apply: the others add nothing to the ruling (ALLOWED, certain; engine.settle.combine)
+        apply, in route order: the ruling is settled from these alone (the others add nothing
+        to it: ALLOWED, certain; ``engine.settle.combine``)."""
+        end_use = request.end_use if self._request_contexts else None
+        legs = self._sides.get((buyer_masks[2], k, route, masks[3], end_use))
+        if legs is None:
+            legs = self._buyer_sides(request, buyer_masks, route, masks[3], k)
+        item_false, item_unknown, _, _, item_open = masks
         deciding: list[int] = []
-        for exporter, importer, leg_false, leg_unknown, export, import_ in plan:
-            f, u = false | leg_false, unknown | leg_unknown
-            possible, sure = ~f, ~u
-            for scope in (export, import_):
-                candidates = scope & possible
-                if not candidates:
-                    continue
-                held, unsure = candidates & sure, candidates & u
-                if candidates & residuals:
-                    leg = (exporter, importer, route[-1])
-                    held, unsure = self._residuals(request, buyer, item, leg, candidates, f, u)
+        for exporter, importer, false, unknown, sides in legs:
+            for possible, sure, residual in sides:
+                if residual and residual & ~item_false:
+                    held, unsure = self._residuals(
+                        request,
+                        buyer,
+                        item,
+                        (exporter, importer, route[-1]),
+                        possible & ~item_false,
+                        false | item_false,
+                        unknown | item_unknown,
+                    )
+                else:
+                    held = sure & item_open
+                    unsure = (
+                        possible & ~item_false & (unknown | item_unknown)
+                        if unknown or item_unknown
+                        else 0
+                    )
                 if held or unsure:
                     deciding += (held, unsure)
         return tuple(deciding)
+
+    def _buyer_sides(
+        self,
+        request: AccessRequest,
+        buyer_masks: tuple[int, int, int],
+        route: tuple[str, ...],
+        reach: frozenset[str],
+        k: int,
+    ) -> tuple[_Sides, ...]:
+        """Per leg of the route: what all but the item make of its sides, shared by the
+        requests of buyers of one group on items of one reach (``_Sides``)."""
+        on = request.on
+        false, unknown = buyer_masks[0], buyer_masks[1]
+        end_use = None
+        if self._request_contexts:
+            end_use = request.end_use
+            fd, ud = self._judge("destination", route[-1], k, on)
+            fu, uu = self._judge("end_use", end_use, k, on)
+            false, unknown = false | fd | fu, unknown | ud | uu
+        residuals = self._match.residual_mask
+        legs = []
+        for exporter, importer in itertools.pairwise(route):
+            fe, ue = self._judge("exporter", exporter, k, on)
+            fi, ui = self._judge("importer", importer, k, on)
+            f, u = false | fe | fi, unknown | ue | ui
+            sides = []
+            export = self._export_scope(k, exporter, importer, reach)
+            for scope in (export, self._import_scope(k, importer)):
+                possible = scope & ~f
+                if possible:
+                    sides.append((possible, possible & ~u, possible & residuals))
+            legs.append((exporter, importer, f, u, tuple(sides)))
+        found = self._sides[buyer_masks[2], k, route, reach, end_use] = tuple(legs)
+        return found
 
     def applying(self, requests: Iterable[AccessRequest]) -> list[int]:
         """Per request, in order, the mask of the policies (bit ``i``: ``world.policies[i]``)
@@ -545,9 +582,12 @@ class Evaluator:
         return found
 
 
-#: An item's false and unknown masks, its group and its reach.
-_ItemMasks = tuple[int, int, int, frozenset[str]]
+#: An item's false and unknown masks, its group, its reach, and the complement of its false
+#: and unknown masks (the policies it leaves open).
+_ItemMasks = tuple[int, int, int, frozenset[str], int]
 
-#: Per leg of a route: exporter, importer, their false and unknown masks, export and import
-#: scopes.
-_Plan = tuple[tuple[str, str, int, int, int, int], ...]
+#: One leg for a buyer (group), date interval, item reach and end use: exporter, importer, the
+#: false and unknown masks of all but the item, and per side with policies in scope that these
+#: leave possible: those policies, those of them that match unless the item says otherwise, and
+#: those of them with residual parts.
+_Sides = tuple[str, str, int, int, tuple[tuple[int, int, int], ...]]

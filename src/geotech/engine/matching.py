@@ -28,27 +28,31 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Literal
 
 from geotech import criteria as c
-from geotech.criteria import Criterion, Fact, Facts, Op, Signed, Truth
+from geotech.criteria import Criterion, Fact, Facts, Op, Truth
 from geotech.entities import Company, Item
 from geotech.world import World
 
 
-def conjuncts(criterion: Criterion) -> tuple[list[Signed], list[Criterion]]:
-    """Signed leaves (literals) and residual parts whose Kleene conjunction has the truth of
-    ``criterion`` (an empty conjunction is true), in the criterion's order."""
-    literals: list[Signed] = []
+def conjuncts(criterion: Criterion) -> tuple[list[tuple[Criterion, bool]], list[Criterion]]:
+    """Signed leaves (literals: each leaf and whether it is positive) and residual parts whose
+    Kleene conjunction has the truth of ``criterion`` (an empty conjunction is true), in the
+    criterion's order."""
+    literals: list[tuple[Criterion, bool]] = []
     residuals: list[Criterion] = []
     _split(criterion, True, literals, residuals)
     return literals, residuals
 
 
 def _split(
-    node: Criterion, positive: bool, literals: list[Signed], residuals: list[Criterion]
+    node: Criterion,
+    positive: bool,
+    literals: list[tuple[Criterion, bool]],
+    residuals: list[Criterion],
 ) -> None:
     """Add the conjuncts of ``node`` (negated unless ``positive``) to the two lists."""
     junction = node.junction
     if junction is None:
-        literals.append(Signed(node, positive))
+        literals.append((node, positive))
     elif junction is c.Junction.NOT:
         _split(node.parts[0], not positive, literals, residuals)
     else:
@@ -56,7 +60,7 @@ def _split(
         if (junction is c.Junction.ALL) == positive or len(parts) == 1:
             for part in parts:
                 if part.junction is None:  # most parts are leaves: no call for them
-                    literals.append(Signed(part, positive))
+                    literals.append((part, positive))
                 else:
                     _split(part, positive, literals, residuals)
         else:
@@ -67,26 +71,33 @@ def bits(mask: int) -> list[int]:
     """Positions of the set bits of ``mask`` (>= 0), ascending."""
     if not mask & (mask - 1):  # none or one: the common case when settling
         return [mask.bit_length() - 1] if mask else []
+    # Peel bits off the top: each step costs a pass over the (shrinking) mask, cheaper than
+    # converting it to bytes while the bits are few, as when settling a request.
     out = []
-    if mask.bit_count() <= 16:  # few bits: peel them off the top
-        while mask:
-            top = mask.bit_length() - 1
-            out.append(top)
-            mask ^= 1 << top
-        out.reverse()
-        return out
-    # many: the bytes, their non-zero ones found in C (linear in the width, not in bits x width)
+    for _ in range(_PEELED):
+        top = mask.bit_length() - 1
+        out.append(top)
+        mask ^= 1 << top
+        if not mask:
+            out.reverse()
+            return out
+    # many: the rest through its bytes, non-zero ones found in C (linear in the width)
     data = mask.to_bytes((mask.bit_length() + 7) >> 3, "little")
     flags = data.translate(_NON_ZERO)
+    low: list[int] = []
     at = flags.find(1)
     while at >= 0:
         base = at << 3
         for offset in _OFFSETS[data[at]]:
-            out.append(base + offset)
+            low.append(base + offset)
         at = flags.find(1, at + 1)
-    return out
+    out.reverse()
+    low += out
+    return low
 
 
+#: Set bits peeled off the top before the rest is read through bytes.
+_PEELED = 40
 #: A byte's 1 when it is not zero; the positions of each byte's set bits.
 _NON_ZERO = bytes([0, *[1] * 255])
 _OFFSETS = tuple(tuple(b for b in range(8) if value >> b & 1) for value in range(256))
@@ -150,9 +161,13 @@ class _Members:
 
 
 class _Thresholds:
-    """Literals "observed <op> threshold" on one measure, at most one per policy."""
+    """Literals "observed <op> threshold" on one measure, at most one per bit position.
 
-    __slots__ = ("_above", "_below", "_right", "_rising", "_values", "every")
+    The positions sorted by threshold, with the masks of the first ``_STRIDE``, ``2 *
+    _STRIDE``, ... of them: a judgment ors one of these with at most ``_STRIDE`` bits, and the
+    index holds a few wide masks rather than one per threshold."""
+
+    __slots__ = ("_checkpoints", "_order", "_right", "_rising", "_thresholds", "every")
 
     def __init__(self, op: Op, entries: Iterable[tuple[Any, int, int]]) -> None:
         """From (threshold, bit position, policy) entries."""
@@ -160,35 +175,33 @@ class _Thresholds:
         self._right = op in (Op.GE, Op.LT)
         # >= and > hold for the thresholds below the observed value, < and <= above it.
         self._rising = op.rising
-        positions: dict[float, list[int]] = {}  # masks built once
-        for threshold, at, _ in entries:
-            if threshold in positions:
-                positions[threshold].append(at)
-            else:
-                positions[threshold] = [at]
-        self._values = sorted(positions)
-        groups = [positions[v] for v in self._values]
-        masks = [1 << group[0] if len(group) == 1 else mask_of(group) for group in groups]
-        below = [0]
-        for m in masks:
-            below.append(below[-1] | m)
-        above = [0]
-        for m in reversed(masks):
-            above.append(above[-1] | m)
-        self._below = below
-        self._above = above[::-1]
-        self.every = below[-1]
+        ordered = sorted([(threshold, at) for threshold, at, _ in entries])
+        self._thresholds = [threshold for threshold, _ in ordered]
+        self._order = order = [at for _, at in ordered]
+        checkpoints = [0]
+        for start in range(0, len(order), _STRIDE):
+            checkpoints.append(checkpoints[-1] | mask_of(order[start : start + _STRIDE]))
+        self._checkpoints = checkpoints
+        self.every = checkpoints[-1]
 
     def judge(self, observed: float | None) -> tuple[int, int]:
         """(false, unknown) masks for an observed value (``None``: unknown)."""
         if observed is None:
             return 0, self.every
         if self._right:
-            j = bisect.bisect_right(self._values, observed)
+            j = bisect.bisect_right(self._thresholds, observed)
         else:
-            j = bisect.bisect_left(self._values, observed)
-        below, above = self._below[j], self._above[j]
-        return (above if self._rising else below), 0
+            j = bisect.bisect_left(self._thresholds, observed)
+        block = j // _STRIDE
+        below = self._checkpoints[block]
+        if j % _STRIDE:
+            below |= mask_of(self._order[block * _STRIDE : j])
+        # each position is in one entry: those not below are above
+        return (self.every ^ below if self._rising else below), 0
+
+
+#: Thresholds per checkpoint of ``_Thresholds``.
+_STRIDE = 64
 
 
 class _Family:
@@ -261,6 +274,8 @@ class MatchIndex:
         # each index's entries, kind, number and first slot's entries, by (source, kind)
         self._routes: dict[tuple[Source, bool | Op], _Route] = {}
         self._next_bit = len(world.policies)
+        #: The policies' bits.
+        self.policies_mask = (1 << len(world.policies)) - 1
         #: Policies with residual parts.
         self.residual_mask = 0
         #: ``Facts`` fields that residual leaves left to ordinary evaluation read.

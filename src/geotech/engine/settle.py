@@ -9,6 +9,7 @@ batch path's rulings equal the rulings of the explained outcomes.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, TypeVar
 
@@ -87,46 +88,82 @@ class PolicyTable(NamedTuple):
 def settle(table: PolicyTable, policies: Sequence[AnyPolicy], held: int, unsure: int) -> Settled:
     """One leg and side's outcome from the masks of its matching (``held``) and unknown-match
     (``unsure``) policies."""
+    if not unsure and not held & table.superseding:
+        ruling, key = settle_held(table, held, bits(held))
+        return Settled(ruling, key, key, key)
     kept = held
     positions = bits(held)  # once: the other masks are subsets of it
-    matching = [policies[i] for i in positions] if held & table.superseding or unsure else []
+    matching = [policies[i] for i in positions]
     if held & table.superseding:
         _, set_aside = supersede(matching)
         if set_aside:
             aside = {table.position[pid] for pid in set_aside}
             kept &= ~mask_of(aside)
             positions = [i for i in positions if i not in aside]
-    key, top = OPEN, 0
-    for level_key, level in table.levels:
-        top = kept & level
-        if top:
-            key = level_key
-            break
+    key, top = _level(table, kept)
     if unsure:
         unknown = [policies[i] for i in bits(unsure)]
         lowest, highest = restriction_range(matching, unknown, key, table.restriction)
     else:
         lowest = highest = key
-    ids = table.ids
-    if top == kept:
-        deciding = positions
-    else:
-        restrictions = table.restrictions
-        deciding = [i for i in positions if restrictions[i] == key]
-    determining = tuple([ids[i] for i in deciding])
-    conditions = table.conditions
+    deciding = positions if top == kept else _at_level(table, positions, key)
+    determining = _ids_at(table.ids, deciding)
+    verdict, review = _PARTS[key]
     # alone, lowest <= key <= highest makes semantics.certain reduce to lowest == highest
     ruling = Ruling(
-        key.verdict,
-        key.review,
-        union([conditions[i] for i in deciding if conditions[i]])
-        if top & table.conditional
-        else (),
+        verdict,
+        review,
+        _conditions(table, deciding) if top & table.conditional else (),
         determining,
-        determining if top == kept else tuple([ids[i] for i in positions]),
+        determining if top == kept else _ids_at(table.ids, positions),
         lowest == highest,
     )
     return Settled(ruling, key, lowest, highest)
+
+
+def settle_held(table: PolicyTable, held: int, positions: list[int]) -> tuple[Ruling, Restriction]:
+    """The ruling and restriction of one leg and side whose matching policies are ``held``
+    (at ``positions``, ``bits(held)``), none of them setting another aside, with no unknown
+    match: ``settle`` for that case."""
+    key, top = _level(table, held)
+    applying = _ids_at(table.ids, positions)
+    if top == held:
+        deciding, determining = positions, applying
+    else:
+        deciding = _at_level(table, positions, key)
+        determining = _ids_at(table.ids, deciding)
+    verdict, review = _PARTS[key]
+    conditions = _conditions(table, deciding) if top & table.conditional else ()
+    return Ruling(verdict, review, conditions, determining, applying, True), key
+
+
+def _level(table: PolicyTable, kept: int) -> tuple[Restriction, int]:
+    """The most restrictive restriction among the policies ``kept``, and their mask at it."""
+    for level_key, level in table.levels:
+        top = kept & level
+        if top:
+            return level_key, top
+    return OPEN, 0
+
+
+def _at_level(table: PolicyTable, positions: list[int], key: Restriction) -> list[int]:
+    restrictions = table.restrictions
+    return [i for i in positions if restrictions[i] == key]
+
+
+def _ids_at(ids: tuple[str, ...], positions: list[int]) -> tuple[str, ...]:
+    if len(positions) > 1:
+        return operator.itemgetter(*positions)(ids)  # type: ignore[no-any-return]
+    return (ids[positions[0]],) if positions else ()
+
+
+def _conditions(table: PolicyTable, positions: list[int]) -> tuple[Condition, ...]:
+    conditions = table.conditions
+    return union([conditions[i] for i in positions if conditions[i]])
+
+
+#: Each restriction's verdict and review (properties that compute them).
+_PARTS = {r: (r.verdict, r.review) for r in Restriction}
 
 
 def combine(outcomes: Sequence[Settled]) -> Ruling:
@@ -134,9 +171,10 @@ def combine(outcomes: Sequence[Settled]) -> Ruling:
     policies (ALLOWED, certain, nothing to add) may be left out."""
     key = max([o.key for o in outcomes], default=OPEN)
     rulings = [o.ruling for o in outcomes]
+    verdict, review = _PARTS[key]
     return Ruling(
-        verdict=key.verdict,
-        review=key.review,
+        verdict=verdict,
+        review=review,
         conditions=_merged([r.conditions for r in rulings if r.conditions], union),
         determining_policies=_merged(
             [
