@@ -16,7 +16,7 @@ from geotech import strategies as gs
 from geotech.analysis import Interval, WorldDiff, design_space, diff
 from geotech.analysis.cases import END_USE
 from geotech.analysis.design import hypothetical_chip, joined, pieces
-from geotech.criteria import Bound, Op
+from geotech.criteria import All, Bound, ComplianceFrom, Op
 from geotech.engine import doubted, origin, rulings
 from geotech.errors import InvalidRequestError
 from geotech.policies import Restriction, ReviewPolicy, Verdict
@@ -238,6 +238,46 @@ def test_cells_end_with_the_catalogue_window() -> None:
     with pytest.raises(InvalidRequestError, match=r"AccessRequest.on: 2026-12-05 is outside"):
         found.cell(past)
     assert found.at(past) == (doubted(cell.before), doubted(cell.after))
+
+
+def test_a_day_a_criterion_names_splits_the_cells() -> None:
+    """A rule in force since 2020 that binds only from its compliance day: the diff's cells
+    change on that day although no record starts or ends on it."""
+    world = geotech.World(
+        states=[geotech.State(id="CN", name="China"), geotech.State(id="JP", name="Japan")],
+        companies=[
+            geotech.Company(id="maker", name="Maker", hq="CN"),
+            geotech.Company(id="lab", name="Lab", hq="JP"),
+        ],
+        chips=[geotech.Chip(id="chip", name="Chip", designer="maker")],
+        policies=[
+            geotech.ExportPolicy(
+                id="open",
+                issuer="CN",
+                title="open",
+                criterion=All(of=()),
+                effect="allow",
+                effective=dt.date(2020, 1, 1),
+            )
+        ],
+    )
+    binding = geotech.ImportPolicy(
+        id="binding",
+        issuer="JP",
+        title="binding",
+        criterion=ComplianceFrom(dt.date(2025, 1, 1)),
+        effect="discourage",
+        effective=dt.date(2020, 7, 1),
+    )
+    reformed = attrs.evolve(world, policies=(*world.policies, binding))
+    found = diff(world, reformed, transit=False)
+    assert {(c.where.dates.start, c.where.dates.end) for c in found.cells} == {
+        (dt.date(2025, 1, 1), None)
+    }
+    for day, changed in ((dt.date(2024, 12, 31), False), (dt.date(2025, 1, 1), True)):
+        request = geotech.AccessRequest(buyer="lab", item="chip", on=day)
+        assert (found.cell(request) is not None) is changed
+        assert (found.at(request) is not None) is changed
 
 
 def test_a_world_has_no_diff_with_itself() -> None:

@@ -27,6 +27,7 @@ from geotech.criteria import (
     Literal,
     SetCriterion,
     Truth,
+    days,
     item_facts,
     truth,
     walk,
@@ -118,10 +119,13 @@ def may_truth(leaf: Criterion, facts: Facts) -> Truth:
 
 def may_match(criterion: Criterion, facts: Facts, known: frozenset[Fact]) -> bool:
     """Whether the criterion can hold when only the leaves reading ``known`` facts are judged
-    on ``facts`` (every other leaf unknown)."""
+    on ``facts`` (every other leaf unknown, and so is a leaf with days of its own: what it
+    says of one date may not hold on the next, and answers are shared across dates)."""
 
     def leaf(node: Criterion) -> Truth:
-        return may_truth(node, facts) if node.reads <= known else Truth.UNKNOWN
+        if node.reads <= known and not node.days():
+            return may_truth(node, facts)
+        return Truth.UNKNOWN
 
     return truth(criterion, leaf) is not Truth.FALSE
 
@@ -417,7 +421,8 @@ class RequestSpace:
 @frozen
 class Unchanged:
     """What changes from one date's request space to the next one's: the policies in force in
-    either world on only one of the two dates (each with the space where it is in force), the
+    either world on only one of the two dates (each with the space where it is in force) or
+    whose criterion has a day of its own in between (``Criterion.days``), the
     companies listed or unlisted (on the party lists some of those policies name) and the
     states joining or leaving a group in between, and whether ``everything`` may change: a
     class definition starts or ends, or a world's window is entered or left. ``holds`` says
@@ -442,6 +447,13 @@ class Unchanged:
 
         def changed(day: dt.date | None) -> bool:
             return day is not None and before.on < day <= after.on
+
+        # a policy whose criterion has a day of its own in between may rule anew
+        policies += tuple(
+            (p, after)
+            for k, p in now.items()
+            if k in was and any(changed(day) for day in days(p.criterion))
+        )
 
         read: set[str] = set()
         for p in (*before.live, *after.live):
