@@ -17,7 +17,8 @@ rulings are merged over buyers, then over neighbouring date ranges.
 
 From one range to the next, only what changes on the date between them is decided again
 (``Unchanged``): a range where nothing either world reads changes (no policy starts or ends,
-no listing on a list a policy names, no group membership, no class definition) continues the
+no day a policy's criterion names, no listing on a list a policy names, no group membership,
+no class definition) continues the
 range before; in a range that follows, a request whose buyer, item and route no change can
 reach keeps the ruling of the range before.
 

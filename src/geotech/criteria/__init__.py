@@ -31,7 +31,6 @@ from geotech.criteria.builtin import (
     BuyerHeadquartered,
     BuyerIs,
     BuyerListed,
-    Datacenter,
     DestinationIn,
     EndUse,
     EquipmentIs,
@@ -46,7 +45,7 @@ from geotech.criteria.builtin import (
     SpecName,
 )
 from geotech.criteria.compliance import ComplianceFrom
-from geotech.criteria.flags import HBM, OPEN_WEIGHTS, Hbm, OpenWeights
+from geotech.criteria.flags import HBM, OPEN_WEIGHTS, Datacenter, Flag, Hbm, OpenWeights
 from geotech.criteria.folds import (
     Signed,
     add_buyers,
@@ -136,6 +135,7 @@ __all__ = [
     "Fact",
     "Facts",
     "Family",
+    "Flag",
     "Hbm",
     "Holding",
     "Homes",

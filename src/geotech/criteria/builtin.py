@@ -28,7 +28,6 @@ from geotech.criteria.literals import (
     BUYER_HOMES,
     BUYER_ID,
     BUYER_LISTINGS,
-    DATACENTER,
     END_USES,
     ITEM_CLASSES,
     ITEM_ID,
@@ -270,30 +269,6 @@ class Spec(ThresholdCriterion):
             return Step(text.format("unknown"), Truth.UNKNOWN, needs=frozenset({need}))
         assert isinstance(observed, int | float)
         return Step(text.format(fmt(observed)), Truth.of(self.op.holds(observed, self.value)))
-
-
-@frozen
-class Datacenter(Criterion):
-    """The item is (``value=True``) or is not designed or marketed for datacenters."""
-
-    tag: ClassVar[str] = "datacenter"
-    reads: ClassVar[frozenset[Fact]] = DATACENTER.reads
-    value: bool = attrs.field(default=True, validator=boolean)
-
-    def literal(self, issuer: str) -> Literal | None:
-        return Members(DATACENTER, frozenset({self.value}))
-
-    def describe(self) -> str:
-        return f"datacenter == {str(self.value).lower()}"
-
-    def evaluate(self, facts: Facts) -> Step:
-        observed = getattr(facts.item, "datacenter", _ABSENT)
-        text = f"datacenter {{}} == {str(self.value).lower()}"
-        if observed is _ABSENT or observed is None:
-            need = f"{facts.item.id}.datacenter"
-            return Step(text.format("unknown"), Truth.UNKNOWN, needs=frozenset({need}))
-        assert isinstance(observed, bool)
-        return Step(text.format(str(observed).lower()), Truth.of(observed == self.value))
 
 
 @frozen
