@@ -76,8 +76,9 @@ def test_node_above_16_nm_is_not_presumed(world: World) -> None:
 def test_missing_facts_are_unknown(world: World) -> None:
     assert _truth(world, _chip(world, transistors=None), COMPLIANCE) is Truth.UNKNOWN
     assert _truth(world, _chip(world, process_nm=None), COMPLIANCE) is Truth.UNKNOWN
-    # the H100's count and node are not in the catalogue yet
-    assert world.class_step(PRESUMED, world.item("nvidia-h100-sxm"), COMPLIANCE).needs
+    # Gaudi 2's node (7 nm) and HBM are known, its transistor count is not
+    step = world.class_step(PRESUMED, world.item("intel-gaudi2"), COMPLIANCE)
+    assert (step.truth, step.needs) == (Truth.UNKNOWN, {"intel-gaudi2.transistors"})
 
 
 def test_open_weights_exclude_4e091(world: World) -> None:
