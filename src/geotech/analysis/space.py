@@ -163,7 +163,7 @@ def buyer_classes(worlds: Sequence[World], on: dt.date) -> list[tuple[str, ...]]
             for w in worlds:
                 company = w.company(c.id)
                 facts = attrs.evolve(item_facts(w, on, item), buyer=company, destination=company.hq)
-                truths += [leaf.evaluate(facts).truth for leaf in leaves]
+                truths += [may_truth(leaf, facts) for leaf in leaves]
             key = (c.hq, tuple(truths))
         groups.setdefault(key, []).append(c.id)
     return [tuple(sorted(ids)) for ids in groups.values()]
