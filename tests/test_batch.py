@@ -26,10 +26,13 @@ from geotech import (
     EffectKind,
     ExportPolicy,
     ImportPolicy,
+    ReviewPolicy,
+    Verdict,
     World,
     catalog,
     evaluate,
     evaluate_many,
+    io,
 )
 from geotech import strategies as gs
 from geotech.criteria import Criterion, Facts, Step, Truth
@@ -414,6 +417,51 @@ def test_evaluate_builds_no_trace_until_the_explanation_is_read(mini_world: Worl
     assert calls == []  # decided without the trace
     assert any(r.policy == "never-rule" for o in decision.outcomes for r in o.considered)
     assert calls != []  # built on first read
+
+
+def test_a_ruling_listed_later_lists_once_and_equals_the_one_listed_at_once() -> None:
+    listed: list[int] = []
+
+    def listing() -> tuple[tuple[str, ...], tuple[str, ...]]:
+        listed.append(1)
+        return ("deny",), ("allow", "deny")
+
+    verdict, review = Verdict.LICENSE_REQUIRED, ReviewPolicy.CASE_BY_CASE
+    at_once = Ruling(verdict, review, (), ("deny",), ("allow", "deny"), True)
+    later = Ruling.listed_later(verdict, review, (), True, listing)
+    assert (later.verdict, later.restriction, later.certain) == (verdict, at_once.restriction, True)
+    assert listed == []  # read for its verdict only: nothing listed
+    assert later == at_once
+    assert hash(later) == hash(at_once)
+    assert repr(later) == repr(at_once)
+    assert (later.determining_policies, later.applying_policies) == (("deny",), ("allow", "deny"))
+    assert listed == [1]
+    again = Ruling.listed_later(verdict, review, (), True, listing)
+    assert pickle.loads(pickle.dumps(again)) == at_once
+    assert io.to_data(Ruling.listed_later(verdict, review, (), True, listing)) == io.to_data(
+        at_once
+    )
+    assert attrs.evolve(Ruling.listed_later(verdict, review, (), True, listing), certain=False) == (
+        attrs.evolve(at_once, certain=False)
+    )
+    with pytest.raises(AttributeError, match="no_such_field"):
+        getattr(later, "no_such_field")  # noqa: B009 - the lookup under test
+
+
+def test_the_batch_lists_a_rulings_policies_when_read(mini_world: World) -> None:
+    # on these days one side decides each request, surely: the batch lists ids on first read
+    requests = [
+        AccessRequest(buyer=b, item=i, on=on, route=route)
+        for b in ("bytedance", "huawei", "tsmc")
+        for i in ("nvidia-h200", "nvidia-h20")
+        for on in (D(2023, 2, 1), D(2025, 2, 1), D(2026, 2, 1))
+        for route in (("US", "CN"), ("US", "TW"), ("TW", "CN"))
+    ]
+    for batch, one in zip(evaluate_many(mini_world, requests), requests, strict=True):
+        alone = evaluate(mini_world, one).ruling
+        assert batch.ruling.determining_policies == alone.determining_policies
+        assert batch.ruling.applying_policies == alone.applying_policies
+        assert batch.ruling == alone
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

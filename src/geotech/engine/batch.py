@@ -430,7 +430,7 @@ class Evaluator:
             for mask, found in known:
                 if mask == held:
                     return found
-            settled = settle_held(self._table, held, bits(held))[0]
+            settled = settle_held(self._table, held)[0]
             known.append((held, settled))
             return settled
         ruling = self._ruled.get(key)

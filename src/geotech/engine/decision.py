@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import frozen
@@ -230,7 +230,9 @@ class Ruling:
     """A decision without its explanation: verdict, review, conditions, the determining and
     the applying policies (matching and not set aside, over all legs and sides), certainty.
 
-    Equal facts give one ruling: batch paths share ruling objects between requests.
+    Equal facts give one ruling: batch paths share ruling objects between requests, and may
+    list the policy ids when they are first read (``listed_later``); a ruling reads, compares,
+    hashes, converts and pickles the same either way.
     """
 
     verdict: Verdict
@@ -239,11 +241,53 @@ class Ruling:
     determining_policies: tuple[str, ...]
     applying_policies: tuple[str, ...]
     certain: bool
+    #: lists (determining, applying) on first read; None once listed (or listed at once)
+    _listing: PolicyListing | None = attrs.field(
+        default=None, init=False, eq=False, hash=False, repr=False
+    )
+
+    @classmethod
+    def listed_later(
+        cls,
+        verdict: Verdict,
+        review: ReviewPolicy | None,
+        conditions: tuple[Condition, ...],
+        certain: bool,
+        listing: PolicyListing,
+    ) -> Ruling:
+        """A ruling whose determining and applying policies ``listing()`` gives on first read:
+        listing ids is most of a ruling's cost on worlds of many policies, and batch answers
+        are often read for their verdict only."""
+        made = cls.__new__(cls)
+        put = object.__setattr__
+        put(made, "verdict", verdict)
+        put(made, "review", review)
+        put(made, "conditions", conditions)
+        put(made, "certain", certain)
+        put(made, "_listing", listing)
+        return made
+
+    if not TYPE_CHECKING:  # typed attributes stay checked: this only serves the two above
+
+        def __getattr__(self, name: str) -> tuple[str, ...]:
+            listing = object.__getattribute__(self, "_listing")
+            if listing is None or name not in ("determining_policies", "applying_policies"):
+                raise AttributeError(name)
+            # a race between threads lists equal ids twice; either result is kept
+            determining, applying = listing()
+            object.__setattr__(self, "determining_policies", determining)
+            object.__setattr__(self, "applying_policies", applying)
+            object.__setattr__(self, "_listing", None)
+            return determining if name == "determining_policies" else applying
 
     @property
     def restriction(self) -> Restriction:
         """How restrictive the ruling is."""
         return Restriction.of(self.verdict, self.review)
+
+
+#: Lists a ruling's (determining, applying) policy ids.
+PolicyListing = Callable[[], tuple[tuple[str, ...], tuple[str, ...]]]
 
 
 @frozen

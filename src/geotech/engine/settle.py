@@ -9,6 +9,7 @@ batch path's rulings equal the rulings of the explained outcomes.
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, TypeVar
@@ -89,7 +90,7 @@ def settle(table: PolicyTable, policies: Sequence[AnyPolicy], held: int, unsure:
     """One leg and side's outcome from the masks of its matching (``held``) and unknown-match
     (``unsure``) policies."""
     if not unsure and not held & table.superseding:
-        ruling, key = settle_held(table, held, bits(held))
+        ruling, key = settle_held(table, held)
         return Settled(ruling, key, key, key)
     kept = held
     positions = bits(held)  # once: the other masks are subsets of it
@@ -121,20 +122,32 @@ def settle(table: PolicyTable, policies: Sequence[AnyPolicy], held: int, unsure:
     return Settled(ruling, key, lowest, highest)
 
 
-def settle_held(table: PolicyTable, held: int, positions: list[int]) -> tuple[Ruling, Restriction]:
-    """The ruling and restriction of one leg and side whose matching policies are ``held``
-    (at ``positions``, ``bits(held)``), none of them setting another aside, with no unknown
-    match: ``settle`` for that case."""
+def settle_held(table: PolicyTable, held: int) -> tuple[Ruling, Restriction]:
+    """The ruling and restriction of one leg and side whose matching policies are ``held``,
+    none of them setting another aside, with no unknown match: ``settle`` for that case. The
+    policy ids are listed when first read, unless conditions need the positions now."""
     key, top = _level(table, held)
+    verdict, review = _PARTS[key]
+    if not top & table.conditional:
+        listing = functools.partial(_held_ids, table, held, key, top)
+        return Ruling.listed_later(verdict, review, (), True, listing), key
+    positions = bits(held)
+    deciding = positions if top == held else _at_level(table, positions, key)
+    conditions = _conditions(table, deciding)
+    determining = _ids_at(table.ids, deciding)
+    applying = determining if top == held else _ids_at(table.ids, positions)
+    return Ruling(verdict, review, conditions, determining, applying, True), key
+
+
+def _held_ids(
+    table: PolicyTable, held: int, key: Restriction, top: int
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The (determining, applying) ids of ``settle_held``'s ruling."""
+    positions = bits(held)
     applying = _ids_at(table.ids, positions)
     if top == held:
-        deciding, determining = positions, applying
-    else:
-        deciding = _at_level(table, positions, key)
-        determining = _ids_at(table.ids, deciding)
-    verdict, review = _PARTS[key]
-    conditions = _conditions(table, deciding) if top & table.conditional else ()
-    return Ruling(verdict, review, conditions, determining, applying, True), key
+        return applying, applying
+    return _ids_at(table.ids, _at_level(table, positions, key)), applying
 
 
 def _level(table: PolicyTable, kept: int) -> tuple[Restriction, int]:
