@@ -29,12 +29,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import gc
 import json
 import random
 import resource
 import statistics
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -61,6 +63,19 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return vs_cedar.timed(fn)
 
 
+def cpu_timed(fn: Callable[[], Any]) -> float:
+    """CPU seconds of this process for one call (one thread: other processes on the machine
+    do not count), gc collected before and disabled during it."""
+    gc.collect()
+    gc.disable()
+    try:
+        t0 = time.process_time()
+        fn()
+        return time.process_time() - t0
+    finally:
+        gc.enable()
+
+
 def median_time(fn: Callable[[], Any], repeats: int) -> float:
     return statistics.median(timed(fn)[0] for _ in range(repeats))
 
@@ -72,7 +87,7 @@ def median_time(fn: Callable[[], Any], repeats: int) -> float:
 def by_policies(
     counts: Sequence[int], repeats: int, bench_dir: Path, shape: tuple[int, int] = (50, 40)
 ) -> list[dict[str, Any]]:
-    """One row per policy count, on ``shape`` = (companies, chips) requests: seconds (median
+    """One row per policy count, on ``shape`` = (companies, chips) requests: CPU seconds (median
     of ``repeats``) to decide the requests with ``evaluate_many`` and ``rulings`` on a world
     whose index is built, with ``rulings`` on a fresh copy (``cold``: compiling included), and
     to compile the index. Every count and mode is warmed up, then timed round robin over the
@@ -90,10 +105,10 @@ def by_policies(
     for _ in range(repeats):
         for (world, requests, _), row in zip(cases, times, strict=True):
             one, other = attrs.evolve(world), attrs.evolve(world)  # equal, without the index
-            row["evaluate_many"].append(timed(partial(geotech.evaluate_many, world, requests))[0])
-            row["rulings"].append(timed(partial(engine.rulings, world, requests))[0])
-            row["cold"].append(timed(partial(engine.rulings, one, requests))[0])
-            row["compile"].append(timed(partial(engine.Evaluator, other))[0])
+            row["evaluate_many"].append(cpu_timed(partial(geotech.evaluate_many, world, requests)))
+            row["rulings"].append(cpu_timed(partial(engine.rulings, world, requests)))
+            row["cold"].append(cpu_timed(partial(engine.rulings, one, requests)))
+            row["compile"].append(cpu_timed(partial(engine.Evaluator, other)))
     rows = []
     for (world, requests, distinct), row in zip(cases, times, strict=True):
         rows.append(
