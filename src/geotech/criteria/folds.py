@@ -43,7 +43,13 @@ def reads(criterion: Criterion) -> frozenset[Fact]:
 def days(criterion: Criterion) -> frozenset[dt.date]:
     """The days of its own the criterion's truth may change on: the union of its nodes'
     ``days()``."""
-    return frozenset().union(*(node.days() for node in walk(criterion)))
+    found: set[dt.date] = set()
+    stack = [criterion]
+    while stack:  # walk's nodes, in any order: most trees name no day, so no generator
+        node = stack.pop()
+        found.update(node.days())
+        stack.extend(node.parts)
+    return frozenset(found)
 
 
 def leaves(criterion: Criterion) -> Iterator[Signed]:
