@@ -216,7 +216,7 @@ def test_design_space_json_reads_back(capsys: pytest.CaptureFixture[str]) -> Non
         (
             ["diff"],
             "geotech diff: error: name a reform (rescind-h200-rule, revoke-tencent, cap-16000, "
-            "extend-truce) or give --reform-file FILE",
+            "lapse-truce, extend-truce) or give --reform-file FILE",
         ),
         (
             ["diff", "nope"],

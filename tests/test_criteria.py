@@ -407,6 +407,7 @@ def test_every_built_in_criterion_registers_its_tag() -> None:
         "open_weights",
         "reexport",
         "spec",
+        "unsettled",
         "us_available_by",
     ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,6 +28,7 @@ from geotech import (
 from geotech import criteria as c
 from geotech.analysis import EventKind, diff, timeline
 from geotech.criteria import ComplianceFrom, Truth, item_facts
+from geotech.errors import InvalidValueError
 
 D = dt.date
 DAYS = st.dates(D(2019, 1, 1), D(2030, 12, 31))
@@ -117,6 +119,38 @@ def test_compliance_dates_round_trip() -> None:
     data = io.to_data(ComplianceFrom(D(2025, 5, 15)), c.Criterion)
     assert data == {"type": "compliance_from", "day": D(2025, 5, 15)}
     assert io.from_data(data, c.Criterion) == ComplianceFrom(D(2025, 5, 15))
+
+
+QUESTION = "whether the suspension was extended after 2026-11-10"
+
+
+def test_an_unsettled_question_is_always_unknown_and_names_itself() -> None:
+    world = small()
+    open_ = c.Unsettled(QUESTION)
+    for day in (D(2019, 1, 1), D(2026, 11, 10), D(2030, 1, 1)):
+        step = open_.evaluate(item_facts(world, day, world.chip("x1")))
+        assert (step.truth, step.needs) == (Truth.UNKNOWN, frozenset({QUESTION}))
+    assert open_.describe() == f"unsettled: {QUESTION}"
+    assert (open_.reads, open_.days(), open_.literal("US")) == (frozenset(), (), None)
+    data = io.to_data(open_, c.Criterion)
+    assert data == {"type": "unsettled", "question": QUESTION}
+    assert io.from_data(data, c.Criterion) == open_
+
+
+def test_an_unsettled_policy_leaves_the_answer_uncertain_in_one_and_many() -> None:
+    ruled = attrs.evolve(RULE, criterion=All([ItemIs(["x1"]), c.Unsettled(QUESTION)]))
+    world = small(ruled)
+    request = AccessRequest(buyer="buyer", item="x1", on=D(2025, 6, 1), route=("US", "IN"))
+    one = evaluate(world, request)
+    assert (one.verdict.name, one.certain) == ("ALLOWED", False)
+    assert [(u.policy, u.needs) for u in one.unknowns] == [(ruled.id, frozenset({QUESTION}))]
+    assert evaluate_many(world, [request]) == [one]
+
+
+@pytest.mark.parametrize("question", ["", "  ", 3])
+def test_an_unsettled_question_must_be_text(question: object) -> None:
+    with pytest.raises(InvalidValueError, match=r"Unsettled\.question: expected the open"):
+        c.Unsettled(question)  # type: ignore[arg-type]
 
 
 def test_the_ai_diffusion_framework_never_bound() -> None:

@@ -242,8 +242,9 @@ def test_the_account_names_the_stakes_that_count() -> None:
 # ventures in Singapore are added, owned by Huawei (Entity List since 2019-05-16) and SMIC (since
 # 2020-12-18). The item is the RTX 4090 D, outside 3A090, so only the Entity List policies can
 # reach it. 30 % + 20 % held by listed parties is 50 %: covered, in aggregate; 30 % + 19.99 % is
-# not. The rule is in force from 2025-09-29, suspended 2025-11-10 through 2026-11-09, and back
-# from 2026-11-10 (the suspension rule's text).
+# not. The rule is in force from 2025-09-29 and suspended 2025-11-10 through 2026-11-09; from
+# 2026-11-10 the suspension rule's text has it back, which the catalogue leaves uncertain (no
+# source read says whether the suspension was extended) and the reform `lapse-truce` settles.
 JOINT_VENTURES = [
     {
         "id": "jv-50",
@@ -275,7 +276,6 @@ def jv_world() -> World:
         ("jv-4999", D(2025, 10, 1), "ALLOWED", ()),
         ("jv-50", D(2025, 9, 28), "ALLOWED", ()),
         ("jv-50", D(2026, 11, 9), "ALLOWED", ("us-bis-2025-11-10-affiliates-suspension",)),
-        ("jv-50", D(2026, 11, 10), "LICENSE_REQUIRED", (AFFILIATES,)),
         ("jv-4999", D(2026, 11, 10), "ALLOWED", ()),
     ],
 )
@@ -291,6 +291,32 @@ def test_aggregate_stakes_of_listed_owners_on_the_catalogue(
     assert decision.certain
     if verdict == "LICENSE_REQUIRED":
         assert decision.review is ReviewPolicy.PRESUMPTION_OF_DENIAL
+
+
+def test_after_the_suspension_the_affiliates_rule_is_the_open_question(jv_world: World) -> None:
+    request = AccessRequest(
+        buyer="jv-50", item="nvidia-rtx-4090d", on=D(2026, 11, 10), route=("US", "SG")
+    )
+    open_ = evaluate(jv_world, request)
+    # the legal default decides, not certainly: the suspension's continuation may match
+    assert (open_.verdict.name, open_.determining_policies) == ("LICENSE_REQUIRED", (AFFILIATES,))
+    assert not open_.certain
+    assert [(u.policy, u.needs) for u in open_.unknowns] == [
+        (
+            "us-bis-2026-11-10-affiliates-suspension-unsettled",
+            frozenset(
+                {"whether the US extended the affiliates rule's suspension beyond 2026-11-09"}
+            ),
+        )
+    ]
+    lapsed = evaluate(catalog.reforms()["lapse-truce"].apply(jv_world), request)
+    assert (lapsed.verdict.name, lapsed.certain) == ("LICENSE_REQUIRED", True)
+    extended = evaluate(catalog.reforms()["extend-truce"].apply(jv_world), request)
+    assert (extended.verdict.name, extended.determining_policies, extended.certain) == (
+        "ALLOWED",
+        ("us-bis-2025-11-10-affiliates-suspension",),
+        True,
+    )
 
 
 def test_holders_are_every_stake_up_the_graph() -> None:

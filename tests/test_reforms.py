@@ -414,6 +414,18 @@ def test_malformed_reform_documents_list_every_problem(tmp_path: Path) -> None:
 # The catalogue's named reforms
 
 
+#: The records that leave the truce's suspensions open after their end dates.
+UNSETTLED_TRUCE = tuple(
+    RemovePolicy(p)
+    for p in (
+        "us-bis-2026-11-10-affiliates-suspension-unsettled",
+        "cn-2026-11-10-countermeasure-suspension-unsettled",
+        "cn-mofcom-2026-11-11-suspension-unsettled",
+        "cn-mofcom-2026-11-28-us-suspension-unsettled",
+    )
+)
+
+
 def test_catalogue_reforms() -> None:
     named = catalog.reforms()
     assert named is catalog.reforms()  # cached
@@ -434,8 +446,13 @@ def test_catalogue_reforms() -> None:
             "<",
             name="the US lowers the case-by-case TPP cap to 16,000",
         ),
+        "lapse-truce": Chain(
+            UNSETTLED_TRUCE,
+            name="the Nov 2025 truce's suspensions lapse on their official end dates",
+        ),
         "extend-truce": Chain(
             (
+                *UNSETTLED_TRUCE,
                 Amend("us-bis-2025-11-10-affiliates-suspension", expires=dt.date(2027, 11, 10)),
                 Amend("cn-2025-11-10-countermeasure-suspension", expires=dt.date(2027, 11, 10)),
                 Amend("cn-mofcom-2025-70-suspension", expires=dt.date(2027, 11, 11)),

@@ -96,6 +96,7 @@ from geotech.criteria.literals import (
 from geotech.criteria.logic import Fact, Facts, Registry, Step, Truth, fmt, item_facts, names
 from geotech.criteria.materials import MATERIAL_CATEGORIES, MaterialCategory
 from geotech.criteria.ownership import AFFILIATE_THRESHOLD, Affiliation, Holding
+from geotech.criteria.unsettled import Unsettled
 from geotech.criteria.uses import EndUseKind, end_use_kind, unnamed_end_use
 
 __all__ = [
@@ -166,6 +167,7 @@ __all__ = [
     "Threshold",
     "ThresholdCriterion",
     "Truth",
+    "Unsettled",
     "View",
     "add_buyers",
     "affiliation",

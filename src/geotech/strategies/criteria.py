@@ -39,6 +39,8 @@ class _Leaf:
 
 _LEAVES: dict[type[c.Criterion], _Leaf] = {}
 _ITEM = frozenset({c.Fact.ITEM})
+#: Open questions for ``Unsettled`` leaves.
+_QUESTIONS = ("whether the suspension was extended", "whether the licence was granted")
 
 
 def register_criterion(
@@ -210,6 +212,11 @@ register_criterion(
     may_be_unknown=True,
 )
 register_criterion(c.ComplianceFrom, lambda refs: st.builds(c.ComplianceFrom, day=pool(DATES)))
+register_criterion(
+    c.Unsettled,
+    lambda refs: st.builds(c.Unsettled, question=st.sampled_from(_QUESTIONS)),
+    may_be_unknown=True,
+)
 register_criterion(
     c.EndUse,
     lambda refs: st.builds(c.EndUse, uses=subset(END_USES, min_size=1)),
