@@ -265,22 +265,16 @@ PENDING_FILES = frozenset(
     }
 )
 
-#: (record, URL) pairs of PENDING_FILES records that fail today (8), one "record URL" a line.
+#: (record, URL) pairs of PENDING_FILES records that fail today (2), one "record URL" a line.
 #: Shrink it as they are fixed.
 PENDING = _pairs(
     """
-policies[cn-2025-08-h20-guidance] https://www.livemint.com/companies/china-advises-firms-to-avoid-nvidia-h20-chips-amid-security-concerns-aims-shift-towards-local-alternatives/amp-11754976729348.html
-policies[cn-2025-08-h20-guidance] https://www.phoneworld.com.pk/china-tells-firms-to-avoid-nvidia-h20-chips-for-government-use/
 policies[cn-2026-01-30-deepseek-h200-approval] https://24newslatest.com/post/exclusive-china-grants-conditional-nod-for-deepseek-to-procure-nvidias-h200-ai-chips
 policies[cn-2026-01-30-deepseek-h200-approval] https://www.tradingpedia.com/2026/01/30/china-oks-deepseeks-nvidia-h200-chip-purchase
-policies[cn-mofcom-2024-33-antimony] https://publicnow.com/view/4817005E23D0A386A0DEFF461C3B908276FEA2EE
-policies[cn-mofcom-2024-33-antimony] https://um-material.com/news/announcement-no-33-of-2024-of-the-ministry-of-commerce-and-the-general-administration-of-customs-of-china-on-the-implementation-of-export-control-on-antimony-and-other-items
-policies[cn-mofcom-2025-61-china-origin] https://www.chemradar.com/en/news/detail/f1la2toi5p1c
-policies[cn-mofcom-2025-61-extraterritorial] https://www.chemradar.com/en/news/detail/f1la2toi5p1c
 """
 )
 
-#: (record, URL) pairs of the other files (35) kept because no better source was found
+#: (record, URL) pairs of the other files (28) kept because no better source was found
 #: and read: the record's fact rests on this source alone today. One "record URL" a line.
 KEPT_WEAK = _pairs(
     """
@@ -294,12 +288,6 @@ companies[cambricon-kunshan] https://www.internationaltradeinsights.com/2022/12/
 companies[cambricon-nanjing] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
 companies[cambricon-xian] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
 companies[techinsights] https://news.az/news/china-blacklists-techinsights-after-huawei-chip-detail-disclosures
-dependencies[intel-gaudi2/hbm2e] https://pcguia.pt/2024/04/nvidia-e-amd-tem-um-novo-rival-no-mercado-de-ia-a-intel
-dependencies[intel-gaudi2/hbm2e] https://perma.cc/9SR3-HX6Q
-dependencies[nvidia-b200/hbm3e] https://glennklockwood.com/garden/processors/B200
-dependencies[nvidia-b200/hbm3e] https://www.tweaktown.com/news/96934/nvidias-next-gen-blackwell-ai-gpu-multi-chip-die-208-billion-transistors-192gb-hbm3e/index.html
-materials[rare-earths-ho-er-tm-eu-yb] https://www.chemradar.com/en/news/detail/f1la2toi5p1c
-materials[rare-earths-ho-er-tm-eu-yb] https://www.siliconexpert.com/blog/china-expands-export-controls-on-middle-and-heavy-rare-earth-elements
 party_lists[cn-unreliable-entity-list].listings[techinsights@2025-10-09] https://news.az/news/china-blacklists-techinsights-after-huawei-chip-detail-disclosures
 party_lists[cn-unreliable-entity-list].listings[techinsights@2025-10-09] https://report.az/en/other-countries/china-commerce-ministry-adds-14-foreign-entities-to-unreliable-entity-list
 party_lists[us-dod-1260h].listings[alibaba@2026-02-13] https://www.kharon.com/brief/us-china-news-alibaba-byd-defense-department-1260h
@@ -314,7 +302,6 @@ party_lists[us-entity-list].listings[cambricon-jixingge@2022-12-16] https://www.
 party_lists[us-entity-list].listings[cambricon-kunshan@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
 party_lists[us-entity-list].listings[cambricon-nanjing@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
 party_lists[us-entity-list].listings[cambricon-xian@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-supply_shares[graphite/refining/CN@2023-10-20] https://www.bestmag.co.uk/china-introduces-export-permits-for-certain-graphite-products-report/
 supply_shares[rare-earth-magnets/magnets/CN@2025-10-23] https://rareearthexchanges.com/news/the-mineral-chessboard-iea-sounds-alarm-as-china-tightens-its-grip
 supply_shares[rare-earths-ho-er-tm-eu-yb/refining/CN@2025-08-30] https://rareearthexchanges.com/?p=11084
 supply_shares[rare-earths-light/refining/CN@2023-12-31] https://seaisi.org/details/24787?type=news-rooms

@@ -76,7 +76,7 @@ SOURCED = [
     ("gallium", Stage.REFINING, "CN", 0.98, D(2023, 12, 31), False),
     # CRMA: around 60 % of germanium.
     ("germanium", Stage.REFINING, "CN", 0.60, D(2023, 7, 4), True),
-    # USGS MCS 2025: 78 % of graphite mining (2024); Reuters: more than 90 % of anode refining.
+    # USGS MCS 2025: 78 % of graphite mining (2024); Straits Times: over 90 % of anode refining.
     ("graphite", Stage.MINING, "CN", 0.78, D(2024, 12, 31), True),
     ("graphite", Stage.REFINING, "CN", 0.90, D(2023, 10, 20), True),
     # USGS MCS 2025: 60,000 of 100,000 t of antimony mine production (2024 estimates).
