@@ -222,6 +222,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "bassberry.com",
         "steptoeinternationalcomplianceblog.com",
         "tradepractitioner.com",
+        "internationaltradeinsights.com",  # Husch Blackwell's international trade team blog
     ),
     # Established trade press (lowest accepted tier): long-running industry publications.
     "trade": (
@@ -274,19 +275,13 @@ policies[cn-2026-01-30-deepseek-h200-approval] https://www.tradingpedia.com/2026
 """
 )
 
-#: (record, URL) pairs of the other files (28) kept because no better source was found
+#: (record, URL) pairs of the other files (16) kept because no better source was found
 #: and read: the record's fact rests on this source alone today. One "record URL" a line.
 KEPT_WEAK = _pairs(
     """
 chips[intel-gaudi2] https://pcguia.pt/2024/04/nvidia-e-amd-tem-um-novo-rival-no-mercado-de-ia-a-intel
 chips[intel-gaudi2] https://perma.cc/9SR3-HX6Q
 chips[nvidia-rtx-4090d] https://www.tomshw.it/hardware/anche-la-rtx-4090d-e-illegale-gli-usa-vietano-le-gpu-sopra-i-70-teraflops-in-cina-2024-04-04
-companies[cambricon-anhui] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-companies[cambricon-hong-kong] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-companies[cambricon-jixingge] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-companies[cambricon-kunshan] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-companies[cambricon-nanjing] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-companies[cambricon-xian] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
 companies[techinsights] https://news.az/news/china-blacklists-techinsights-after-huawei-chip-detail-disclosures
 party_lists[cn-unreliable-entity-list].listings[techinsights@2025-10-09] https://news.az/news/china-blacklists-techinsights-after-huawei-chip-detail-disclosures
 party_lists[cn-unreliable-entity-list].listings[techinsights@2025-10-09] https://report.az/en/other-countries/china-commerce-ministry-adds-14-foreign-entities-to-unreliable-entity-list
@@ -296,12 +291,6 @@ party_lists[us-dod-1260h].listings[alibaba@2026-02-13] https://www.thenationalne
 party_lists[us-dod-1260h].listings[megvii@2024-01-31] https://www.notebookcheck.net/U-S-Defense-Department-adds-Tencent-CATL-and-CXMT-to-Chinese-military-linked-companies-list.943060.0.html
 party_lists[us-dod-1260h].listings[baidu@2026-02-13] https://www.arabnews.pk/node/2624097/world
 party_lists[us-dod-1260h].listings[baidu@2026-02-13] https://www.washingtonexaminer.com/policy/defense/4457721/government-withdraws-published-companies-ties-chinese-military
-party_lists[us-entity-list].listings[cambricon-anhui@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-party_lists[us-entity-list].listings[cambricon-hong-kong@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-party_lists[us-entity-list].listings[cambricon-jixingge@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-party_lists[us-entity-list].listings[cambricon-kunshan@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-party_lists[us-entity-list].listings[cambricon-nanjing@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
-party_lists[us-entity-list].listings[cambricon-xian@2022-12-16] https://www.internationaltradeinsights.com/2022/12/bis-adds-35-chinese-entities-to-entity-list-for-supporting-chinas-military-modernization-efforts-and-nine-russian-entities-for-failure-to-complete-satisfactory-end-use-checks/
 supply_shares[rare-earth-magnets/magnets/CN@2025-10-23] https://rareearthexchanges.com/news/the-mineral-chessboard-iea-sounds-alarm-as-china-tightens-its-grip
 supply_shares[rare-earths-ho-er-tm-eu-yb/refining/CN@2025-08-30] https://rareearthexchanges.com/?p=11084
 supply_shares[rare-earths-light/refining/CN@2023-12-31] https://seaisi.org/details/24787?type=news-rooms
