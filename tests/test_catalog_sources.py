@@ -159,6 +159,8 @@ TIERS: dict[str, tuple[str, ...]] = {
         "scmp.com",
         "caixinglobal.com",
         "japantimes.co.jp",
+        # The Asahi Shimbun, a Japanese national newspaper of record (English edition).
+        "asahi.com",
         "koreajoongangdaily.joins.com",
         "chosun.com",
         "koreaherald.com",
@@ -190,6 +192,8 @@ TIERS: dict[str, tuple[str, ...]] = {
         "wilmerhale.com",
         "morganlewis.com",
         "bakermckenzie.com",
+        # Baker McKenzie's Global Compliance News, the firm's own compliance blog.
+        "globalcompliancenews.com",
         "kirkland.com",
         "whitecase.com",
         "steptoe.com",

@@ -213,6 +213,12 @@ def test_a_world_document_round_trips_its_equipment() -> None:
         ("asml-twinscan-nxt-1980i", D(2024, 9, 6), ()),
         ("asml-twinscan-nxt-1980i", D(2024, 9, 7), ("NL:ASME-DUV",)),
         ("tokyo-electron-advanced-etch", D(2023, 7, 23), ("JP:METI-SME",)),
+        ("tokyo-electron-advanced-deposition", D(2023, 7, 22), ()),
+        ("tokyo-electron-advanced-deposition", D(2023, 7, 23), ("JP:METI-SME",)),
+        ("screen-holdings-advanced-cleaning", D(2023, 7, 22), ()),
+        ("screen-holdings-advanced-cleaning", D(2023, 7, 23), ("JP:METI-SME",)),
+        ("asm-international-advanced-deposition", D(2023, 8, 31), ()),
+        ("asm-international-advanced-deposition", D(2023, 9, 1), ("NL:ASME-DEP",)),
         ("lam-research-advanced-etch", D(2022, 10, 6), ()),
         ("lam-research-advanced-etch", D(2022, 10, 7), ("US:SME",)),
         ("kla-advanced-inspection", D(2024, 12, 1), ()),
@@ -232,6 +238,7 @@ def test_every_catalogue_tool_names_a_known_producer_and_sources() -> None:
         EquipmentKind.ETCH,
         EquipmentKind.DEPOSITION,
         EquipmentKind.METROLOGY_INSPECTION,
+        EquipmentKind.WET_ETCH_CLEAN,
     }
     for tool in world.equipment:
         assert tool.sources, tool.id

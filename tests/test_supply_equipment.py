@@ -169,17 +169,28 @@ def test_dry_etch(world: World, on: dt.date, upper: float) -> None:
 @pytest.mark.parametrize(
     ("material", "on", "upper"),
     [
-        # Applied Materials' advanced deposition from 7 Oct 2022: US 60.3 %. ASM International's
-        # ALD and epitaxy tools (NL 10.9 %) are in the Dutch annex but not in the catalogue.
+        # Applied Materials' advanced deposition from 7 Oct 2022: US 60.3 %.
         ("deposition-tools", D(2022, 10, 6), 0.0),
-        ("deposition-tools", DAY, 0.603),
+        ("deposition-tools", D(2022, 10, 7), 0.603),
+        ("deposition-tools", D(2023, 7, 22), 0.603),
+        # Tokyo Electron's listed deposition tools from 23 Jul 2023: JP 14.0 % more.
+        ("deposition-tools", D(2023, 7, 23), math.fsum([0.603, 0.14])),
+        ("deposition-tools", D(2023, 8, 31), math.fsum([0.603, 0.14])),
+        # ASM International's ALD and epitaxy tools in the Dutch annex from 1 Sep 2023: NL 10.9 %
+        # more. CN's 9.8 % is domestic; KR, DE, CH, FR and GB (5.0 %) have no control.
+        ("deposition-tools", D(2023, 9, 1), math.fsum([0.603, 0.14, 0.109])),
+        ("deposition-tools", DAY, math.fsum([0.603, 0.14, 0.109])),
         # KLA's tools from 2 Dec 2024: US 71.7 %.
         ("process-control-tools", D(2024, 12, 1), 0.0),
         ("process-control-tools", D(2024, 12, 2), 0.717),
+        # SCREEN's listed cleaning tools from 23 Jul 2023: JP 51.9 %. US 32.4 %, KR, CN, TW, DE
+        # and AT have no control of the kind.
+        ("wet-etch-clean-tools", D(2023, 7, 22), 0.0),
+        ("wet-etch-clean-tools", D(2023, 7, 23), 0.519),
+        ("wet-etch-clean-tools", DAY, 0.519),
         # No catalogue control names these segments' tools.
         ("ion-implanters", DAY, 0.0),
         ("cmp-tools", DAY, 0.0),
-        ("wet-etch-clean-tools", DAY, 0.0),
         ("resist-processing-tools", DAY, 0.0),
         ("arf-dry-lithography", DAY, 0.0),
         ("krf-lithography", DAY, 0.0),
@@ -210,9 +221,11 @@ def test_a_us_producer_is_exposed_to_dutch_and_japanese_controls(world: World) -
     us = exposure(world, "US", DAY)
     assert _bounds(us.input("euv-lithography")) == (1.0, 1.0)  # case by case outside the EU
     assert _bounds(us.input("arf-immersion-lithography")) == (0.0, 0.993)
-    # METI's list control reaches every destination; US supply is domestic.
+    # METI's list control reaches every destination, the Dutch measure every one outside the
+    # EU; US supply is domestic.
     assert _bounds(us.input("dry-etch-tools")) == (0.0, 0.261)
-    assert _bounds(us.input("deposition-tools")) == (0.0, 0.0)
+    assert _bounds(us.input("deposition-tools")) == (0.0, math.fsum([0.14, 0.109]))
+    assert _bounds(us.input("wet-etch-clean-tools")) == (0.0, 0.519)
 
 
 def test_inside_the_eu_dutch_tools_are_free(world: World) -> None:
@@ -220,6 +233,9 @@ def test_inside_the_eu_dutch_tools_are_free(world: World) -> None:
     assert _bounds(de.input("euv-lithography")) == (0.0, 0.0)
     assert _bounds(de.input("arf-immersion-lithography")) == (0.0, 0.0)
     assert _bounds(de.input("dry-etch-tools")) == (0.0, 0.261)
+    # ASM's tools are free inside the EU and the US rules do not reach Germany; Tokyo
+    # Electron's listed tools need METI's licence everywhere: JP 14.0 %.
+    assert _bounds(de.input("deposition-tools")) == (0.0, 0.14)
 
 
 def test_rows_name_the_restricted_tools(world: World) -> None:
@@ -235,6 +251,14 @@ def test_rows_name_the_restricted_tools(world: World) -> None:
     us = next(r for r in rows if r["state"] == "US")
     assert (us["verdict"], us["certain"], us["controlled"]) == ("ALLOWED", False, False)
     assert us["determining_policies"] == ("us-bis-2023-11-17-sme",)
+    rows = exposure(world, "CN", DAY, materials=["deposition-tools"]).rows()
+    named = {r["state"]: (r["restricted_tools"], r["determining_policies"]) for r in rows}
+    assert named["NL"] == (("asm-international-advanced-deposition",), ("nl-asme-2023-09-01",))
+    assert named["JP"] == (("tokyo-electron-advanced-deposition",), ("jp-meti-2023-07-23-sme",))
+    assert named["US"] == (
+        ("applied-materials-advanced-deposition",),
+        ("us-bis-2023-11-17-sme",),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
