@@ -5,7 +5,7 @@ Each analysis runs ``--runs`` times (default 5) on a fresh copy of the catalogue
 compile, as a first question does; copying is not timed). It prints the median seconds of
 each, wall clock and CPU time of this process (on a machine shared with other processes the
 wall clock includes their share; the goal is judged on the CPU time), beside the goal of one
-second (issue 13 sets it for ``design_space`` and ``diff``; the others are shown against it
+second (the goal set for ``design_space`` and ``diff``; the others are shown against it
 too), and the size of each answer:
 
 - ``design_space``: ByteDance, 2026-02-01, TW -> US -> CN, datacenter end use, the H200's
