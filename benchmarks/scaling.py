@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
-import gc
 import json
 import random
 import resource
@@ -65,15 +64,8 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def cpu_timed(fn: Callable[[], Any]) -> float:
     """CPU seconds of this process for one call (one thread: other processes on the machine
-    do not count), gc collected before and disabled during it."""
-    gc.collect()
-    gc.disable()
-    try:
-        t0 = time.process_time()
-        fn()
-        return time.process_time() - t0
-    finally:
-        gc.enable()
+    do not count)."""
+    return vs_cedar.timed(fn, time.process_time)[0]
 
 
 def median_time(fn: Callable[[], Any], repeats: int) -> float:
