@@ -455,6 +455,10 @@ def test_catalogue_reforms() -> None:
                 *UNSETTLED_TRUCE,
                 Amend("us-bis-2025-11-10-affiliates-suspension", expires=dt.date(2027, 11, 10)),
                 Amend("cn-2025-11-10-countermeasure-suspension", expires=dt.date(2027, 11, 10)),
+                Amend(
+                    "cn-2025-11-10-sep-2025-listings-suspension-unsettled",
+                    expires=dt.date(2027, 11, 10),
+                ),
                 Amend("cn-mofcom-2025-70-suspension", expires=dt.date(2027, 11, 11)),
                 Amend("cn-mofcom-2025-11-09-us-suspension", expires=dt.date(2027, 11, 28)),
             ),
