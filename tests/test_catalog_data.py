@@ -165,6 +165,14 @@ REFERENCE: dict[str, tuple[Expected, Expected]] = {
     "kunlunxin-rg800": (2048.0, None),
     "iluvatar-zhikai-100": (3072.0, None),
     "metax-mxn100": (1280.0, None),
+    # chips_2026.toml, vendor pages (sparse figures halved). H200 NVL: BF16 835.5 x 16 = 13,368
+    # (above FP8 1,670.5 x 8 = 13,364 and TF32 417.5 x 32 = 13,360) over GH100's 814 mm2. RTX PRO
+    # 6000 Blackwell (both editions): FP4 2,000 x 4 = 8,000 (FP32 125 or 120 x 32 is lower) over
+    # GB202's ~750 mm2 (an estimate). Maia 200: FP4 10,000 x 4 = FP8 5,000 x 8 = 40,000, no area.
+    "nvidia-h200-nvl": (13368.0, 13368 / 814),
+    "nvidia-rtx-pro-6000-blackwell": (8000.0, Between(10.66, 10.67)),
+    "nvidia-rtx-pro-6000-blackwell-server": (8000.0, Between(10.66, 10.67)),
+    "microsoft-maia-200": (40000.0, None),
 }
 
 
