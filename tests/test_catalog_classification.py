@@ -179,6 +179,8 @@ CHIPS: dict[str, Chip] = {
     "nvidia-rtx-pro-6000-blackwell": Chip(None, "3A090.a"),
     "nvidia-rtx-pro-6000-blackwell-server": Chip(None, "3A090.a"),
     "microsoft-maia-200": Chip("3A090", "3A090.a"),
+    # Ascend 950PR: TPP 8,000 with 2 TB/s of interconnect, as the 950DT.
+    "huawei-ascend-950pr": Chip("3A090", "3A090.a"),
 }
 
 # HBM generations in production in Dec 2024: BIS stated all of them exceed the 3A090.c

@@ -11,6 +11,7 @@ import attrs
 import pytest
 
 from geotech import catalog
+from geotech.criteria import ItemIs, walk
 from geotech.entities import Chip, Precision, Status
 from geotech.world import World
 
@@ -173,6 +174,8 @@ REFERENCE: dict[str, tuple[Expected, Expected]] = {
     "nvidia-rtx-pro-6000-blackwell": (8000.0, Between(10.66, 10.67)),
     "nvidia-rtx-pro-6000-blackwell-server": (8000.0, Between(10.66, 10.67)),
     "microsoft-maia-200": (40000.0, None),
+    # Ascend 950PR (Huawei's keynote): FP4 2,000 x 4 = FP8 1,000 x 8 = 8,000, no die area.
+    "huawei-ascend-950pr": (8000.0, None),
 }
 
 
@@ -371,3 +374,13 @@ def test_models_training_figures(world: World) -> None:
         and m.training_flop_confidence is None
     ]
     assert flop_without_confidence == []
+
+
+def test_the_state_funded_rule_lists_every_chinese_chip(world: World) -> None:
+    """China's state-funded data-centre rule names its domestic chips one by one (the criteria
+    have no designer test for items): every chip designed by a company headquartered in China
+    is on the list, and nothing else is."""
+    rule = next(p for p in world.policies if p.id == "cn-2025-11-state-funded-dc-domestic-only")
+    listed = {i for node in walk(rule.criterion) if isinstance(node, ItemIs) for i in node.ids}
+    chinese = {c.id for c in world.chips if world.company(c.designer).hq == "CN"}
+    assert listed == chinese
