@@ -181,6 +181,10 @@ CHIPS: dict[str, Chip] = {
     "microsoft-maia-200": Chip("3A090", "3A090.a"),
     # Ascend 950PR: TPP 8,000 with 2 TB/s of interconnect, as the 950DT.
     "huawei-ascend-950pr": Chip("3A090", "3A090.a"),
+    # MTIA 300 (TPP 9,600) and 400 (48,000): 3A090.a by TPP; Meta publishes no chip-to-chip
+    # rate, so the Oct 2022 I/O prong is unknown.
+    "meta-mtia-300": Chip(Unknown("interconnect_gbs"), "3A090.a"),
+    "meta-mtia-400": Chip(Unknown("interconnect_gbs"), "3A090.a"),
 }
 
 # HBM generations in production in Dec 2024: BIS stated all of them exceed the 3A090.c

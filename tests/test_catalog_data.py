@@ -176,6 +176,10 @@ REFERENCE: dict[str, tuple[Expected, Expected]] = {
     "microsoft-maia-200": (40000.0, None),
     # Ascend 950PR (Huawei's keynote): FP4 2,000 x 4 = FP8 1,000 x 8 = 8,000, no die area.
     "huawei-ascend-950pr": (8000.0, None),
+    # MTIA 300: FP8 1,200 x 8 = BF16 600 x 16 = 9,600; MTIA 400: MX4 12,000 x 4 = FP8 6,000 x 8 =
+    # BF16 3,000 x 16 = 48,000 (Tom's Hardware's table of Meta's figures); no die area.
+    "meta-mtia-300": (9600.0, None),
+    "meta-mtia-400": (48000.0, None),
 }
 
 
