@@ -206,8 +206,9 @@ def test_design_around_key_lines(design_around: str) -> None:
         # China-only variants, hyperscalers' in-house parts and US parts whose first US sales no
         # source dates (H200 NVL, RTX PRO 6000 Server Edition) have no US availability day, so
         # the Jan 2026 rule is not certain to give them case by case: they are not counted; the
-        # RTX PRO 6000 Workstation Edition (non-datacenter 3A090.a, under NAC) is
-        "43 minimal sets of at most 2 changes; 41 name another chip",
+        # RTX PRO 6000 Workstation Edition (non-datacenter 3A090.a, under NAC) is, and so are
+        # the 18 Chinese chips, the Ascend 950PR among them
+        "44 minimal sets of at most 2 changes; 42 name another chip",
         "Keeping the H200:",
     ]
     assert _cells(huawei[5]) == [
@@ -220,11 +221,11 @@ def test_design_around_key_lines(design_around: str) -> None:
         "on or after 2019-05-16 and before 2022-10-07 + delist huawei from us-entity-list"
     )
     assert huawei[-2] == "Every path keeping the H200 asks before 2022-10-07"
-    assert huawei[-1].startswith("Another chip alone (17): biren-br100, biren-br104, ")
+    assert huawei[-1].startswith("Another chip alone (18): biren-br100, biren-br104, ")
     fifth = _section(design_around, "5. the US rescinds the January 2026 case-by-case rule")
     # chips with no US availability day keep one ruling in both worlds on most classes (the
-    # rule's match on them is unknown): 2,891 classes, and the Ascend 910B / 910C drop out
-    assert fifth[0] == "2,891 classes of requests change over 32 items; for the H200:"
+    # rule's match on them is unknown): 2,911 classes, and the Ascend 910B / 910C drop out
+    assert fifth[0] == "2,911 classes of requests change over 34 items; for the H200:"
     # on the default route (the route column reads direct)
     loses = [r for r in fifth[3:-1] if _cells(r)[5] == "loses" and _cells(r)[4] == "direct"]
     assert [(_cells(r)[1], _cells(r)[2], _cells(r)[6], _cells(r)[7]) for r in loses] == [
