@@ -171,6 +171,20 @@ CHIPS: dict[str, Chip] = {
     "kunlunxin-rg800": Chip(None, Unknown("performance_density")),
     "iluvatar-zhikai-100": Chip(None, Unknown("performance_density")),
     "metax-mxn100": Chip(None, None),
+    # chips_2026.toml, vendor pages. H200 NVL: TPP 13,368 with a 900 GB/s NVLink bridge meets both
+    # Oct 2022 prongs; 3A090.a by TPP. RTX PRO 6000 Blackwell: TPP 8,000 but PCIe only (128 GB/s),
+    # under the 2022 I/O line; 3A090.a by TPP (>= 4,800, so Note 2 does not spare the workstation
+    # card). Maia 200: TPP 40,000 with 2.8 TB/s of scale-up I/O.
+    "nvidia-h200-nvl": Chip("3A090", "3A090.a"),
+    "nvidia-rtx-pro-6000-blackwell": Chip(None, "3A090.a"),
+    "nvidia-rtx-pro-6000-blackwell-server": Chip(None, "3A090.a"),
+    "microsoft-maia-200": Chip("3A090", "3A090.a"),
+    # Ascend 950PR: TPP 8,000 with 2 TB/s of interconnect, as the 950DT.
+    "huawei-ascend-950pr": Chip("3A090", "3A090.a"),
+    # MTIA 300 (TPP 9,600) and 400 (48,000): 3A090.a by TPP; Meta publishes no chip-to-chip
+    # rate, so the Oct 2022 I/O prong is unknown.
+    "meta-mtia-300": Chip(Unknown("interconnect_gbs"), "3A090.a"),
+    "meta-mtia-400": Chip(Unknown("interconnect_gbs"), "3A090.a"),
 }
 
 # HBM generations in production in Dec 2024: BIS stated all of them exceed the 3A090.c

@@ -11,6 +11,7 @@ import attrs
 import pytest
 
 from geotech import catalog
+from geotech.criteria import ItemIs, walk
 from geotech.entities import Chip, Precision, Status
 from geotech.world import World
 
@@ -165,6 +166,20 @@ REFERENCE: dict[str, tuple[Expected, Expected]] = {
     "kunlunxin-rg800": (2048.0, None),
     "iluvatar-zhikai-100": (3072.0, None),
     "metax-mxn100": (1280.0, None),
+    # chips_2026.toml, vendor pages (sparse figures halved). H200 NVL: BF16 835.5 x 16 = 13,368
+    # (above FP8 1,670.5 x 8 = 13,364 and TF32 417.5 x 32 = 13,360) over GH100's 814 mm2. RTX PRO
+    # 6000 Blackwell (both editions): FP4 2,000 x 4 = 8,000 (FP32 125 or 120 x 32 is lower) over
+    # GB202's ~750 mm2 (an estimate). Maia 200: FP4 10,000 x 4 = FP8 5,000 x 8 = 40,000, no area.
+    "nvidia-h200-nvl": (13368.0, 13368 / 814),
+    "nvidia-rtx-pro-6000-blackwell": (8000.0, Between(10.66, 10.67)),
+    "nvidia-rtx-pro-6000-blackwell-server": (8000.0, Between(10.66, 10.67)),
+    "microsoft-maia-200": (40000.0, None),
+    # Ascend 950PR (Huawei's keynote): FP4 2,000 x 4 = FP8 1,000 x 8 = 8,000, no die area.
+    "huawei-ascend-950pr": (8000.0, None),
+    # MTIA 300: FP8 1,200 x 8 = BF16 600 x 16 = 9,600; MTIA 400: MX4 12,000 x 4 = FP8 6,000 x 8 =
+    # BF16 3,000 x 16 = 48,000 (Tom's Hardware's table of Meta's figures); no die area.
+    "meta-mtia-300": (9600.0, None),
+    "meta-mtia-400": (48000.0, None),
 }
 
 
@@ -363,3 +378,13 @@ def test_models_training_figures(world: World) -> None:
         and m.training_flop_confidence is None
     ]
     assert flop_without_confidence == []
+
+
+def test_the_state_funded_rule_lists_every_chinese_chip(world: World) -> None:
+    """China's state-funded data-centre rule names its domestic chips one by one (the criteria
+    have no designer test for items): every chip designed by a company headquartered in China
+    is on the list, and nothing else is."""
+    rule = next(p for p in world.policies if p.id == "cn-2025-11-state-funded-dc-domestic-only")
+    listed = {i for node in walk(rule.criterion) if isinstance(node, ItemIs) for i in node.ids}
+    chinese = {c.id for c in world.chips if world.company(c.designer).hq == "CN"}
+    assert listed == chinese

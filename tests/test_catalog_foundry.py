@@ -30,6 +30,8 @@ P = (PRESUMED,)
 CASES: dict[str, tuple[tuple[tuple[str, ...], ...], str]] = {
     "nvidia-h100-sxm": ((AP, AP, AP, AP), "80 bn on 4N with HBM3: over every step"),
     "nvidia-h200": ((AP, AP, AP, AP), "the H100's GH100 die with HBM3e"),
+    "nvidia-h200-nvl": ((AP, AP, AP, AP), "the H200's GH100 die (80 bn, 4N) on a PCIe card"),
+    "microsoft-maia-200": ((AP, AP, AP, AP), "over 140 bn (estimate) on 3 nm with HBM3e"),
     "nvidia-b200": ((AP, AP, AP, AP), "208 bn (estimate) on 4NP with HBM3e"),
     "amd-mi300x": ((AP, AP, AP, AP), "153 bn (estimate) on 5 nm with HBM3"),
     "amd-mi250x": ((AP, AP, AP, AP), "58.2 bn on 6 nm with HBM2e"),
@@ -44,6 +46,8 @@ CASES: dict[str, tuple[tuple[tuple[str, ...], ...], str]] = {
     "amd-mi300a": ((A, A, A, A), "5 nm and HBM3, count read only off the allow-list"),
     "intel-gaudi2": ((A, A, A, A), "7 nm and HBM2e, count unpublished"),
     "huawei-ascend-910b": ((A, A, A, A), "7 nm-class (reported) and HBM, count unknown"),
+    # No node, count or memory type recorded (GB202's figures were read only off the allow-list).
+    "nvidia-rtx-pro-6000-blackwell-server": ((A, A, A, A), "GB202, no facts recorded"),
 }
 
 

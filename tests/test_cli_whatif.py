@@ -396,16 +396,17 @@ WHAT_IT_TAKES = [
 
 def test_what_it_takes_lists_the_single_changes(capsys: pytest.CaptureFixture[str]) -> None:
     lines = _out(WHAT_IT_TAKES, capsys).splitlines()
-    assert lines[0] == "12 minimal sets of changes reach the target"
+    assert lines[0] == "13 minimal sets of changes reach the target"
     assert re.split(r"\s{2,}", lines[2]) == [
         "1",
         "on or after 2019-01-01 and before 2022-10-07",
         "allowed",
         "no restricting policy",
     ]
-    assert "TPP in [2400, 4800)" in lines[11]
-    assert re.split(r"\s{2,}", lines[13]) == [
-        "12",
+    assert "obtain nvidia-rtx-pro-6000-blackwell instead" in lines[11]
+    assert "TPP in [2400, 4800)" in lines[12]
+    assert re.split(r"\s{2,}", lines[14]) == [
+        "13",
         "on or after 2026-01-28 and before 2026-12-05",
         "license (case-by-case)*",
         "us-bis-2026-01-15-h200-case-by-case",

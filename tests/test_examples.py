@@ -203,10 +203,12 @@ def test_design_around_key_lines(design_around: str) -> None:
     assert huawei[:3] == [
         "huawei x nvidia-h200 on 2026-02-01, end use datacenter: prohibited "
         "(cn-gac-2026-01-14-h200-not-permitted)",
-        # China-only variants and hyperscalers' in-house parts have no US availability day, so
-        # the Jan 2026 rule is not certain to give them case by case: they are not counted;
-        # the three Chinese chips of chips_2026.toml are
-        "42 minimal sets of at most 2 changes; 40 name another chip",
+        # China-only variants, hyperscalers' in-house parts and US parts whose first US sales no
+        # source dates (H200 NVL, RTX PRO 6000 Server Edition) have no US availability day, so
+        # the Jan 2026 rule is not certain to give them case by case: they are not counted; the
+        # RTX PRO 6000 Workstation Edition (non-datacenter 3A090.a, under NAC) is, and so are
+        # the 18 Chinese chips, the Ascend 950PR among them
+        "44 minimal sets of at most 2 changes; 42 name another chip",
         "Keeping the H200:",
     ]
     assert _cells(huawei[5]) == [
@@ -219,11 +221,11 @@ def test_design_around_key_lines(design_around: str) -> None:
         "on or after 2019-05-16 and before 2022-10-07 + delist huawei from us-entity-list"
     )
     assert huawei[-2] == "Every path keeping the H200 asks before 2022-10-07"
-    assert huawei[-1].startswith("Another chip alone (17): biren-br100, biren-br104, ")
+    assert huawei[-1].startswith("Another chip alone (18): biren-br100, biren-br104, ")
     fifth = _section(design_around, "5. the US rescinds the January 2026 case-by-case rule")
     # chips with no US availability day keep one ruling in both worlds on most classes (the
-    # rule's match on them is unknown): 2,873 classes, and the Ascend 910B / 910C drop out
-    assert fifth[0] == "2,873 classes of requests change over 30 items; for the H200:"
+    # rule's match on them is unknown): 2,911 classes, and the Ascend 910B / 910C drop out
+    assert fifth[0] == "2,911 classes of requests change over 34 items; for the H200:"
     # on the default route (the route column reads direct)
     loses = [r for r in fifth[3:-1] if _cells(r)[5] == "loses" and _cells(r)[4] == "direct"]
     assert [(_cells(r)[1], _cells(r)[2], _cells(r)[6], _cells(r)[7]) for r in loses] == [

@@ -113,7 +113,7 @@ def _label_overlaps(fig: object) -> int:
 def test_chip_labels_avoid_each_other() -> None:
     world = catalog.world()
     density = plot.chip_map(world, ON)
-    assert len(density.axes[0].texts) == 31
+    assert len(density.axes[0].texts) == 32
     assert _label_overlaps(density) == 0
     # the crowded bandwidth map: 166 pairs with every label up-right
     assert _label_overlaps(plot.chip_map(world, ON, y_axis="dram_bandwidth_gbs")) == 0
