@@ -97,7 +97,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "openai.com",
         "anthropic.com",
         "x.ai",
-        # xAI's own repositories of its published weights (Grok-1 on GitHub, Grok 2 on Hugging Face).
+        # xAI's own repositories of published weights (Grok-1 on GitHub, Grok 2 on Hugging Face).
         "github.com/xai-org",
         "huggingface.co/xai-org",
         "aws.amazon.com",
