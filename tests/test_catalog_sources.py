@@ -97,6 +97,9 @@ TIERS: dict[str, tuple[str, ...]] = {
         "openai.com",
         "anthropic.com",
         "x.ai",
+        # xAI's own repositories of published weights (Grok-1 on GitHub, Grok 2 on Hugging Face).
+        "github.com/xai-org",
+        "huggingface.co/xai-org",
         "aws.amazon.com",
         "awsdocs-neuron.readthedocs-hosted.com",
         "github.com/aws-neuron",
