@@ -231,7 +231,7 @@ def test_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixtu
 REVOKE = [
     "Reform: China revokes Tencent's H200 import authorization",
     (
-        "42 classes of requests are ruled differently, in 15 rows of one item and one rul"
+        "46 classes of requests are ruled differently, in 19 rows of one item and one rul"
         "ing before and after (policies not shared: cn-2026-01-h200-import-approvals)"
     ),
     (
@@ -260,14 +260,38 @@ REVOKE = [
     ),
     (
         "nvidia-h200  2026-01-28 until 2026-12-05  tencent  military                     "
+        "                                                                    via MM      "
+        "             loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
+        "0-not-permitted"
+    ),
+    (
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  military                     "
+        "                                                                    via KH      "
+        "             loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
+        "0-not-permitted"
+    ),
+    (
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  military                     "
+        "                                                                    via BY      "
+        "             loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
+        "0-not-permitted"
+    ),
+    (
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  military                     "
         "                                                                    via AE, AM, "
-        "AZ +20 more  loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
+        "AZ +19 more  loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
         "0-not-permitted"
     ),
     (
         "nvidia-h200  2026-01-28 until 2026-12-05  tencent  military                     "
         "                                                                    via AF, AL, "
-        "AR +68 more  loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
+        "AR +65 more  loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
+        "0-not-permitted"
+    ),
+    (
+        "nvidia-h200  2026-01-28 until 2026-12-05  tencent  military                     "
+        "                                                                    via NI      "
+        "             loses  license (denial)*         prohibited   cn-gac-2026-01-14-h20"
         "0-not-permitted"
     ),
     (
@@ -348,7 +372,7 @@ def test_diff_of_a_reform_file_matches_the_named_reform(
         encoding="utf-8",
     )
     out = _out(["--format", "markdown", "diff", "--reform-file", str(path)], capsys)
-    assert out.startswith("**Reform:** revoke\n\n**42 classes of requests are ruled differently")
+    assert out.startswith("**Reform:** revoke\n\n**46 classes of requests are ruled differently")
     assert (
         "| nvidia-h200 | 2026-01-28 until 2026-12-05 | tencent | undeclared | direct | loses | "
         "license (case-by-case)*? | prohibited* | cn-gac-2026-01-14-h200-not-permitted |"
@@ -359,7 +383,7 @@ def test_diff_json_rows_are_the_joined_cells(capsys: pytest.CaptureFixture[str])
     data = json.loads(_out(["--format", "json", "diff", "revoke-tencent"], capsys))
     world = catalog.world()
     found = diff(world, catalog.reforms()["revoke-tencent"].apply(world))
-    assert (data["changed"], data["classes"]) == (["cn-2026-01-h200-import-approvals"], 42)
+    assert (data["changed"], data["classes"]) == (["cn-2026-01-h200-import-approvals"], 46)
     rows = io.from_data(data["rows"], tuple[geotech.render.whatif.DiffRow, ...])
     assert rows == diff_rows(found)
     assert sum(r.classes for r in rows) == len(found.cells)

@@ -224,8 +224,8 @@ def test_design_around_key_lines(design_around: str) -> None:
     assert huawei[-1].startswith("Another chip alone (18): biren-br100, biren-br104, ")
     fifth = _section(design_around, "5. the US rescinds the January 2026 case-by-case rule")
     # chips with no US availability day keep one ruling in both worlds on most classes (the
-    # rule's match on them is unknown): 2,911 classes, and the Ascend 910B / 910C drop out
-    assert fifth[0] == "2,911 classes of requests change over 34 items; for the H200:"
+    # rule's match on them is unknown): 4,145 classes, and the Ascend 910B / 910C drop out
+    assert fifth[0] == "4,145 classes of requests change over 34 items; for the H200:"
     # on the default route (the route column reads direct)
     loses = [r for r in fifth[3:-1] if _cells(r)[5] == "loses" and _cells(r)[4] == "direct"]
     assert [(_cells(r)[1], _cells(r)[2], _cells(r)[6], _cells(r)[7]) for r in loses] == [

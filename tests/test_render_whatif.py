@@ -112,8 +112,14 @@ def test_a_world_diff_joins_its_classes_by_item_and_rulings() -> None:
         ("nvidia-h200", "loses", ("tencent",), 9, True, 0),
         ("nvidia-h200", "loses", ("tencent",), 1, True, 0),
         ("nvidia-h200", "loses", ("tencent",), 1, True, 0),
-        ("nvidia-h200", "loses", ("tencent",), 1, False, 23),
-        ("nvidia-h200", "loses", ("tencent",), 1, False, 71),
+        # military via a 744.21 destination (Burma, Cambodia, Belarus, Nicaragua): each its
+        # own row, the transit leg's export ruled by its own dated policy
+        ("nvidia-h200", "loses", ("tencent",), 1, False, 1),
+        ("nvidia-h200", "loses", ("tencent",), 1, False, 1),
+        ("nvidia-h200", "loses", ("tencent",), 1, False, 1),
+        ("nvidia-h200", "loses", ("tencent",), 1, False, 22),
+        ("nvidia-h200", "loses", ("tencent",), 1, False, 68),
+        ("nvidia-h200", "loses", ("tencent",), 1, False, 1),
         ("nvidia-h200", "loses", ("tencent",), 2, False, 23),
         ("nvidia-h200", "loses", ("tencent",), 2, False, 71),
         ("nvidia-h200", "loses", ("tencent",), 2, True, 0),
@@ -129,8 +135,10 @@ def test_a_world_diff_joins_its_classes_by_item_and_rulings() -> None:
     assert rows[0].dates[0].end == dt.date(2026, 12, 5)  # the day after the window ends
     assert rows[1].end_uses == (None,)
     assert rows[2].end_uses == ("military",)
-    assert rows[7].end_uses == ("advanced_node_fabrication", "supercomputer")
-    assert rows[3].via[:3] == ("AE", "AM", "AZ")
+    assert rows[11].end_uses == ("advanced_node_fabrication", "supercomputer")
+    assert [r.via for r in rows[3:6]] == [("MM",), ("KH",), ("BY",)]
+    assert rows[8].via == ("NI",)
+    assert rows[6].via[:3] == ("AE", "AM", "AZ")
 
 
 def test_no_diff_renders_as_one_line() -> None:

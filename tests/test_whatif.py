@@ -205,11 +205,11 @@ def test_the_rescinded_jan_2026_rule_shows_on_routes_through_a_transit_state() -
         assert cell is None or (cell.before, cell.after) == pair
     # the default route alone: the same cells as the default route's here
     direct_only = diff(WORLD, reformed, transit=False)
-    # 46 classes for each of 14 chips the rule certainly reaches and 126 for the H200; 9 for
+    # 62 classes for each of 14 chips the rule certainly reaches and 154 for the H200; 9 for
     # each of the 14 chips its match on is unknown (a spec or the US availability day missing:
     # MTIA v2, H800 PCIe, and since the "commercially available" condition the A800s, H800,
     # TPUs, Trainiums, Maia 100, MTIA 300, H200 NVL and RTX PRO 6000 Server Edition)
-    assert len(direct_only.cells) == 896
+    assert len(direct_only.cells) == 1148
     assert direct_only.cells == tuple(c for c in found.cells if c.where.via is None)
     with pytest.raises(geotech.InvalidRequestError, match="directly; ask"):
         direct_only.cell(attrs.evolve(asked, route=("US", "TW", "CN")))
