@@ -376,6 +376,30 @@ def test_listing_end_is_exclusive() -> None:
     assert not pl.listed("a", D(2021, 1, 1))
 
 
+def test_listed_finds_every_listing_of_a_company_among_others() -> None:
+    """A company's listings are found whatever their order in the document and whatever
+    companies sort around it; a company absent from the list, or sorting past every
+    listing, is never listed."""
+    pl = PartyList(
+        id="l",
+        issuer="US",
+        name="L",
+        listings=[
+            Listing(company="m", start=D(2024, 1, 1)),
+            Listing(company="b", start=D(2019, 1, 1), end=D(2020, 1, 1)),
+            Listing(company="m", start=D(2019, 1, 1), end=D(2020, 1, 1)),
+            Listing(company="a", start=D(2022, 1, 1)),
+        ],
+    )
+    listed = {
+        (company, day.year)
+        for company in ("a", "b", "c", "m", "z")
+        for day in (D(2019, 6, 1), D(2022, 6, 1), D(2024, 6, 1))
+        if pl.listed(company, day)
+    }
+    assert listed == {("a", 2022), ("a", 2024), ("b", 2019), ("m", 2019), ("m", 2024)}
+
+
 @pytest.mark.parametrize(
     "build",
     [

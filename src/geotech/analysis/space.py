@@ -111,7 +111,11 @@ def transit_classes(
 def may_truth(leaf: Criterion, facts: Facts) -> Truth:
     """A leaf's truth on ``facts``, judged through its literal when it has one (no trace is
     written)."""
-    found = leaf.literal(facts.issuer)
+    return judge_leaf(leaf, leaf.literal(facts.issuer), facts)
+
+
+def judge_leaf(leaf: Criterion, found: Literal | None, facts: Facts) -> Truth:
+    """``may_truth`` with the leaf's literal for ``facts.issuer`` already found."""
     if found is None:
         return leaf.evaluate(facts).truth
     return found.judge(getattr(facts, found.context), facts.on, facts.registry)
@@ -145,25 +149,37 @@ def _leaves(
     return list(found)
 
 
+def _same_records(a: World, b: World) -> bool:
+    """Whether two worlds hold equal records but for their policies."""
+    return all(
+        getattr(a, f.name) == getattr(b, f.name)
+        for f in attrs.fields(World)
+        if f.init and f.name != "policies"
+    )
+
+
 def buyer_classes(worlds: Sequence[World], on: dt.date) -> list[tuple[str, ...]]:
     """Buyers grouped so that no rule of either world in force on ``on`` tells two of one
     group apart on the default route (which ends at the buyer's headquarters): same
     headquarters, same truth of every leaf reading the buyer or the destination."""
-    leaves = [leaf for _, leaf in _leaves(worlds, on, _BUYER_SIDE)]
-    opaque = any(not leaf.reads <= _BUYER_FACTS for leaf in leaves)
+    leaves = [(leaf, leaf.literal("")) for _, leaf in _leaves(worlds, on, _BUYER_SIDE)]
+    opaque = any(not leaf.reads <= _BUYER_FACTS for leaf, _ in leaves)
     world = worlds[0]
     items: list[Item] = [*world.chips, *world.models, *world.materials, *world.equipment]
     item = items[0] if items else None
+    # a world that differs from the first only in its policies judges every buyer alike
+    judging = [world, *(w for w in worlds[1:] if not _same_records(world, w))]
+    bases = [item_facts(w, on, item) for w in judging] if item is not None else []
     groups: dict[Hashable, list[str]] = {}
     for c in world.companies:
         if item is None or opaque:
             key: Hashable = c.id
         else:
             truths = []
-            for w in worlds:
+            for w, base in zip(judging, bases, strict=True):
                 company = w.company(c.id)
-                facts = attrs.evolve(item_facts(w, on, item), buyer=company, destination=company.hq)
-                truths += [may_truth(leaf, facts) for leaf in leaves]
+                facts = attrs.evolve(base, buyer=company, destination=company.hq)
+                truths += [judge_leaf(leaf, found, facts) for leaf, found in leaves]
             key = (c.hq, tuple(truths))
         groups.setdefault(key, []).append(c.id)
     return [tuple(sorted(ids)) for ids in groups.values()]

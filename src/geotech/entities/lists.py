@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable
 
 import attrs
@@ -41,6 +42,10 @@ class Listing:
         return period_contains(self.start, self.end, on)
 
 
+def _company(listing: Listing) -> str:
+    return listing.company
+
+
 def _listings(values: Iterable[Listing]) -> tuple[Listing, ...]:
     return tuple(sorted(values, key=lambda x: (x.company, x.start)))
 
@@ -57,4 +62,11 @@ class PartyList:
 
     def listed(self, company: str, on: dt.date) -> bool:
         """Whether ``company`` itself is on the list on ``on``."""
-        return any(x.company == company and x.active(on) for x in self.listings)
+        # listings are sorted by company: its own lie together from the first at or after it
+        at = bisect_left(self.listings, company, key=_company)
+        for x in self.listings[at:]:
+            if x.company != company:
+                return False
+            if x.active(on):
+                return True
+        return False
