@@ -230,6 +230,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "steptoeinternationalcomplianceblog.com",
         "tradepractitioner.com",
         "internationaltradeinsights.com",  # Husch Blackwell's international trade team blog
+        "eversheds-sutherland.com",  # Eversheds Sutherland, a global law firm
     ),
     # Established trade press (lowest accepted tier): long-running industry publications.
     "trade": (
