@@ -39,11 +39,14 @@ from geotech.world import World
 
 __all__ = [
     "RequestSpace",
+    "RouteTests",
     "Triple",
     "Unchanged",
     "buyer_classes",
+    "grouped_states",
     "may_match",
     "may_truth",
+    "route_tests",
     "transit_classes",
 ]
 
@@ -53,9 +56,16 @@ _USE_FACTS = frozenset({Fact.END_USE, Fact.ON})
 _BUYER_SIDE = frozenset({Fact.BUYER, Fact.DESTINATION})
 _LEG = frozenset({Fact.EXPORTER, Fact.IMPORTER})
 _LEGS = frozenset({Fact.EXPORTER, Fact.IMPORTER, Fact.DESTINATION, Fact.ON})
+#: ``RequestSpace.relevant``'s key for the policies of every end use (no end use's name)
+_EVERY_USE = "*"
 
 #: a class of requests: item, buyer class (by index) and end use
 Triple = tuple[str, int, str | None]
+
+
+#: what tells transit states apart (``route_tests``): the states alone, the route tests
+#: judged per state and the groups whose membership counts
+RouteTests = tuple[frozenset[str], tuple[Literal, ...], frozenset[str]]
 
 
 def transit_classes(
@@ -71,7 +81,12 @@ def transit_classes(
     membership in the groups any other route test names (a state it names is alone). Each
     group sorted; groups ordered by their first state. ``memo`` keeps the truths of a route
     test per state (valid while no group membership changes)."""
-    memo = {} if memo is None else memo
+    return grouped_states(worlds, on, route_tests(policies), memo)
+
+
+def route_tests(policies: Iterable[AnyPolicy]) -> RouteTests:
+    """What tells transit states apart for ``policies`` (``transit_classes``): equal for two
+    sets of policies, they group the states alike."""
     alone: set[str] = set()
     groups: set[str] = set()
     judged: dict[Literal, None] = {}
@@ -89,6 +104,18 @@ def transit_classes(
                     alone |= ref.ids
                 elif ref.entity is Entity.GROUP:
                     groups |= ref.ids
+    return frozenset(alone), tuple(judged), frozenset(groups)
+
+
+def grouped_states(
+    worlds: Sequence[World],
+    on: dt.date,
+    tests: RouteTests,
+    memo: dict[tuple[Literal, str], tuple[Truth, ...]] | None = None,
+) -> tuple[tuple[str, ...], ...]:
+    """The states of ``worlds[0]`` grouped by ``tests`` (``transit_classes``)."""
+    memo = {} if memo is None else memo
+    alone, judged, groups = tests
     members = [
         {g: found.states_on(on) for found in w.groups if (g := found.id) in groups} for w in worlds
     ]
@@ -202,13 +229,14 @@ class RequestSpace:
     routes: dict[Hashable, list[tuple[tuple[str, ...], tuple[str, ...]]]] = attrs.field(
         eq=False, factory=dict
     )
-    relevant: dict[tuple[str, int], tuple[AnyPolicy, ...]] = attrs.field(eq=False, factory=dict)
+    relevant: dict[tuple[str, int, str | None], tuple[AnyPolicy, ...]] = attrs.field(
+        eq=False, factory=dict
+    )
     in_force: list[AnyPolicy] = attrs.field(eq=False, factory=list)
     item_memo: dict[int, frozenset[str]] = attrs.field(eq=False, factory=dict)
     buyer_memo: dict[int, frozenset[int]] = attrs.field(eq=False, factory=dict)
-    classes: dict[tuple[int, ...], tuple[tuple[str, ...], ...]] = attrs.field(
-        eq=False, factory=dict
-    )
+    use_memo: dict[tuple[int, str | None], bool] = attrs.field(eq=False, factory=dict)
+    classes: dict[RouteTests, tuple[tuple[str, ...], ...]] = attrs.field(eq=False, factory=dict)
     #: the truths of a route test per state (kept while no group membership changes)
     leg_truths: dict[tuple[Literal, str], tuple[Truth, ...]] = attrs.field(eq=False, factory=dict)
     index: dict[str, int] = attrs.field(eq=False, factory=dict)
@@ -326,7 +354,7 @@ class RequestSpace:
     def matching(self, item_id: str, n: int) -> tuple[AnyPolicy, ...]:
         """The policies in force in either world that may match the item and buyer class
         ``n`` (whatever the route and end use)."""
-        key = (item_id, n)
+        key = (item_id, n, _EVERY_USE)
         found = self.relevant.get(key)
         if found is None:
             if not self.by_item:
@@ -336,6 +364,28 @@ class RequestSpace:
             found = self.relevant[key] = tuple(
                 p for p in self.by_item.get(item_id, ()) if n in self.buyers_of(p)
             )
+        return found
+
+    def matching_use(self, item_id: str, n: int, use: str | None) -> tuple[AnyPolicy, ...]:
+        """Those of ``matching`` that may match the end use (``None``: undeclared) too: any
+        other is false on every route for that item, any buyer of the class and any end use
+        its end-use tests judge as they judge ``use``."""
+        key = (item_id, n, use)
+        found = self.relevant.get(key)
+        if found is None:
+            found = self.relevant[key] = tuple(
+                p for p in self.matching(item_id, n) if self.use_may_match(p, use)
+            )
+        return found
+
+    def use_may_match(self, p: AnyPolicy, use: str | None) -> bool:
+        """Whether the policy's criterion may match the end use (``may_match`` judging only
+        the leaves that read the end use alone)."""
+        key = (id(p), use)
+        found = self.use_memo.get(key)
+        if found is None:
+            facts = attrs.evolve(self.base(), end_use=use)
+            found = self.use_memo[key] = may_match(p.criterion, facts, _USE_FACTS)
         return found
 
     @property
@@ -359,14 +409,21 @@ class RequestSpace:
         return found
 
     def transit_routes(
-        self, ends: tuple[str, str], relevant: tuple[AnyPolicy, ...], scope: Iterable[AnyPolicy]
+        self,
+        ends: tuple[str, str],
+        relevant: tuple[AnyPolicy, ...],
+        scope: Iterable[AnyPolicy],
+        ruling: tuple[AnyPolicy, ...],
     ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         """The transit classes the ``relevant`` policies tell apart (``transit_classes``) on
         which some of them in ``scope`` may match on a leg of the route from ``ends[0]``
-        through the class to ``ends[1]``: per class, its states and that route through its
-        first state that is neither end."""
+        through the class to ``ends[1]``: per class, its states and a route through a state
+        that is neither end. ``ruling`` (some of ``relevant``; any other is false on these
+        routes) tell no two states of that route's class apart: classes they do not tell
+        apart get one route, through the first state of their ``ruling`` class that is
+        neither end."""
         ids = tuple(map(id, relevant))
-        key = (ends, ids)
+        key = (ends, ids, tuple(map(id, ruling)))
         if key in self.routes:
             return self.routes[key]
         start, end = ends
@@ -374,12 +431,8 @@ class RequestSpace:
         plain = not any(leaf.reads & _LEG for c in criteria for leaf in walk(c))
         bases = [item_facts(w, self.on, self.items[0]) for w in self.worlds]
         out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-        classes = self.classes.get(ids)
-        if classes is None:
-            classes = self.classes[ids] = transit_classes(
-                self.worlds, self.on, relevant, self.leg_truths
-            )
-        for members in classes:
+        coarser = {s: members for members in self.grouped(ruling) for s in members}
+        for members in self.grouped(relevant):
             through = next((s for s in members if s not in ends), None)
             if through is None:
                 continue
@@ -390,9 +443,20 @@ class RequestSpace:
                 for b in bases
                 for x, y in legs
             ):
-                out.append((members, (start, through, end)))
+                ruled = next(s for s in coarser[through] if s not in ends)
+                out.append((members, (start, ruled, end)))
         self.routes[key] = out
         return out
+
+    def grouped(self, policies: Iterable[AnyPolicy]) -> tuple[tuple[str, ...], ...]:
+        """``transit_classes`` of the policies, kept per ``route_tests``."""
+        tests = route_tests(policies)
+        classes = self.classes.get(tests)
+        if classes is None:
+            classes = self.classes[tests] = grouped_states(
+                self.worlds, self.on, tests, self.leg_truths
+            )
+        return classes
 
     def reach(self, criterion: Criterion) -> set[Triple]:
         """The classes (item, buyer class, end use) the criterion may match."""
