@@ -16,7 +16,8 @@ from geotech import strategies as gs
 from geotech.analysis import Interval, WorldDiff, design_space, diff
 from geotech.analysis.cases import END_USE
 from geotech.analysis.design import hypothetical_chip, joined, pieces
-from geotech.analysis.space import RequestSpace, grouped_states, route_tests, transit_classes
+from geotech.analysis.space import RequestSpace
+from geotech.analysis.transit import grouped_states, route_tests, transit_classes
 from geotech.criteria import All, Bound, ComplianceFrom, Op
 from geotech.engine import doubted, origin, rulings
 from geotech.errors import InvalidRequestError

@@ -18,6 +18,7 @@ import attrs
 from attrs import frozen
 
 from geotech.analysis.cases import uses_named
+from geotech.analysis.transit import RouteTests, grouped_states, route_tests, transit_classes
 from geotech.criteria import (
     END_USES,
     Criterion,
@@ -39,14 +40,11 @@ from geotech.world import World
 
 __all__ = [
     "RequestSpace",
-    "RouteTests",
     "Triple",
     "Unchanged",
     "buyer_classes",
-    "grouped_states",
     "may_match",
     "may_truth",
-    "route_tests",
     "transit_classes",
 ]
 
@@ -61,78 +59,6 @@ _EVERY_USE = "*"
 
 #: a class of requests: item, buyer class (by index) and end use
 Triple = tuple[str, int, str | None]
-
-
-#: what tells transit states apart (``route_tests``): the states alone, the route tests
-#: judged per state and the groups whose membership counts
-RouteTests = tuple[frozenset[str], tuple[Literal, ...], frozenset[str]]
-
-
-def transit_classes(
-    worlds: Sequence[World],
-    on: dt.date,
-    policies: Iterable[AnyPolicy],
-    memo: dict[tuple[Literal, str], tuple[Truth, ...]] | None = None,
-) -> tuple[tuple[str, ...], ...]:
-    """The states of ``worlds[0]`` grouped so that none of ``policies`` tells two of one
-    group apart as a leg's exporter or importer on ``on``: a state one of them issues is
-    alone; the others are told apart by the truth, in each world, of every route test that
-    reads the exporter or the importer alone (judged for its policy's issuer), and by their
-    membership in the groups any other route test names (a state it names is alone). Each
-    group sorted; groups ordered by their first state. ``memo`` keeps the truths of a route
-    test per state (valid while no group membership changes)."""
-    return grouped_states(worlds, on, route_tests(policies), memo)
-
-
-def route_tests(policies: Iterable[AnyPolicy]) -> RouteTests:
-    """What tells transit states apart for ``policies`` (``transit_classes``): equal for two
-    sets of policies, they group the states alike."""
-    alone: set[str] = set()
-    groups: set[str] = set()
-    judged: dict[Literal, None] = {}
-    for p in policies:
-        alone.add(p.issuer)
-        for leaf in walk(p.criterion):
-            if not leaf.reads & _LEG:
-                continue
-            found = leaf.literal(p.issuer)
-            if found is not None and found.context in _LEG:
-                judged.setdefault(found)
-                continue
-            for ref in leaf.references():
-                if ref.entity is Entity.STATE:
-                    alone |= ref.ids
-                elif ref.entity is Entity.GROUP:
-                    groups |= ref.ids
-    return frozenset(alone), tuple(judged), frozenset(groups)
-
-
-def grouped_states(
-    worlds: Sequence[World],
-    on: dt.date,
-    tests: RouteTests,
-    memo: dict[tuple[Literal, str], tuple[Truth, ...]] | None = None,
-) -> tuple[tuple[str, ...], ...]:
-    """The states of ``worlds[0]`` grouped by ``tests`` (``transit_classes``)."""
-    memo = {} if memo is None else memo
-    alone, judged, groups = tests
-    members = [
-        {g: found.states_on(on) for found in w.groups if (g := found.id) in groups} for w in worlds
-    ]
-    classes: dict[Hashable, list[str]] = {}
-    for s in sorted(x.id for x in worlds[0].states):
-        if s in alone:
-            classes[s] = [s]
-            continue
-        held = tuple(frozenset(g for g, states_on in m.items() if s in states_on) for m in members)
-        truths = []
-        for lit in judged:
-            held_by = memo.get((lit, s))
-            if held_by is None:
-                held_by = memo[lit, s] = tuple(lit.judge(s, on, w) for w in worlds)
-            truths.append(held_by)
-        classes.setdefault((held, tuple(truths)), []).append(s)
-    return tuple(tuple(members) for members in classes.values())
 
 
 def may_truth(leaf: Criterion, facts: Facts) -> Truth:
@@ -236,6 +162,8 @@ class RequestSpace:
     item_memo: dict[int, frozenset[str]] = attrs.field(eq=False, factory=dict)
     buyer_memo: dict[int, frozenset[int]] = attrs.field(eq=False, factory=dict)
     use_memo: dict[tuple[int, str | None], bool] = attrs.field(eq=False, factory=dict)
+    leg_memo: dict[tuple[int, str, str, str], bool] = attrs.field(eq=False, factory=dict)
+    tests: dict[tuple[int, ...], RouteTests] = attrs.field(eq=False, factory=dict)
     classes: dict[RouteTests, tuple[tuple[str, ...], ...]] = attrs.field(eq=False, factory=dict)
     #: the truths of a route test per state (kept while no group membership changes)
     leg_truths: dict[tuple[Literal, str], tuple[Truth, ...]] = attrs.field(eq=False, factory=dict)
@@ -429,34 +357,56 @@ class RequestSpace:
         start, end = ends
         criteria = [p.criterion for p in scope if id(p) in ids]
         plain = not any(leaf.reads & _LEG for c in criteria for leaf in walk(c))
-        bases = [item_facts(w, self.on, self.items[0]) for w in self.worlds]
         out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         coarser = {s: members for members in self.grouped(ruling) for s in members}
         for members in self.grouped(relevant):
             through = next((s for s in members if s not in ends), None)
             if through is None:
                 continue
-            legs = ((start, through), (through, end))
             if plain or any(
-                may_match(c, attrs.evolve(b, exporter=x, importer=y, destination=end), _LEGS)
+                self.leg_may_match(c, leg, end)
                 for c in criteria
-                for b in bases
-                for x, y in legs
+                for leg in ((start, through), (through, end))
             ):
                 ruled = next(s for s in coarser[through] if s not in ends)
                 out.append((members, (start, ruled, end)))
         self.routes[key] = out
         return out
 
-    def grouped(self, policies: Iterable[AnyPolicy]) -> tuple[tuple[str, ...], ...]:
+    def grouped(self, policies: tuple[AnyPolicy, ...]) -> tuple[tuple[str, ...], ...]:
         """``transit_classes`` of the policies, kept per ``route_tests``."""
-        tests = route_tests(policies)
+        ids = tuple(map(id, policies))
+        tests = self.tests.get(ids)
+        if tests is None:
+            tests = self.tests[ids] = route_tests(policies)
         classes = self.classes.get(tests)
         if classes is None:
             classes = self.classes[tests] = grouped_states(
                 self.worlds, self.on, tests, self.leg_truths
             )
         return classes
+
+    def leg_may_match(self, criterion: Criterion, leg: tuple[str, str], end: str) -> bool:
+        """Whether the criterion may match in some world on the leg (exporter, importer) of
+        a route to ``end`` (``may_match`` judging only the leaves that read the leg)."""
+        key = (id(criterion), *leg, end)
+        found = self.leg_memo.get(key)
+        if found is None:
+            x, y = leg
+            found = self.leg_memo[key] = any(
+                may_match(
+                    criterion,
+                    attrs.evolve(
+                        item_facts(w, self.on, self.items[0]),
+                        exporter=x,
+                        importer=y,
+                        destination=end,
+                    ),
+                    _LEGS,
+                )
+                for w in self.worlds
+            )
+        return found
 
     def reach(self, criterion: Criterion) -> set[Triple]:
         """The classes (item, buyer class, end use) the criterion may match."""
