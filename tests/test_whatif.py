@@ -16,9 +16,9 @@ from geotech import strategies as gs
 from geotech.analysis import Interval, WorldDiff, design_space, diff
 from geotech.analysis.cases import END_USE
 from geotech.analysis.design import hypothetical_chip, joined, pieces
-from geotech.analysis.space import RequestSpace
+from geotech.analysis.space import RequestSpace, buyer_classes
 from geotech.analysis.transit import grouped_states, route_tests, transit_classes
-from geotech.criteria import All, Bound, ComplianceFrom, Op
+from geotech.criteria import All, Bound, ComplianceFrom, Op, Truth
 from geotech.engine import doubted, origin, rulings
 from geotech.errors import InvalidRequestError
 from geotech.policies import Restriction, ReviewPolicy, Verdict
@@ -251,6 +251,16 @@ def test_transit_states_are_told_apart_only_by_the_policies_of_the_end_use() -> 
         alike = next(c for c in coarser if members[0] in c)
         assert through == next(s for s in alike if s not in ends)
     assert len({route for _, route in routes}) < len(routes)
+
+
+def test_buyer_classes_kept_per_leaf_and_company_equal_those_judged_afresh() -> None:
+    # no listing, membership or class definition changes between these dates
+    reformed = catalog.reforms()["rescind-h200-rule"].apply(WORLD)
+    memo: dict[tuple[int, str], tuple[Truth, ...]] = {}
+    for day in (dt.date(2026, 1, 15), dt.date(2026, 1, 28), dt.date(2026, 1, 30)):
+        kept = buyer_classes((WORLD, reformed), day, memo)
+        assert kept == buyer_classes((WORLD, reformed), day)
+    assert memo
 
 
 def test_cells_end_with_the_catalogue_window() -> None:

@@ -297,6 +297,7 @@ def diff(baseline: World, reformed: World, *, transit: bool = True) -> WorldDiff
             space.leg_truths.update(before.leg_truths)
             if not same.listed and not same.everything:
                 space.buyer_truths.update(before.buyer_truths)
+                space.buyer_leaves.update(before.buyer_leaves)
         if same is not None and before is not None and not same.everything:
             space.item_truths.update(before.item_truths)
         triples = _reach(space, scope, worlds)

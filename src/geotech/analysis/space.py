@@ -111,12 +111,21 @@ def _same_records(a: World, b: World) -> bool:
     )
 
 
-def buyer_classes(worlds: Sequence[World], on: dt.date) -> list[tuple[str, ...]]:
+def buyer_classes(
+    worlds: Sequence[World],
+    on: dt.date,
+    memo: dict[tuple[int, str], tuple[Truth, ...]] | None = None,
+) -> list[tuple[str, ...]]:
     """Buyers grouped so that no rule of either world in force on ``on`` tells two of one
     group apart on the default route (which ends at the buyer's headquarters): same
-    headquarters, same truth of every leaf reading the buyer or the destination."""
-    leaves = [(leaf, leaf.literal("")) for _, leaf in _leaves(worlds, on, _BUYER_SIDE)]
-    opaque = any(not leaf.reads <= _BUYER_FACTS for leaf, _ in leaves)
+    headquarters, same truth of every leaf reading the buyer or the destination. ``memo``
+    keeps a leaf's truths per company (valid while no listing, group membership or class
+    definition changes; a leaf with days of its own is judged anew)."""
+    memo = {} if memo is None else memo
+    leaves = [
+        (leaf, leaf.literal(""), bool(leaf.days())) for _, leaf in _leaves(worlds, on, _BUYER_SIDE)
+    ]
+    opaque = any(not leaf.reads <= _BUYER_FACTS for leaf, _, _ in leaves)
     world = worlds[0]
     items: list[Item] = [*world.chips, *world.models, *world.materials, *world.equipment]
     item = items[0] if items else None
@@ -128,11 +137,19 @@ def buyer_classes(worlds: Sequence[World], on: dt.date) -> list[tuple[str, ...]]
         if item is None or opaque:
             key: Hashable = c.id
         else:
-            truths = []
-            for w, base in zip(judging, bases, strict=True):
-                company = w.company(c.id)
-                facts = attrs.evolve(base, buyer=company, destination=company.hq)
-                truths += [judge_leaf(leaf, found, facts) for leaf, found in leaves]
+            facts: list[Facts] = []
+            truths: list[tuple[Truth, ...]] = []
+            for leaf, found, dated in leaves:
+                held = None if dated else memo.get((id(leaf), c.id))
+                if held is None:
+                    if not facts:
+                        for w, base in zip(judging, bases, strict=True):
+                            company = w.company(c.id)
+                            facts.append(attrs.evolve(base, buyer=company, destination=company.hq))
+                    held = tuple(judge_leaf(leaf, found, f) for f in facts)
+                    if not dated:
+                        memo[id(leaf), c.id] = held
+                truths.append(held)
             key = (c.hq, tuple(truths))
         groups.setdefault(key, []).append(c.id)
     return [tuple(sorted(ids)) for ids in groups.values()]
@@ -172,6 +189,8 @@ class RequestSpace:
     #: whether a criterion may match a company as buyer (kept while no listing or
     #: membership changes)
     buyer_truths: dict[tuple[int, str], bool] = attrs.field(eq=False, factory=dict)
+    #: the truths of a buyer leaf per company (``buyer_classes``; kept as ``buyer_truths``)
+    buyer_leaves: dict[tuple[int, str], tuple[Truth, ...]] = attrs.field(eq=False, factory=dict)
     #: the truth of an item leaf (for an issuer) per item and world (kept while no class
     #: definition starts or ends)
     item_truths: dict[tuple[str, int, str], tuple[Truth, ...]] = attrs.field(eq=False, factory=dict)
@@ -185,7 +204,8 @@ class RequestSpace:
     def buyers(self) -> tuple[tuple[str, ...], ...]:
         """The buyer classes of the date (``buyer_classes``)."""
         if self.on not in self.found:
-            self.found[self.on] = tuple(buyer_classes(self.worlds, self.on))
+            found = buyer_classes(self.worlds, self.on, self.buyer_leaves)
+            self.found[self.on] = tuple(found)
         return self.found[self.on]
 
     def buyer_class(self, company: str) -> int:
