@@ -16,7 +16,9 @@ from geotech import strategies as gs
 from geotech.analysis import Interval, WorldDiff, design_space, diff
 from geotech.analysis.cases import END_USE
 from geotech.analysis.design import hypothetical_chip, joined, pieces
-from geotech.criteria import All, Bound, ComplianceFrom, Op
+from geotech.analysis.space import RequestSpace, buyer_classes
+from geotech.analysis.transit import grouped_states, route_tests, transit_classes
+from geotech.criteria import All, Bound, ComplianceFrom, Op, Truth
 from geotech.engine import doubted, origin, rulings
 from geotech.errors import InvalidRequestError
 from geotech.policies import Restriction, ReviewPolicy, Verdict
@@ -218,6 +220,47 @@ def test_the_rescinded_jan_2026_rule_shows_on_routes_through_a_transit_state() -
         found.cell(attrs.evolve(asked, route=("TW", "US", "CN")))
     assert found.at(H200_REQUEST) is not None
     assert found.at(attrs.evolve(asked, route=("TW", "CN"))) is None
+
+
+def test_transit_states_are_told_apart_only_by_the_policies_of_the_end_use() -> None:
+    # the 744.21 rule for Burma reads the importer, but only for a military end use (or an
+    # undeclared one): for a commercial one Burma is not a class of its own
+    reformed = catalog.reforms()["cap-16000"].apply(WORLD)
+    on = dt.date(2026, 2, 1)
+    items = tuple(sorted(WORLD.chips, key=lambda i: i.id))
+    space = RequestSpace((WORLD, reformed), on, items, (None, "commercial"), {})
+    n = space.buyer_class("bytedance")
+    undeclared = space.matching_use("nvidia-h200", n, None)
+    commercial = space.matching_use("nvidia-h200", n, "commercial")
+    burma = "us-bis-2021-03-08-military-end-use-burma"
+    assert burma in {p.id for p in undeclared} - {p.id for p in commercial}
+    assert set(commercial) < set(undeclared) <= set(space.matching("nvidia-h200", n))
+    for policies in (undeclared, commercial):
+        classes = transit_classes((WORLD, reformed), on, policies)
+        assert classes == grouped_states((WORLD, reformed), on, route_tests(policies))
+        assert (("MM",) in classes) == (policies is undeclared)
+    # routes through the classes the use-blind policies tell apart, one per commercial class
+    ends = ("US", "CN")
+    every = space.matching("nvidia-h200", n)
+    routes = space.transit_routes(ends, every, every, commercial)
+    assert [members for members, _ in routes] == [
+        c for c in space.grouped(every) if any(s not in ends for s in c)
+    ]
+    coarser = space.grouped(commercial)
+    for members, (_, through, _) in routes:
+        alike = next(c for c in coarser if members[0] in c)
+        assert through == next(s for s in alike if s not in ends)
+    assert len({route for _, route in routes}) < len(routes)
+
+
+def test_buyer_classes_kept_per_leaf_and_company_equal_those_judged_afresh() -> None:
+    # no listing, membership or class definition changes between these dates
+    reformed = catalog.reforms()["rescind-h200-rule"].apply(WORLD)
+    memo: dict[tuple[int, str], tuple[Truth, ...]] = {}
+    for day in (dt.date(2026, 1, 15), dt.date(2026, 1, 28), dt.date(2026, 1, 30)):
+        kept = buyer_classes((WORLD, reformed), day, memo)
+        assert kept == buyer_classes((WORLD, reformed), day)
+    assert memo
 
 
 def test_cells_end_with_the_catalogue_window() -> None:

@@ -29,10 +29,14 @@ item's origin to the buyer's headquarters, directly (the
 buyer class, transit states are grouped by ``transit_classes`` of the policies of either
 world that may match that item and buyer (any other is false on every route): none of them
 tells two states of a class apart as a leg's exporter or importer, so every state of a class
-gets the same rulings. A class is decided, through its first state that is neither end of
-the route, only when some changed policy among those may match on a leg of the route through
-it: where every changed policy is false on both legs the two worlds rule alike, so there is
-no cell. Classes ruled alike are then merged, and ``Where.via`` lists their states.
+gets the same rulings. A class is decided only when some changed policy among those may
+match on a leg of the route through its first state that is neither end of the route: where
+every changed policy is false on both legs the two worlds rule alike, so there is no cell.
+It is decided through the first state, neither end, of its class under the
+policies that may match the end use too (``RequestSpace.matching_use``): classes only a
+policy false for that end use tells apart (a 744.21 rule's test of the importer, for a
+commercial end use) are decided once. Classes ruled alike are then merged, and ``Where.via``
+lists their states.
 ``WorldDiff.cell(request)`` finds the cell holding a request on any of these routes
 (``diff(..., transit=False)``: on the default route only). ``WorldDiff.at(request)`` is
 exact for every request, on any route: ``None`` when no policy the worlds do not share is in
@@ -293,6 +297,7 @@ def diff(baseline: World, reformed: World, *, transit: bool = True) -> WorldDiff
             space.leg_truths.update(before.leg_truths)
             if not same.listed and not same.everything:
                 space.buyer_truths.update(before.buyer_truths)
+                space.buyer_leaves.update(before.buyer_leaves)
         if same is not None and before is not None and not same.everything:
             space.item_truths.update(before.item_truths)
         triples = _reach(space, scope, worlds)
@@ -344,7 +349,12 @@ def diff(baseline: World, reformed: World, *, transit: bool = True) -> WorldDiff
             start = origins[item_id]
             routes: list[tuple[tuple[str, ...] | None, tuple[str, ...] | None]] = [(None, None)]
             if transit and start is not None:
-                routes += space.transit_routes((start, hq), space.matching(item_id, n), scope)
+                routes += space.transit_routes(
+                    (start, hq),
+                    space.matching(item_id, n),
+                    scope,
+                    space.matching_use(item_id, n, ruled_as),
+                )
             entries = now[whole] = []
             for via, route in routes:
                 asked = (buyers[0], item_id, dates.start, ruled_as, route)

@@ -18,6 +18,7 @@ import attrs
 from attrs import frozen
 
 from geotech.analysis.cases import uses_named
+from geotech.analysis.transit import RouteTests, grouped_states, route_tests, transit_classes
 from geotech.criteria import (
     END_USES,
     Criterion,
@@ -53,59 +54,11 @@ _USE_FACTS = frozenset({Fact.END_USE, Fact.ON})
 _BUYER_SIDE = frozenset({Fact.BUYER, Fact.DESTINATION})
 _LEG = frozenset({Fact.EXPORTER, Fact.IMPORTER})
 _LEGS = frozenset({Fact.EXPORTER, Fact.IMPORTER, Fact.DESTINATION, Fact.ON})
+#: ``RequestSpace.relevant``'s key for the policies of every end use (no end use's name)
+_EVERY_USE = "*"
 
 #: a class of requests: item, buyer class (by index) and end use
 Triple = tuple[str, int, str | None]
-
-
-def transit_classes(
-    worlds: Sequence[World],
-    on: dt.date,
-    policies: Iterable[AnyPolicy],
-    memo: dict[tuple[Literal, str], tuple[Truth, ...]] | None = None,
-) -> tuple[tuple[str, ...], ...]:
-    """The states of ``worlds[0]`` grouped so that none of ``policies`` tells two of one
-    group apart as a leg's exporter or importer on ``on``: a state one of them issues is
-    alone; the others are told apart by the truth, in each world, of every route test that
-    reads the exporter or the importer alone (judged for its policy's issuer), and by their
-    membership in the groups any other route test names (a state it names is alone). Each
-    group sorted; groups ordered by their first state. ``memo`` keeps the truths of a route
-    test per state (valid while no group membership changes)."""
-    memo = {} if memo is None else memo
-    alone: set[str] = set()
-    groups: set[str] = set()
-    judged: dict[Literal, None] = {}
-    for p in policies:
-        alone.add(p.issuer)
-        for leaf in walk(p.criterion):
-            if not leaf.reads & _LEG:
-                continue
-            found = leaf.literal(p.issuer)
-            if found is not None and found.context in _LEG:
-                judged.setdefault(found)
-                continue
-            for ref in leaf.references():
-                if ref.entity is Entity.STATE:
-                    alone |= ref.ids
-                elif ref.entity is Entity.GROUP:
-                    groups |= ref.ids
-    members = [
-        {g: found.states_on(on) for found in w.groups if (g := found.id) in groups} for w in worlds
-    ]
-    classes: dict[Hashable, list[str]] = {}
-    for s in sorted(x.id for x in worlds[0].states):
-        if s in alone:
-            classes[s] = [s]
-            continue
-        held = tuple(frozenset(g for g, states_on in m.items() if s in states_on) for m in members)
-        truths = []
-        for lit in judged:
-            held_by = memo.get((lit, s))
-            if held_by is None:
-                held_by = memo[lit, s] = tuple(lit.judge(s, on, w) for w in worlds)
-            truths.append(held_by)
-        classes.setdefault((held, tuple(truths)), []).append(s)
-    return tuple(tuple(members) for members in classes.values())
 
 
 def may_truth(leaf: Criterion, facts: Facts) -> Truth:
@@ -158,12 +111,21 @@ def _same_records(a: World, b: World) -> bool:
     )
 
 
-def buyer_classes(worlds: Sequence[World], on: dt.date) -> list[tuple[str, ...]]:
+def buyer_classes(
+    worlds: Sequence[World],
+    on: dt.date,
+    memo: dict[tuple[int, str], tuple[Truth, ...]] | None = None,
+) -> list[tuple[str, ...]]:
     """Buyers grouped so that no rule of either world in force on ``on`` tells two of one
     group apart on the default route (which ends at the buyer's headquarters): same
-    headquarters, same truth of every leaf reading the buyer or the destination."""
-    leaves = [(leaf, leaf.literal("")) for _, leaf in _leaves(worlds, on, _BUYER_SIDE)]
-    opaque = any(not leaf.reads <= _BUYER_FACTS for leaf, _ in leaves)
+    headquarters, same truth of every leaf reading the buyer or the destination. ``memo``
+    keeps a leaf's truths per company (valid while no listing, group membership or class
+    definition changes; a leaf with days of its own is judged anew)."""
+    memo = {} if memo is None else memo
+    leaves = [
+        (leaf, leaf.literal(""), bool(leaf.days())) for _, leaf in _leaves(worlds, on, _BUYER_SIDE)
+    ]
+    opaque = any(not leaf.reads <= _BUYER_FACTS for leaf, _, _ in leaves)
     world = worlds[0]
     items: list[Item] = [*world.chips, *world.models, *world.materials, *world.equipment]
     item = items[0] if items else None
@@ -175,11 +137,19 @@ def buyer_classes(worlds: Sequence[World], on: dt.date) -> list[tuple[str, ...]]
         if item is None or opaque:
             key: Hashable = c.id
         else:
-            truths = []
-            for w, base in zip(judging, bases, strict=True):
-                company = w.company(c.id)
-                facts = attrs.evolve(base, buyer=company, destination=company.hq)
-                truths += [judge_leaf(leaf, found, facts) for leaf, found in leaves]
+            facts: list[Facts] = []
+            truths: list[tuple[Truth, ...]] = []
+            for leaf, found, dated in leaves:
+                held = None if dated else memo.get((id(leaf), c.id))
+                if held is None:
+                    if not facts:
+                        for w, base in zip(judging, bases, strict=True):
+                            company = w.company(c.id)
+                            facts.append(attrs.evolve(base, buyer=company, destination=company.hq))
+                    held = tuple(judge_leaf(leaf, found, f) for f in facts)
+                    if not dated:
+                        memo[id(leaf), c.id] = held
+                truths.append(held)
             key = (c.hq, tuple(truths))
         groups.setdefault(key, []).append(c.id)
     return [tuple(sorted(ids)) for ids in groups.values()]
@@ -202,13 +172,16 @@ class RequestSpace:
     routes: dict[Hashable, list[tuple[tuple[str, ...], tuple[str, ...]]]] = attrs.field(
         eq=False, factory=dict
     )
-    relevant: dict[tuple[str, int], tuple[AnyPolicy, ...]] = attrs.field(eq=False, factory=dict)
+    relevant: dict[tuple[str, int, str | None], tuple[AnyPolicy, ...]] = attrs.field(
+        eq=False, factory=dict
+    )
     in_force: list[AnyPolicy] = attrs.field(eq=False, factory=list)
     item_memo: dict[int, frozenset[str]] = attrs.field(eq=False, factory=dict)
     buyer_memo: dict[int, frozenset[int]] = attrs.field(eq=False, factory=dict)
-    classes: dict[tuple[int, ...], tuple[tuple[str, ...], ...]] = attrs.field(
-        eq=False, factory=dict
-    )
+    use_memo: dict[tuple[int, str | None], bool] = attrs.field(eq=False, factory=dict)
+    leg_memo: dict[tuple[int, str, str, str], bool] = attrs.field(eq=False, factory=dict)
+    tests: dict[tuple[int, ...], RouteTests] = attrs.field(eq=False, factory=dict)
+    classes: dict[RouteTests, tuple[tuple[str, ...], ...]] = attrs.field(eq=False, factory=dict)
     #: the truths of a route test per state (kept while no group membership changes)
     leg_truths: dict[tuple[Literal, str], tuple[Truth, ...]] = attrs.field(eq=False, factory=dict)
     index: dict[str, int] = attrs.field(eq=False, factory=dict)
@@ -216,6 +189,8 @@ class RequestSpace:
     #: whether a criterion may match a company as buyer (kept while no listing or
     #: membership changes)
     buyer_truths: dict[tuple[int, str], bool] = attrs.field(eq=False, factory=dict)
+    #: the truths of a buyer leaf per company (``buyer_classes``; kept as ``buyer_truths``)
+    buyer_leaves: dict[tuple[int, str], tuple[Truth, ...]] = attrs.field(eq=False, factory=dict)
     #: the truth of an item leaf (for an issuer) per item and world (kept while no class
     #: definition starts or ends)
     item_truths: dict[tuple[str, int, str], tuple[Truth, ...]] = attrs.field(eq=False, factory=dict)
@@ -229,7 +204,8 @@ class RequestSpace:
     def buyers(self) -> tuple[tuple[str, ...], ...]:
         """The buyer classes of the date (``buyer_classes``)."""
         if self.on not in self.found:
-            self.found[self.on] = tuple(buyer_classes(self.worlds, self.on))
+            found = buyer_classes(self.worlds, self.on, self.buyer_leaves)
+            self.found[self.on] = tuple(found)
         return self.found[self.on]
 
     def buyer_class(self, company: str) -> int:
@@ -326,7 +302,7 @@ class RequestSpace:
     def matching(self, item_id: str, n: int) -> tuple[AnyPolicy, ...]:
         """The policies in force in either world that may match the item and buyer class
         ``n`` (whatever the route and end use)."""
-        key = (item_id, n)
+        key = (item_id, n, _EVERY_USE)
         found = self.relevant.get(key)
         if found is None:
             if not self.by_item:
@@ -336,6 +312,28 @@ class RequestSpace:
             found = self.relevant[key] = tuple(
                 p for p in self.by_item.get(item_id, ()) if n in self.buyers_of(p)
             )
+        return found
+
+    def matching_use(self, item_id: str, n: int, use: str | None) -> tuple[AnyPolicy, ...]:
+        """Those of ``matching`` that may match the end use (``None``: undeclared) too: any
+        other is false on every route for that item, any buyer of the class and any end use
+        its end-use tests judge as they judge ``use``."""
+        key = (item_id, n, use)
+        found = self.relevant.get(key)
+        if found is None:
+            found = self.relevant[key] = tuple(
+                p for p in self.matching(item_id, n) if self.use_may_match(p, use)
+            )
+        return found
+
+    def use_may_match(self, p: AnyPolicy, use: str | None) -> bool:
+        """Whether the policy's criterion may match the end use (``may_match`` judging only
+        the leaves that read the end use alone)."""
+        key = (id(p), use)
+        found = self.use_memo.get(key)
+        if found is None:
+            facts = attrs.evolve(self.base(), end_use=use)
+            found = self.use_memo[key] = may_match(p.criterion, facts, _USE_FACTS)
         return found
 
     @property
@@ -359,40 +357,76 @@ class RequestSpace:
         return found
 
     def transit_routes(
-        self, ends: tuple[str, str], relevant: tuple[AnyPolicy, ...], scope: Iterable[AnyPolicy]
+        self,
+        ends: tuple[str, str],
+        relevant: tuple[AnyPolicy, ...],
+        scope: Iterable[AnyPolicy],
+        ruling: tuple[AnyPolicy, ...],
     ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         """The transit classes the ``relevant`` policies tell apart (``transit_classes``) on
         which some of them in ``scope`` may match on a leg of the route from ``ends[0]``
-        through the class to ``ends[1]``: per class, its states and that route through its
-        first state that is neither end."""
+        through the class to ``ends[1]``: per class, its states and a route through a state
+        that is neither end. ``ruling`` (some of ``relevant``; any other is false on these
+        routes) tell no two states of that route's class apart: classes they do not tell
+        apart get one route, through the first state of their ``ruling`` class that is
+        neither end."""
         ids = tuple(map(id, relevant))
-        key = (ends, ids)
+        key = (ends, ids, tuple(map(id, ruling)))
         if key in self.routes:
             return self.routes[key]
         start, end = ends
         criteria = [p.criterion for p in scope if id(p) in ids]
         plain = not any(leaf.reads & _LEG for c in criteria for leaf in walk(c))
-        bases = [item_facts(w, self.on, self.items[0]) for w in self.worlds]
         out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-        classes = self.classes.get(ids)
-        if classes is None:
-            classes = self.classes[ids] = transit_classes(
-                self.worlds, self.on, relevant, self.leg_truths
-            )
-        for members in classes:
+        coarser = {s: members for members in self.grouped(ruling) for s in members}
+        for members in self.grouped(relevant):
             through = next((s for s in members if s not in ends), None)
             if through is None:
                 continue
-            legs = ((start, through), (through, end))
             if plain or any(
-                may_match(c, attrs.evolve(b, exporter=x, importer=y, destination=end), _LEGS)
+                self.leg_may_match(c, leg, end)
                 for c in criteria
-                for b in bases
-                for x, y in legs
+                for leg in ((start, through), (through, end))
             ):
-                out.append((members, (start, through, end)))
+                ruled = next(s for s in coarser[through] if s not in ends)
+                out.append((members, (start, ruled, end)))
         self.routes[key] = out
         return out
+
+    def grouped(self, policies: tuple[AnyPolicy, ...]) -> tuple[tuple[str, ...], ...]:
+        """``transit_classes`` of the policies, kept per ``route_tests``."""
+        ids = tuple(map(id, policies))
+        tests = self.tests.get(ids)
+        if tests is None:
+            tests = self.tests[ids] = route_tests(policies)
+        classes = self.classes.get(tests)
+        if classes is None:
+            classes = self.classes[tests] = grouped_states(
+                self.worlds, self.on, tests, self.leg_truths
+            )
+        return classes
+
+    def leg_may_match(self, criterion: Criterion, leg: tuple[str, str], end: str) -> bool:
+        """Whether the criterion may match in some world on the leg (exporter, importer) of
+        a route to ``end`` (``may_match`` judging only the leaves that read the leg)."""
+        key = (id(criterion), *leg, end)
+        found = self.leg_memo.get(key)
+        if found is None:
+            x, y = leg
+            found = self.leg_memo[key] = any(
+                may_match(
+                    criterion,
+                    attrs.evolve(
+                        item_facts(w, self.on, self.items[0]),
+                        exporter=x,
+                        importer=y,
+                        destination=end,
+                    ),
+                    _LEGS,
+                )
+                for w in self.worlds
+            )
+        return found
 
     def reach(self, criterion: Criterion) -> set[Triple]:
         """The classes (item, buyer class, end use) the criterion may match."""
