@@ -329,6 +329,24 @@ def test_evaluate_on_the_catalogue_equals_the_eager_semantics() -> None:
                     assert (decision.ruling, decision.explanation.parts) == (ruling, parts)
 
 
+def test_rulings_through_transit_states_equal_the_eager_semantics_for_every_end_use() -> None:
+    """Residual parts that read only the leg (744.21's "importer or destination in Burma"),
+    judged once per leg for every item, rule as the engine does item by item; the answers
+    differ by end use and transit state, so the check is not vacuous."""
+    world = catalog.world()
+    requests = [
+        AccessRequest(buyer=buyer, item=item, on=on, route=route, end_use=use)
+        for buyer in ("bytedance", "fly-raise-international")
+        for item in ("nvidia-h200", "nvidia-a10", "arf-immersion-lithography")
+        for on in (D(2020, 6, 28), D(2022, 6, 1), D(2026, 2, 1))
+        for route in (("US", "MM", "CN"), ("US", "BY", "CN"), ("US", "SG", "CN"))
+        for use in (None, "military", "commercial")
+    ]
+    batch = rulings(world, requests)
+    assert batch == [eager(world, r)[0] for r in requests]
+    assert len({(r.verdict, r.certain) for r in batch}) >= 3
+
+
 GARBAGE = st.one_of(
     st.none(),
     st.booleans(),

@@ -462,7 +462,7 @@ class Evaluator:
         item_false, item_unknown, _, _, item_open = masks
         deciding: list[int] = []
         for exporter, importer, false, unknown, sides in legs:
-            for possible, sure, residual in sides:
+            for possible, sure, residual, doubt in sides:
                 if residual and residual & ~item_false:
                     held, unsure = self._residuals(
                         request,
@@ -476,8 +476,8 @@ class Evaluator:
                 else:
                     held = sure & item_open
                     unsure = (
-                        possible & ~item_false & (unknown | item_unknown)
-                        if unknown or item_unknown
+                        possible & ~item_false & (doubt | item_unknown)
+                        if doubt or item_unknown
                         else 0
                     )
                 if held or unsure:
@@ -502,7 +502,8 @@ class Evaluator:
             fd, ud = self._judge("destination", route[-1], k, on)
             fu, uu = self._judge("end_use", end_use, k, on)
             false, unknown = false | fd | fu, unknown | ud | uu
-        residuals = self._match.residual_mask
+        match = self._match
+        residuals = match.residual_mask & ~match.leg_residuals()
         legs = []
         for exporter, importer in itertools.pairwise(route):
             fe, ue = self._judge("exporter", exporter, k, on)
@@ -511,9 +512,9 @@ class Evaluator:
             sides = []
             export = self._export_scope(k, exporter, importer, reach)
             for scope in (export, self._import_scope(k, importer)):
-                possible = scope & ~f
+                possible, sure, doubt = match.judge_side(scope & ~f, f, u)
                 if possible:
-                    sides.append((possible, possible & ~u, possible & residuals))
+                    sides.append((possible, sure, possible & residuals, doubt))
             legs.append((exporter, importer, f, u, tuple(sides)))
         found = self._sides[buyer_masks[2], k, route, reach, end_use] = tuple(legs)
         return found
@@ -588,6 +589,7 @@ _ItemMasks = tuple[int, int, int, frozenset[str], int]
 
 #: One leg for a buyer (group), date interval, item reach and end use: exporter, importer, the
 #: false and unknown masks of all but the item, and per side with policies in scope that these
-#: leave possible: those policies, those of them that match unless the item says otherwise, and
-#: those of them with residual parts.
-_Sides = tuple[str, str, int, int, tuple[tuple[int, int, int], ...]]
+#: leave possible: those policies, those of them that match unless the item says otherwise,
+#: those of them with residual parts that read the item, and the unknown mask with the policies
+#: whose residual parts, judged without the item, are unknown (``MatchIndex.leg_residuals``).
+_Sides = tuple[str, str, int, int, tuple[tuple[int, int, int, int], ...]]

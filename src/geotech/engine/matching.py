@@ -267,6 +267,8 @@ class MatchIndex:
         self._residuals: dict[int, tuple[Tree, ...]] = {}
         self._leaves: dict[int, int] = {}  # the bits of each policy's residual leaves
         self._opaque: set[int] = set()  # policies with opaque residual leaves
+        self._item_leaves = 0  # residual leaf bits whose literal reads more than a leg's facts
+        self._leg_residuals: int | None = None  # see ``leg_residuals``
         self._truths: dict[tuple[int, int, int], Truth] = {}
         # each (leaf, issuer, sign)'s literal, its family's entries and its index's number:
         # generated and real policies repeat leaves
@@ -309,7 +311,7 @@ class MatchIndex:
         new._residuals = {i: r for i, r in self._residuals.items() if i not in gone}
         new._leaves = {i: r for i, r in self._leaves.items() if i not in gone}
         new._opaque = self._opaque - gone
-        new._truths = {}
+        new._truths, new._leg_residuals = {}, None
         new.residual_mask = self.residual_mask & ~mask_of(gone)
         for i in sorted(gone):
             policy = world.policies[i]
@@ -388,6 +390,8 @@ class MatchIndex:
             return ("opaque", node)
         at = self._next_bit
         self._next_bit += 1
+        if literal.context not in _LEG_FACTS:
+            self._item_leaves |= 1 << at
         source, kind, payload = _route(literal)
         entries = self._entries.setdefault(source, {})
         entries.setdefault((kind, 0), []).append((payload, at, owner))
@@ -414,6 +418,32 @@ class MatchIndex:
 
     def judge_end_use(self, end_use: str | None) -> tuple[int, int]:
         return self.judge(Fact.END_USE, end_use, dt.date.min)
+
+    def leg_residuals(self) -> int:
+        """Mask of the policies whose residual parts read only what a leg judges without the
+        item (buyer, exporter, importer, destination, end use) and no opaque leaf: their truth
+        is the same for every item."""
+        found = self._leg_residuals
+        if found is None:
+            found = 0
+            for i, leaves in self._leaves.items():
+                if i not in self._opaque and not leaves & self._item_leaves:
+                    found |= 1 << i
+            self._leg_residuals = found
+        return found
+
+    def judge_side(self, possible: int, false: int, unknown: int) -> tuple[int, int, int]:
+        """The ``possible`` policies of a leg's side, those sure to match unless the item says
+        otherwise, and the unknown mask, once the residual parts of ``leg_residuals`` are
+        judged on the leg's ``(false, unknown)`` masks: the same for every item."""
+        sure, doubt = possible & ~unknown, unknown
+        for i in bits(possible & self.leg_residuals()):
+            truth = self.residual_truth(i, false, unknown, _no_facts)
+            if truth is Truth.FALSE:
+                possible, sure = possible & ~(1 << i), sure & ~(1 << i)
+            elif truth is Truth.UNKNOWN:
+                sure, doubt = sure & ~(1 << i), doubt | 1 << i
+        return possible, sure, doubt
 
     def residual_truth(
         self, i: int, false: int, unknown: int, facts: Callable[[str], Facts]
@@ -481,6 +511,8 @@ def _leaf_bits(tree: Tree, i: int, opaque: set[int]) -> int:
 
 
 _TRUTHS = (Truth.FALSE, Truth.UNKNOWN, Truth.TRUE)  # by Kleene rank
+#: the facts whose masks a leg is judged on before its item (``leg_residuals``)
+_LEG_FACTS = frozenset({Fact.BUYER, Fact.EXPORTER, Fact.IMPORTER, Fact.DESTINATION, Fact.END_USE})
 
 
 def _truth(tree: Tree, false: int, unknown: int, facts: Callable[[], Facts]) -> int:
@@ -497,3 +529,9 @@ def _truth(tree: Tree, false: int, unknown: int, facts: Callable[[], Facts]) -> 
     if kind == "all":
         return min(ranks, default=2)
     return max(ranks, default=0)
+
+
+def _no_facts(issuer: str) -> Facts:
+    """The facts of a residual judged without its item: never asked for, since only residuals
+    without opaque leaves are (``MatchIndex.leg_residuals``)."""
+    raise AssertionError(f"a residual without opaque leaves asked for facts ({issuer})")
