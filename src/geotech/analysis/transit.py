@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Iterable, Sequence
 
+from attrs import frozen
+
 from geotech.criteria import Entity, Fact, Literal, Truth, walk
 from geotech.policies import AnyPolicy
 from geotech.world import World
@@ -14,9 +16,17 @@ __all__ = ["RouteTests", "grouped_states", "route_tests", "transit_classes"]
 
 _LEG = frozenset({Fact.EXPORTER, Fact.IMPORTER})
 
-#: what tells transit states apart (``route_tests``): the states alone, the route tests
-#: judged per state and the groups whose membership counts
-RouteTests = tuple[frozenset[str], tuple[Literal, ...], frozenset[str]]
+
+@frozen
+class RouteTests:
+    """What tells transit states apart (``route_tests``): equal values group states alike."""
+
+    #: the states each a class of its own (issuers and states a route test names)
+    alone: frozenset[str]
+    #: the route tests judged per state
+    judged: tuple[Literal, ...]
+    #: the groups whose membership tells states apart
+    groups: frozenset[str]
 
 
 def transit_classes(
@@ -55,7 +65,7 @@ def route_tests(policies: Iterable[AnyPolicy]) -> RouteTests:
                     alone |= ref.ids
                 elif ref.entity is Entity.GROUP:
                     groups |= ref.ids
-    return frozenset(alone), tuple(judged), frozenset(groups)
+    return RouteTests(frozenset(alone), tuple(judged), frozenset(groups))
 
 
 def grouped_states(
@@ -66,18 +76,18 @@ def grouped_states(
 ) -> tuple[tuple[str, ...], ...]:
     """The states of ``worlds[0]`` grouped by ``tests`` (``transit_classes``)."""
     memo = {} if memo is None else memo
-    alone, judged, groups = tests
     members = [
-        {g: found.states_on(on) for found in w.groups if (g := found.id) in groups} for w in worlds
+        {g: found.states_on(on) for found in w.groups if (g := found.id) in tests.groups}
+        for w in worlds
     ]
     classes: dict[Hashable, list[str]] = {}
     for s in sorted(x.id for x in worlds[0].states):
-        if s in alone:
+        if s in tests.alone:
             classes[s] = [s]
             continue
         held = tuple(frozenset(g for g, states_on in m.items() if s in states_on) for m in members)
         truths = []
-        for lit in judged:
+        for lit in tests.judged:
             held_by = memo.get((lit, s))
             if held_by is None:
                 held_by = memo[lit, s] = tuple(lit.judge(s, on, w) for w in worlds)
