@@ -18,7 +18,13 @@ import attrs
 from attrs import frozen
 
 from geotech.analysis.cases import uses_named
-from geotech.analysis.transit import RouteTests, grouped_states, route_tests, transit_classes
+from geotech.analysis.transit import (
+    LEG_FACTS,
+    RouteTests,
+    grouped_states,
+    route_tests,
+    transit_classes,
+)
 from geotech.criteria import (
     END_USES,
     Criterion,
@@ -52,7 +58,6 @@ _ITEM_FACTS = frozenset({Fact.ITEM, Fact.ON})
 _BUYER_FACTS = frozenset({Fact.BUYER, Fact.DESTINATION, Fact.ON})
 _USE_FACTS = frozenset({Fact.END_USE, Fact.ON})
 _BUYER_SIDE = frozenset({Fact.BUYER, Fact.DESTINATION})
-_LEG = frozenset({Fact.EXPORTER, Fact.IMPORTER})
 _LEGS = frozenset({Fact.EXPORTER, Fact.IMPORTER, Fact.DESTINATION, Fact.ON})
 #: ``RequestSpace.relevant``'s key for the policies of every end use (no end use's name)
 _EVERY_USE = "*"
@@ -376,7 +381,7 @@ class RequestSpace:
             return self.routes[key]
         start, end = ends
         criteria = [p.criterion for p in scope if id(p) in ids]
-        plain = not any(leaf.reads & _LEG for c in criteria for leaf in walk(c))
+        plain = not any(leaf.reads & LEG_FACTS for c in criteria for leaf in walk(c))
         out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         coarser = {s: members for members in self.grouped(ruling) for s in members}
         for members in self.grouped(relevant):

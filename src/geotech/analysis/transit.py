@@ -12,9 +12,10 @@ from geotech.criteria import Entity, Fact, Literal, Truth, walk
 from geotech.policies import AnyPolicy
 from geotech.world import World
 
-__all__ = ["RouteTests", "grouped_states", "route_tests", "transit_classes"]
+__all__ = ["LEG_FACTS", "RouteTests", "grouped_states", "route_tests", "transit_classes"]
 
-_LEG = frozenset({Fact.EXPORTER, Fact.IMPORTER})
+#: the facts a route test reads: a leg's exporter or importer
+LEG_FACTS = frozenset({Fact.EXPORTER, Fact.IMPORTER})
 
 
 @frozen
@@ -54,10 +55,10 @@ def route_tests(policies: Iterable[AnyPolicy]) -> RouteTests:
     for p in policies:
         alone.add(p.issuer)
         for leaf in walk(p.criterion):
-            if not leaf.reads & _LEG:
+            if not leaf.reads & LEG_FACTS:
                 continue
             found = leaf.literal(p.issuer)
-            if found is not None and found.context in _LEG:
+            if found is not None and found.context in LEG_FACTS:
                 judged.setdefault(found)
                 continue
             for ref in leaf.references():
